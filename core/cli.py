@@ -1,0 +1,246 @@
+"""The headless command line: ``python main.py run …`` and ``python main.py lessons``.
+
+``run`` exits 0 once the run finished, whatever the workers did (their outcomes
+are the result, not an error); 2 for invalid input, with one message naming the
+file, field and line, before anything starts; 130/143 after Ctrl+C / SIGTERM,
+once every worker has been stopped and reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+from core import recording, scenario_io, summary, trace
+from core.events import Event, EventKind
+from core.lifecycle import RunModel
+from core.scenario import MODES, START_METHODS, Scenario
+from core.session import Session
+from core.validation import InputError, parse_float_text
+
+
+class _Stopped(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="procession",
+        description="See the lifecycle of Python processes and threads. Without "
+        "a command, opens the window (optionally on SCENARIO.toml).",
+    )
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="run a scenario or lesson without a window")
+    run.add_argument(
+        "scenario",
+        metavar="SCENARIO_FILE_OR_LESSON",
+        help="a .toml file, or a lesson name or number (see 'lessons')",
+    )
+    run.add_argument(
+        "--start-method",
+        choices=START_METHODS,
+        help="force this start method on every worker",
+    )
+    run.add_argument("--mode", choices=MODES, help="force processes or threads")
+    run.add_argument("--summary", metavar="FILE", help="write the summary JSON here")
+    run.add_argument(
+        "--trace", metavar="FILE", help="write a Chrome/Perfetto trace JSON here"
+    )
+    run.add_argument(
+        "--record", metavar="FILE", help="write a recording the window can reopen"
+    )
+    run.add_argument("--png", metavar="FILE", help="render the timeline to PNG")
+    run.add_argument("--svg", metavar="FILE", help="render the timeline to SVG")
+    run.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        help="stop the run (cooperatively, then by signals) after this",
+    )
+    run.add_argument(
+        "--quiet", action="store_true", help="no live log; print only the final table"
+    )
+    commands.add_parser("lessons", help="list the built-in lessons")
+    return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        return parse_float_text(text, 0.0, 86_400.0)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def load(args: argparse.Namespace) -> Scenario:
+    """The scenario to run, with overrides applied (InputError if invalid)."""
+    scenario = scenario_io.load_scenario_or_lesson(args.scenario)
+    if args.mode or args.start_method:
+        try:
+            scenario = scenario.with_overrides(args.mode, args.start_method)
+        except InputError as error:
+            flag = "--mode" if args.mode else "--start-method"
+            raise InputError(error.problems, f"{args.scenario} with {flag}") from None
+    return scenario
+
+
+def list_lessons(out: TextIO) -> int:
+    for lesson in scenario_io.list_lessons():
+        out.write(f"{lesson.name:<36} {lesson.title}\n")
+    return 0
+
+
+def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
+    """Run headless; returns (exit status, model)."""
+    try:
+        scenario = load(args)
+    except InputError as error:
+        print(f"procession: {error.describe()}", file=sys.stderr)
+        return 2, None
+    model = RunModel(scenario)
+    session = Session(scenario)
+    log = None if args.quiet else LiveLog(model, out)
+    status = 0
+    previous = _install_signal_handlers()
+    try:
+        session.start()
+        _watch(session, model, log, args.timeout)
+    except InputError as error:  # the machine cannot run it (pre-flight)
+        print(f"procession: {error.describe()}", file=sys.stderr)
+        return 2, None
+    except (KeyboardInterrupt, _Stopped) as stop:
+        status = stop.status if isinstance(stop, _Stopped) else 130
+        out.write("\nStopping every worker…\n")
+        _apply(model, log, session.shutdown())
+    finally:
+        _apply(model, log, session.shutdown())
+        _restore_signal_handlers(previous)
+    out.write("\n" + summary.table(model) + "\n")
+    _write_outputs(args, model)
+    return status, model
+
+
+def _watch(
+    session: Session, model: RunModel, log: LiveLog | None, timeout: float | None
+) -> None:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not session.finished:
+        _apply(model, log, session.wait_events(0.1))
+        if deadline is not None and time.monotonic() >= deadline:
+            deadline = None
+            if log:
+                log.out.write(f"--timeout {timeout:g} s reached: stopping the run\n")
+            session.request_shutdown()
+    _apply(model, log, session.read_events())
+
+
+def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
+    model.apply(events)
+    if log:
+        log.write(events)
+
+
+def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:
+    if args.summary:
+        Path(args.summary).write_text(
+            json.dumps(summary.summary(model), indent=2) + "\n"
+        )
+    if args.trace:
+        trace.save(model, args.trace)
+    if args.record:
+        recording.save(model, args.record)
+
+
+def _install_signal_handlers() -> Any:
+    def on_term(signum: int, frame: Any) -> None:
+        raise _Stopped(128 + signum)
+
+    if hasattr(signal, "SIGTERM"):
+        return signal.signal(signal.SIGTERM, on_term)
+    return None
+
+
+def _restore_signal_handlers(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class LiveLog:
+    """One line per lifecycle event, as it happens (the teacher's terminal view)."""
+
+    _SKIP: ClassVar[set[EventKind]] = {
+        EventKind.SAMPLE,
+        EventKind.START_RETURNED,
+        EventKind.OUTPUT_DROPPED,
+        EventKind.RUN_FINISHED,
+    }
+
+    def __init__(self, model: RunModel, out: TextIO) -> None:
+        self.model = model
+        self.out = out
+
+    def write(self, events: list[Event]) -> None:
+        for event in events:
+            if event.kind in self._SKIP:
+                continue
+            line = self._describe(event)
+            if line:
+                t = self.model.rel(event.t_ns)
+                name = self.model.lanes[event.worker_id].name
+                self.out.write(f"{t:8.3f}  {name:<14} {line}\n")
+        self.out.flush()
+
+    def _describe(self, event: Event) -> str:
+        d = event.data
+        lane = self.model.lanes[event.worker_id]
+        match event.kind:
+            case EventKind.RUN_STARTED:
+                return (
+                    f"started (pid {d.get('pid')}, {d.get('cpu_count')} CPUs, "
+                    f"Python {d.get('python')})"
+                )
+            case EventKind.START_CALLED:
+                return f"start() called ({lane.start_method})"
+            case EventKind.BOOTED:
+                return f"booted: pid {d.get('pid')}, parent {d.get('ppid')}"
+            case EventKind.TARGET_STARTED:
+                return f"running {d.get('target')}({_args(d.get('args', {}))})"
+            case EventKind.OUTPUT:
+                return f"| {d.get('text')}"
+            case EventKind.TARGET_RETURNED:
+                return f"target returned {d.get('value')}"
+            case EventKind.TARGET_RAISED:
+                return f"target raised {d.get('type')}: {d.get('message')}"
+            case EventKind.TARGET_EXITED:
+                return f"target called sys.exit({d.get('code')})"
+            case EventKind.EXITED:
+                return f"ended: {lane.explanation.sentence if lane.explanation else ''}"
+            case EventKind.JOIN_CALLED:
+                return "join() called by the main program"
+            case EventKind.JOIN_RETURNED:
+                return "join() timed out" if d.get("timed_out") else "join() returned"
+            case EventKind.MAIN_FINISHED:
+                return "main program's code finished"
+            case EventKind.SIGNAL_SENT:
+                return f"{d.get('signal')} sent by {d.get('by')}"
+            case EventKind.STOP_REQUESTED:
+                return f"stop requested ({d.get('reason')})"
+            case EventKind.NOTICE if d.get("level") == "output":
+                return f"| {d.get('text')}"
+            case _:
+                text = str(event.kind).replace("_", " ")
+                details = ", ".join(
+                    f"{k}={v}"
+                    for k, v in d.items()
+                    if k not in ("traceback", "log_tail")
+                )
+                return f"{text} {details}".rstrip()
+
+
+def _args(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in args.items())

@@ -1,0 +1,469 @@
+"""The run model: events folded into lanes of state segments. Pure, no I/O.
+
+The window, the command-line summary and every exporter read this one model,
+so a recording replayed through it renders exactly as the live run did.
+
+Worker lane: created → starting (start() called; interpreter booting and
+unpickling) → running (target executing) → exiting (target done; interpreter
+shutting down) → exited (ended, not joined) → joined. The main program's lane:
+running → joining (inside join()) → running … → finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from core.events import MAIN_ID, WORKER_KINDS, Event, EventKind
+from core.outcomes import Explanation, Outcome, SignalRecord, explain
+from core.scenario import Scenario
+
+OUTPUT_KEEP = 20_000  # per lane; the worker caps what it sends, this caps memory
+
+
+class State(StrEnum):
+    """What a lane is doing during a segment."""
+
+    CREATED = "created"
+    """The worker exists; start() has not been called yet."""
+    STARTING = "starting"
+    """start() was called: the OS creates the process, the interpreter boots,
+    the target is unpickled (spawn and forkserver re-import the main module)."""
+    RUNNING = "running"
+    """The target function is executing."""
+    EXITING = "exiting"
+    """The target is done; the interpreter is shutting down (flushing, joining
+    its own children, running atexit hooks)."""
+    EXITED = "exited"
+    """The OS reported the end; the main program has not joined it (yet)."""
+    JOINED = "joined"
+    """The main program's join() returned for it."""
+    MAIN_RUNNING = "main_running"
+    """The main program is executing its own code (start() calls, sleeps)."""
+    MAIN_JOINING = "main_joining"
+    """The main program is blocked in join()."""
+    MAIN_FINISHED = "main_finished"
+    """The main program's code is done (the interpreter may still wait for
+    non-daemon children at exit)."""
+
+
+TERMINAL = {State.EXITED, State.JOINED}
+
+
+@dataclass
+class Segment:
+    state: State
+    start: float
+    end: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Marker:
+    t: float
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class OutputLine:
+    t: float
+    stream: str
+    text: str
+
+
+@dataclass
+class Lane:
+    worker_id: int
+    name: str
+    kind: str  # "main", "process" or "thread"
+    group: str = ""
+    target: str = ""
+    start_method: str = ""
+    daemon: bool = False
+    pid: int | None = None
+    tid: int | None = None
+    segments: list[Segment] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    times: dict[str, float] = field(default_factory=dict)
+    outcome: Outcome | None = None
+    exitcode: int | None = None
+    explanation: Explanation | None = None
+    report_kind: str | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    signals: list[SignalRecord] = field(default_factory=list)
+    output: list[OutputLine] = field(default_factory=list)
+    output_dropped: int = 0
+    log_tail: str = ""
+    cleaned_up: int = 0
+    notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    events_received: int = 0
+    missing: int = 0
+    next_seq: int = 0
+    samples: list[tuple[float, float | None, int, int, int]] = field(
+        default_factory=list
+    )
+    """(t, cpu %, rss bytes, threads, children) from psutil."""
+
+    @property
+    def state(self) -> State | None:
+        return self.segments[-1].state if self.segments else None
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        return self.report if self.report_kind == "target_raised" else None
+
+    def enter(self, state: State, t: float, note: str = "") -> None:
+        if self.segments:
+            last = self.segments[-1]
+            if last.state == state and last.note == note:
+                return
+            last.end = t
+        self.segments.append(Segment(state, t, None, note))
+
+
+class RunModel:
+    """Apply events with :meth:`apply`; read lanes, times and outcomes."""
+
+    def __init__(self, scenario: Scenario | None = None) -> None:
+        self.scenario = scenario or Scenario()
+        self.lanes: dict[int, Lane] = {MAIN_ID: Lane(MAIN_ID, "main program", "main")}
+        for spec in self.scenario.instances():
+            self.lanes[spec.worker_id] = Lane(
+                spec.worker_id,
+                spec.name,
+                spec.mode,
+                spec.group,
+                spec.target,
+                spec.start_method if spec.mode == "process" else "thread",
+                spec.daemon,
+            )
+        self.events: list[Event] = []
+        self.t0_ns: int | None = None
+        self.info: dict[str, Any] = {}
+        self.finished = False
+        self.broken = False
+        self.end: float | None = None
+        self.main_finished: float | None = None
+        self.last_t = 0.0
+
+    # -- time ----------------------------------------------------------------------
+
+    def rel(self, t_ns: int) -> float:
+        return 0.0 if self.t0_ns is None else (t_ns - self.t0_ns) / 1e9
+
+    def now(self) -> float:
+        """Seconds since the run began: live while running, the end once done."""
+        if self.end is not None:
+            return self.end
+        if self.t0_ns is None:
+            return 0.0
+        return max(self.last_t, self.rel(time.monotonic_ns()))
+
+    @property
+    def started(self) -> bool:
+        return self.t0_ns is not None
+
+    # -- applying ------------------------------------------------------------------
+
+    def apply(self, events: Iterable[Event]) -> set[int]:
+        """Fold events in; return the ids of lanes that changed."""
+        changed: set[int] = set()
+        for event in events:
+            lane = self.lanes.get(event.worker_id)
+            if lane is None:
+                continue  # an event for a lane this scenario does not have
+            self.events.append(event)
+            if event.kind is EventKind.RUN_STARTED:
+                self.t0_ns = event.t_ns
+            t = self.rel(event.t_ns)
+            if event.kind is not EventKind.SAMPLE:
+                self.last_t = max(self.last_t, t)
+            if event.kind in WORKER_KINDS:
+                self._check_seq(lane, event)
+            handler = _HANDLERS.get(event.kind)
+            if handler is not None:
+                handler(self, lane, t, event.data)
+            changed.add(lane.worker_id)
+            if event.kind in (
+                EventKind.JOIN_CALLED,
+                EventKind.JOIN_RETURNED,
+                EventKind.START_CALLED,
+            ):
+                changed.add(MAIN_ID)
+        return changed
+
+    def _check_seq(self, lane: Lane, event: Event) -> None:
+        lane.events_received += 1
+        if event.seq > lane.next_seq:
+            gap = event.seq - lane.next_seq
+            lane.missing += gap
+            lane.problems.append(f"{gap} event(s) missing before #{event.seq}")
+        elif event.seq < lane.next_seq:
+            lane.problems.append(f"event #{event.seq} arrived twice or out of order")
+        lane.next_seq = max(lane.next_seq, event.seq + 1)
+
+    # -- summaries -----------------------------------------------------------------
+
+    def worker_lanes(self) -> list[Lane]:
+        return [lane for wid, lane in sorted(self.lanes.items()) if wid != MAIN_ID]
+
+    @property
+    def main(self) -> Lane:
+        return self.lanes[MAIN_ID]
+
+    def all_final(self) -> bool:
+        return all(lane.outcome is not None for lane in self.worker_lanes())
+
+    def events_missing(self) -> int:
+        return sum(lane.missing for lane in self.lanes.values())
+
+
+# --- handlers: one per event kind ------------------------------------------------
+
+
+def _run_started(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    m.info = dict(d)
+    lane.pid = d.get("pid")
+    lane.enter(State.MAIN_RUNNING, t)
+    for worker in m.worker_lanes():
+        worker.enter(State.CREATED, t)
+        if worker.start_method == "default":
+            worker.start_method = str(d.get("default_start_method", "default"))
+
+
+def _start_called(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.times["start_called"] = t
+    lane.enter(State.STARTING, t)
+    lane.markers.append(Marker(t, "start_called", "start()"))
+    m.main.markers.append(Marker(t, "start_called", f"start({lane.name})"))
+
+
+def _start_returned(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.times["start_returned"] = t
+    if "pid" in d:
+        lane.pid = d["pid"]
+    lane.start_method = str(d.get("start_method", lane.start_method))
+    lane.markers.append(
+        Marker(
+            t,
+            "start_returned",
+            "start() returned",
+            f"pid {lane.pid}" if lane.pid else "",
+        )
+    )
+
+
+def _start_failed(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    error = str(d.get("error", ""))
+    lane.outcome = Outcome.NOT_STARTED
+    label = "never started" if d.get("never_called") else "start() failed"
+    lane.explanation = Explanation(Outcome.NOT_STARTED, label, error)
+    if lane.segments:
+        lane.segments[-1].end = t
+    lane.markers.append(Marker(t, "start_failed", label, error))
+
+
+def _booted(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.times["booted"] = t
+    lane.tid = d.get("tid")
+    lane.pid = d.get("pid", lane.pid)  # a thread's pid is its host's (the main program)
+    lane.markers.append(Marker(t, "booted", "first line ran", f"ppid {d.get('ppid')}"))
+
+
+def _target_started(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.times["target_started"] = t
+    lane.enter(State.RUNNING, t)
+
+
+def _target_ended(kind: str):  # type: ignore[no-untyped-def]
+    def handler(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+        lane.times["target_ended"] = t
+        lane.report_kind = kind
+        lane.report = dict(d)
+        lane.enter(State.EXITING, t)
+
+    return handler
+
+
+def _output(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    if len(lane.output) < OUTPUT_KEEP:
+        lane.output.append(OutputLine(t, str(d.get("stream")), str(d.get("text"))))
+    else:
+        lane.output_dropped += 1
+
+
+def _output_dropped(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.output_dropped = max(lane.output_dropped, int(d.get("count", 0)))
+
+
+def _mark(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.markers.append(Marker(t, "mark", str(d.get("label")), repr(d.get("data"))))
+
+
+def _lost_event(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    if "size" in d:
+        text = (
+            f"a {d.get('kind')} event of {d['size']} bytes exceeded the "
+            f"{d.get('limit')}-byte limit and was not sent"
+        )
+    else:
+        text = f"a {d.get('kind')} event could not be serialised: {d.get('error')}"
+    lane.problems.append(text)
+    lane.markers.append(Marker(t, "problem", "event not delivered", text))
+
+
+def _channel_broken(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    text = f"its event pipe broke mid-message ({d.get('error')})"
+    lane.problems.append(text)
+    lane.markers.append(Marker(t, "problem", "pipe broken", text))
+
+
+def _stop_requested(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.markers.append(Marker(t, "stop", "stop requested", str(d.get("reason"))))
+
+
+def _signal_sent(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    name = str(d.get("signal"))
+    by = str(d.get("by"))
+    lane.signals.append(SignalRecord(t, name, str(d.get("action")), by))
+    target = "its process group" if d.get("group") else "the process"
+    lane.markers.append(
+        Marker(t, "signal", name, f"{d.get('action')}: {name} to {target}, by {by}")
+    )
+
+
+def _exited(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.times["exited"] = t
+    lane.exitcode = d.get("exitcode")
+    lane.cleaned_up = int(d.get("cleaned_up", 0))
+    lane.log_tail = str(d.get("log_tail", ""))
+    lane.explanation = explain(
+        lane.exitcode,
+        is_thread=lane.kind == "thread",
+        report=lane.report,
+        report_kind=lane.report_kind,
+        start_method=lane.start_method,
+        signals=lane.signals,
+        still_running=bool(d.get("still_running")),
+    )
+    lane.outcome = lane.explanation.outcome
+    lane.enter(State.EXITED, t)
+    lane.markers.append(
+        Marker(t, "exit", lane.explanation.label, lane.explanation.sentence)
+    )
+    if lane.cleaned_up:
+        lane.notices.append(
+            f"{lane.cleaned_up} leftover descendant process(es) "
+            "were killed after it ended"
+        )
+
+
+def _join_called(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    m.main.enter(State.MAIN_JOINING, t, f"join({lane.name})")
+    lane.markers.append(Marker(t, "join_called", "join()"))
+
+
+def _join_returned(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    m.main.enter(State.MAIN_RUNNING, t)
+    if d.get("timed_out"):
+        lane.markers.append(
+            Marker(
+                t,
+                "join_timeout",
+                "join() timed out",
+                "join() returned but the worker still runs",
+            )
+        )
+        return
+    lane.times["joined"] = t
+    lane.enter(State.JOINED, t)
+    lane.markers.append(Marker(t, "join_returned", "joined"))
+
+
+def _main_finished(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    m.main_finished = t
+    lane.times["finished"] = t
+    lane.enter(State.MAIN_FINISHED, t)
+    lane.markers.append(Marker(t, "main_finished", "main program finished"))
+
+
+def _notice(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    if d.get("level") == "output":  # fd-level output the conductor read
+        _output(m, lane, t, {"stream": "fd", "text": d.get("text", "")})
+        return
+    lane.notices.append(str(d.get("text")))
+    lane.markers.append(Marker(t, "notice", str(d.get("level")), str(d.get("text"))))
+
+
+def _sample(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    lane.samples.append(
+        (
+            t,
+            d.get("cpu"),
+            int(d.get("rss") or 0),
+            int(d.get("threads") or 0),
+            int(d.get("children") or 0),
+        )
+    )
+
+
+def _finish(m: RunModel, t: float) -> None:
+    m.finished = True
+    m.end = max(t, m.last_t)
+    for lane in m.lanes.values():
+        if lane.segments and lane.segments[-1].end is None:
+            lane.segments[-1].end = m.end
+
+
+def _run_finished(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    _finish(m, t)
+
+
+def _conductor_lost(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
+    m.broken = True
+    text = f"the conductor (main program) died with exit code {d.get('exitcode')}"
+    lane.notices.append(text)
+    lane.markers.append(Marker(t, "notice", "error", text))
+    for worker in m.worker_lanes():
+        if worker.outcome is None:
+            worker.outcome = Outcome.LOST
+            worker.explanation = Explanation(
+                Outcome.LOST, "lost", "exit status unavailable: " + text
+            )
+            worker.enter(State.EXITED, t)
+    _finish(m, t)
+
+
+_HANDLERS = {
+    EventKind.RUN_STARTED: _run_started,
+    EventKind.START_CALLED: _start_called,
+    EventKind.START_RETURNED: _start_returned,
+    EventKind.START_FAILED: _start_failed,
+    EventKind.BOOTED: _booted,
+    EventKind.TARGET_STARTED: _target_started,
+    EventKind.TARGET_RETURNED: _target_ended("target_returned"),
+    EventKind.TARGET_RAISED: _target_ended("target_raised"),
+    EventKind.TARGET_EXITED: _target_ended("target_exited"),
+    EventKind.OUTPUT: _output,
+    EventKind.OUTPUT_DROPPED: _output_dropped,
+    EventKind.MARK: _mark,
+    EventKind.EVENT_UNSERIALIZABLE: _lost_event,
+    EventKind.EVENT_TOO_LARGE: _lost_event,
+    EventKind.CHANNEL_BROKEN: _channel_broken,
+    EventKind.STOP_REQUESTED: _stop_requested,
+    EventKind.SIGNAL_SENT: _signal_sent,
+    EventKind.EXITED: _exited,
+    EventKind.JOIN_CALLED: _join_called,
+    EventKind.JOIN_RETURNED: _join_returned,
+    EventKind.MAIN_FINISHED: _main_finished,
+    EventKind.RUN_FINISHED: _run_finished,
+    EventKind.NOTICE: _notice,
+    EventKind.SAMPLE: _sample,
+    EventKind.CONDUCTOR_LOST: _conductor_lost,
+}

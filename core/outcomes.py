@@ -1,0 +1,233 @@
+"""Exit statuses explained in words, from what really happened (DESIGN §3).
+
+| how the child ended                       | exitcode    | outcome    |
+|-------------------------------------------|-------------|------------|
+| target returned                           | 0           | ok         |
+| uncaught exception / sys.exit("msg")      | 1           | error      |
+| sys.exit(n)                               | n & 0xFF    | exit       |
+| terminate() / SIGTERM                     | -15         | terminated |
+| kill() / SIGKILL / OOM killer             | -9          | killed     |
+| segfault / abort()                        | -11 / -6    | crashed    |
+| forkserver died                           | 255         | lost       |
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """How a worker ended."""
+
+    OK = "ok"
+    """The target returned; exit status 0."""
+    ERROR = "error"
+    """An uncaught exception (or ``sys.exit("message")``); exit status 1."""
+    EXIT = "exit"
+    """The target called ``sys.exit(n)`` with n != 0."""
+    TERMINATED = "terminated"
+    """Ended by SIGTERM (``terminate()``) or a similar polite signal."""
+    KILLED = "killed"
+    """Ended by SIGKILL (``kill()``, the OOM killer, an outside ``kill -9``)."""
+    CRASHED = "crashed"
+    """Died of a fault signal: SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL."""
+    LOST = "lost"
+    """The real status is unknown (the forkserver or the conductor died, or a
+    thread never stopped)."""
+    NOT_STARTED = "not_started"
+    """``start()`` failed or was never called."""
+
+
+_CRASH_SIGNALS = {
+    "SIGSEGV": "segmentation fault",
+    "SIGABRT": "abort",
+    "SIGBUS": "bus error",
+    "SIGFPE": "floating-point exception",
+    "SIGILL": "illegal instruction",
+    "SIGSYS": "bad system call",
+    "SIGTRAP": "trap",
+}
+_KILL_SIGNALS = {"SIGKILL", "SIGXCPU", "SIGXFSZ"}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    outcome: Outcome
+    label: str
+    """Short, for the end of a lane: ✓, ✗ NameError, SIGTERM, exit 3."""
+    sentence: str
+    """For a person: what happened and who caused it."""
+
+
+@dataclass(frozen=True)
+class SignalRecord:
+    t: float
+    signal: str
+    action: str
+    by: str
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def explain(
+    exitcode: int | None,
+    *,
+    is_thread: bool = False,
+    report: dict[str, Any] | None = None,
+    report_kind: str | None = None,
+    start_method: str | None = None,
+    signals: list[SignalRecord] | None = None,
+    still_running: bool = False,
+) -> Explanation:
+    """Explain an ending. ``report`` is the worker's own last word (the payload
+    of target_returned / target_raised / target_exited) and ``report_kind``
+    which of those it was; both are None if the worker never reported."""
+    report = report or {}
+    if is_thread:
+        return _explain_thread(report, report_kind, still_running)
+    assert exitcode is not None
+    if exitcode < 0:
+        return _explain_signal(-exitcode, signals or [])
+    if (
+        exitcode == 255
+        and start_method == "forkserver"
+        and not (report_kind == "target_exited" and report.get("exitcode") == 255)
+    ):
+        return Explanation(
+            Outcome.LOST,
+            "lost",
+            "exit status unavailable: the "
+            "forkserver that started this process died, so "
+            "multiprocessing reports 255 whatever really happened",
+        )
+    if exitcode == 0:
+        if report_kind == "target_returned":
+            return Explanation(
+                Outcome.OK,
+                "✓",
+                f"returned {report.get('value')} normally (exit code 0)",
+            )
+        if report_kind == "target_exited":
+            return Explanation(
+                Outcome.OK,
+                "✓",
+                f"called sys.exit({report['code']}), which exits with 0",
+            )
+        return Explanation(
+            Outcome.OK,
+            "✓ exit 0",
+            "exited with 0 but ended without "
+            "a final report (os._exit() or a crash in shutdown)",
+        )
+    if report_kind == "target_raised":
+        kind = report.get("type", "Exception")
+        return Explanation(
+            Outcome.ERROR,
+            f"✗ {kind}",
+            f"raised {kind}: "
+            f"{report.get('message', '')} — an uncaught exception "
+            f"exits with {exitcode}",
+        )
+    if report_kind == "target_exited":
+        code = report.get("code", "")
+        if (
+            exitcode == 1
+            and not code.lstrip("-").isdigit()
+            and code not in ("True", "1")
+        ):
+            return Explanation(
+                Outcome.ERROR,
+                "✗ exit 1",
+                f"called sys.exit({code}): a non-number is printed and exits with 1",
+            )
+        sentence = f"called sys.exit({code})"
+        if code.lstrip("-").isdigit() and int(code) != exitcode:
+            sentence += (
+                f"; the OS keeps only the low 8 bits, so the exit code is {exitcode}"
+            )
+        return Explanation(
+            Outcome.EXIT, f"exit {exitcode}", f"{sentence} (exit code {exitcode})"
+        )
+    if exitcode == 1:
+        return Explanation(
+            Outcome.ERROR,
+            "✗ exit 1",
+            "exited with 1 without "
+            "reporting an exception (it failed before or after its "
+            "target: see its output)",
+        )
+    return Explanation(
+        Outcome.EXIT,
+        f"exit {exitcode}",
+        f"exited with {exitcode} "
+        "without a final report (os._exit() or a child process' "
+        "own exit)",
+    )
+
+
+def _explain_signal(number: int, signals: list[SignalRecord]) -> Explanation:
+    name = signal_name(number)
+    sent = [s for s in signals if s.signal == name]
+    if sent:
+        last = sent[-1]
+        who = f"sent by {last.by} at {last.t:.2f} s"
+    else:
+        who = "not sent by Procession (another program, the OOM killer or the kernel)"
+    code = f"{name}, −{number}"
+    if name in _CRASH_SIGNALS:
+        return Explanation(
+            Outcome.CRASHED,
+            name,
+            f"crashed: {_CRASH_SIGNALS[name]} "
+            f"({code})" + ("" if not sent else f", {who}"),
+        )
+    if name in _KILL_SIGNALS:
+        return Explanation(Outcome.KILLED, name, f"killed by {name} (−{number}), {who}")
+    return Explanation(
+        Outcome.TERMINATED, name, f"terminated by {name} (−{number}), {who}"
+    )
+
+
+def _explain_thread(
+    report: dict[str, Any], report_kind: str | None, still_running: bool
+) -> Explanation:
+    if still_running:
+        return Explanation(
+            Outcome.LOST,
+            "still running",
+            "the thread ignored stop "
+            "and was still running when the program ended; threads "
+            "cannot be force-stopped, it died with its process",
+        )
+    if report_kind == "target_returned":
+        return Explanation(
+            Outcome.OK,
+            "✓",
+            f"returned {report.get('value')} (threads have no exit code)",
+        )
+    if report_kind == "target_raised":
+        kind = report.get("type", "Exception")
+        return Explanation(
+            Outcome.ERROR,
+            f"✗ {kind}",
+            f"raised {kind}: "
+            f"{report.get('message', '')} — it ended only this "
+            "thread; the program went on",
+        )
+    if report_kind == "target_exited":
+        return Explanation(
+            Outcome.EXIT,
+            "sys.exit",
+            f"called sys.exit("
+            f"{report.get('code')}): in a thread that ends only the "
+            "thread, with no exit code",
+        )
+    return Explanation(Outcome.LOST, "?", "the thread ended without a report")

@@ -1,0 +1,43 @@
+"""Procession: see the lifecycle of Python processes and threads.
+
+    python main.py                      open the window on the first lesson
+    python main.py SCENARIO.toml        open the window on a scenario or recording
+    python main.py run LESSON_OR_FILE   run headless and print a table
+    python main.py lessons              list the built-in lessons
+
+Keep this module's top level free of heavy imports: spawn and forkserver
+children re-import the main module, and Qt/numpy at the top would cost each
+child about 300 ms (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:  # works from any working directory
+    sys.path.insert(0, _HERE)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("run", "lessons", "-h", "--help"):
+        from core import cli
+
+        args = cli.build_parser().parse_args(argv)
+        if args.command == "lessons":
+            return cli.list_lessons(sys.stdout)
+        status, model = cli.run(args, sys.stdout)
+        if model is not None and (args.png or args.svg):
+            from gui.headless import render_files
+
+            render_files(model, png=args.png, svg=args.svg)
+        return status
+    from gui.app import run_app
+
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
