@@ -1,0 +1,1 @@
+"""The window: Qt widgets that render the model from core/ (never the reverse)."""
