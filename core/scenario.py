@@ -490,6 +490,7 @@ class _Validator:
                 f"expected a list of [[actions]] tables, got {type_name(raw)}",
             )
             return []
+        groups_invalid = any(p.path.startswith("workers") for p in self.problems)
         specs = {s.name: s for s in scenario.instances()}
         actions: list[Action] = []
         for index, item in enumerate(raw[:256]):
@@ -509,6 +510,8 @@ class _Validator:
             if at is None or kind is None or worker is None:
                 continue
             names = scenario.resolve_worker_ref(worker)
+            if not names and groups_invalid:
+                continue  # the names depend on fields that are already wrong
             if not names:
                 self.fail(
                     (*path, "worker"),
