@@ -11,6 +11,7 @@ a test that leaves zombies among our children or extra threads running.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -98,18 +99,14 @@ def no_leftovers(request: pytest.FixtureRequest):
     if left:
         problems.append("processes left behind: " + "; ".join(map(_describe, left)))
         for pid in left:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     zombies = _zombie_children()
     if zombies:
         problems.append(f"zombie children: {zombies}")
         for pid in zombies:
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
     deadline = time.monotonic() + 2.0
     extra = _extra_threads(threads_before)
     while extra and time.monotonic() < deadline:
@@ -122,9 +119,13 @@ def no_leftovers(request: pytest.FixtureRequest):
 
 
 def _extra_threads(before: set[int | None]) -> list[str]:
-    return [t.name for t in threading.enumerate()
-            if t.ident not in before and t.is_alive()
-            and not t.name.startswith(("pydevd", "QDBus", "Dummy"))]
+    return [
+        t.name
+        for t in threading.enumerate()
+        if t.ident not in before
+        and t.is_alive()
+        and not t.name.startswith(("pydevd", "QDBus", "Dummy"))
+    ]
 
 
 def _is_zombie_of_init(pid: int) -> bool:

@@ -15,8 +15,12 @@ def scenario(workers: list[dict[str, Any]], **top: Any) -> Scenario:
     return Scenario.from_dict({"title": "test", **top, "workers": workers})
 
 
-def run(spec: Scenario | dict[str, Any], timeout: float = 30.0,
-        on_events: Any = None, sample_hz: float = 5.0) -> RunModel:
+def run(
+    spec: Scenario | dict[str, Any],
+    timeout: float = 30.0,
+    on_events: Any = None,
+    sample_hz: float = 5.0,
+) -> RunModel:
     """Run a scenario to its end with a real conductor; return the model.
 
     ``on_events(session, model, events)`` is called after each batch, e.g. to

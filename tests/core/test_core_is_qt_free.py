@@ -18,14 +18,16 @@ def test_no_core_module_imports_qt_or_gui():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n.split(".")[0] in FORBIDDEN]
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN
+            ]
     assert offenders == []
 
 
 def test_importing_every_core_module_loads_no_qt():
-    modules = [f"core.{p.stem}" for p in sorted(CORE.glob("*.py"))
-               if p.stem != "__init__"]
+    modules = [
+        f"core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__"
+    ]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -33,7 +35,12 @@ def test_importing_every_core_module_loads_no_qt():
         "('PySide6', 'pyqtgraph', 'shiboken6', 'gui')]\n"
         "print(len(sys.modules)); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=CORE.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > len(modules)  # the imports really happened

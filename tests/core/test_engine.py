@@ -21,36 +21,70 @@ def work(greeting="hello", times=2):
 
 @pytest.mark.parametrize("method", ["spawn", "fork", "forkserver"])
 def test_custom_code_runs_under_every_start_method(method):
-    model = run({"start_method": method, "workers": [
-        {"name": "mine", "target": "custom", "function": "work", "code": CUSTOM_CODE,
-         "count": 2, "args": {"greeting": "hi", "times": 3}}]})
+    model = run(
+        {
+            "start_method": method,
+            "workers": [
+                {
+                    "name": "mine",
+                    "target": "custom",
+                    "function": "work",
+                    "code": CUSTOM_CODE,
+                    "count": 2,
+                    "args": {"greeting": "hi", "times": 3},
+                }
+            ],
+        }
+    )
     for lane in model.worker_lanes():
         assert lane.outcome is Outcome.OK, lane.explanation
         texts = [(line.stream, line.text) for line in lane.output]
         assert texts == [("stdout", f"hi {i} from {lane.pid}") for i in range(3)] + [
-            ("stderr", "to stderr")]
+            ("stderr", "to stderr")
+        ]
         assert f"'pid': {lane.pid}" in lane.report["value"]
         assert "procession_custom_0" in lane.report["value"]
 
 
 def test_joined_sleepers_run_in_parallel_and_main_waits():
-    model = run({"start_method": "fork", "workers": [
-        {"name": "s", "target": "sleep", "count": 2, "args": {"seconds": 0.5}}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {"name": "s", "target": "sleep", "count": 2, "args": {"seconds": 0.5}}
+            ],
+        }
+    )
     lanes = model.worker_lanes()
     assert 0.45 < model.main_finished < 0.9  # ≈ one sleep, not two
     for lane in lanes:
         assert lane.state is State.JOINED
-        assert [line.text for line in lane.output] == ["I'm going to sleep",
-                                                       "I'm awake"]
+        assert [line.text for line in lane.output] == [
+            "I'm going to sleep",
+            "I'm awake",
+        ]
         assert 0.45 < lane.times["target_ended"] - lane.times["target_started"] < 0.7
     main_states = [s.state for s in model.main.segments]
-    assert main_states == [State.MAIN_RUNNING, State.MAIN_JOINING, State.MAIN_RUNNING,
-                           State.MAIN_JOINING, State.MAIN_RUNNING, State.MAIN_FINISHED]
+    assert main_states == [
+        State.MAIN_RUNNING,
+        State.MAIN_JOINING,
+        State.MAIN_RUNNING,
+        State.MAIN_JOINING,
+        State.MAIN_RUNNING,
+        State.MAIN_FINISHED,
+    ]
 
 
 def test_without_join_the_main_program_finishes_at_once():
-    model = run({"start_method": "fork", "join": False, "workers": [
-        {"name": "s", "target": "sleep", "count": 2, "args": {"seconds": 0.4}}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "join": False,
+            "workers": [
+                {"name": "s", "target": "sleep", "count": 2, "args": {"seconds": 0.4}}
+            ],
+        }
+    )
     assert model.main_finished < 0.1
     assert model.end > 0.4  # the run (the interpreter at exit) waits for them
     for lane in model.worker_lanes():
@@ -59,9 +93,16 @@ def test_without_join_the_main_program_finishes_at_once():
 
 
 def test_daemon_workers_are_terminated_when_an_unjoining_main_ends():
-    model = run({"start_method": "fork", "join": False, "workers": [
-        {"name": "d", "target": "forever", "daemon": True},
-        {"name": "n", "target": "sleep", "args": {"seconds": 0.3}}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "join": False,
+            "workers": [
+                {"name": "d", "target": "forever", "daemon": True},
+                {"name": "n", "target": "sleep", "args": {"seconds": 0.3}},
+            ],
+        }
+    )
     daemon, normal = model.worker_lanes()
     assert (daemon.outcome, daemon.exitcode) == (Outcome.TERMINATED, -15)
     assert "daemon cleanup" in daemon.explanation.sentence
@@ -69,10 +110,16 @@ def test_daemon_workers_are_terminated_when_an_unjoining_main_ends():
 
 
 def test_start_delays_and_stages_follow_the_main_program():
-    model = run({"start_method": "fork", "workers": [
-        {"name": "late", "target": "noop", "start_delay": 0.3},
-        {"name": "early", "target": "sleep", "args": {"seconds": 0.2}},
-        {"name": "next", "target": "noop", "wait_for_previous": True}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {"name": "late", "target": "noop", "start_delay": 0.3},
+                {"name": "early", "target": "sleep", "args": {"seconds": 0.2}},
+                {"name": "next", "target": "noop", "wait_for_previous": True},
+            ],
+        }
+    )
     lanes = {lane.name: lane for lane in model.worker_lanes()}
     assert lanes["early"].times["start_called"] < 0.05
     assert 0.29 < lanes["late"].times["start_called"] < 0.45
@@ -82,8 +129,13 @@ def test_start_delays_and_stages_follow_the_main_program():
 
 
 def test_join_timeout_returns_while_the_worker_runs_on():
-    model = run({"start_method": "fork", "join_timeout": 0.2, "workers": [
-        {"name": "slow", "target": "sleep", "args": {"seconds": 0.6}}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "join_timeout": 0.2,
+            "workers": [{"name": "slow", "target": "sleep", "args": {"seconds": 0.6}}],
+        }
+    )
     lane = model.worker_lanes()[0]
     kinds = [m.kind for m in lane.markers]
     assert "join_timeout" in kinds
@@ -96,8 +148,10 @@ def test_cooperative_stop_ends_a_loop_without_signals():
         if any(e.kind is EventKind.TARGET_STARTED for e in events):
             session.send("stop", "loop")
 
-    model = run({"start_method": "fork", "workers": [{"name": "loop",
-                 "target": "forever"}]}, on_events=stop_once_running)
+    model = run(
+        {"start_method": "fork", "workers": [{"name": "loop", "target": "forever"}]},
+        on_events=stop_once_running,
+    )
     lane = model.worker_lanes()[0]
     assert (lane.outcome, lane.exitcode) == (Outcome.OK, 0)
     assert lane.report["value"] == "'stopped'"
@@ -108,23 +162,41 @@ def test_user_terminate_and_kill_commands_reach_the_right_workers():
     sent = set()
 
     def act(session, model, events):
-        if {"a", "b"} <= {lane.name for lane in model.worker_lanes()
-                          if lane.state is State.RUNNING} and not sent:
+        if {"a", "b"} <= {
+            lane.name for lane in model.worker_lanes() if lane.state is State.RUNNING
+        } and not sent:
             sent.add(session.send("terminate", "a"))
             session.send("kill", 2)
 
-    model = run({"start_method": "fork", "workers": [
-        {"name": "a", "target": "forever"}, {"name": "b", "target": "forever"}]},
-        on_events=act)
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {"name": "a", "target": "forever"},
+                {"name": "b", "target": "forever"},
+            ],
+        },
+        on_events=act,
+    )
     a, b = model.worker_lanes()
     assert (a.exitcode, b.exitcode) == (-15, -9)
     assert "sent by the user" in a.explanation.sentence
 
 
 def test_output_beyond_the_cap_is_counted_not_kept():
-    model = run({"start_method": "fork", "max_output_lines": 100, "workers": [
-        {"name": "loud", "target": "print_lines", "args": {"count": 25_000,
-                                                          "interval": 0.0}}]})
+    model = run(
+        {
+            "start_method": "fork",
+            "max_output_lines": 100,
+            "workers": [
+                {
+                    "name": "loud",
+                    "target": "print_lines",
+                    "args": {"count": 25_000, "interval": 0.0},
+                }
+            ],
+        }
+    )
     lane = model.worker_lanes()[0]
     assert lane.outcome is Outcome.OK
     assert len(lane.output) == 100
@@ -134,10 +206,16 @@ def test_output_beyond_the_cap_is_counted_not_kept():
 
 
 def test_sampling_tells_a_busy_worker_from_a_sleeping_one():
-    model = run({"start_method": "fork", "workers": [
-        {"name": "busy", "target": "busy", "args": {"seconds": 1.2}},
-        {"name": "idle", "target": "sleep", "args": {"seconds": 1.2}}]},
-        sample_hz=10)
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {"name": "busy", "target": "busy", "args": {"seconds": 1.2}},
+                {"name": "idle", "target": "sleep", "args": {"seconds": 1.2}},
+            ],
+        },
+        sample_hz=10,
+    )
     busy, idle = model.worker_lanes()
 
     def mean_cpu(lane):
@@ -151,12 +229,25 @@ def test_sampling_tells_a_busy_worker_from_a_sleeping_one():
 
 
 def test_every_event_arrives_numbered_without_gaps():
-    model = run({"start_method": "spawn", "workers": [
-        {"name": "p", "target": "print_lines", "count": 4,
-         "args": {"count": 500, "interval": 0.0}}]})
+    model = run(
+        {
+            "start_method": "spawn",
+            "workers": [
+                {
+                    "name": "p",
+                    "target": "print_lines",
+                    "count": 4,
+                    "args": {"count": 500, "interval": 0.0},
+                }
+            ],
+        }
+    )
     for lane in model.worker_lanes():
-        seqs = [e.seq for e in model.events
-                if e.worker_id == lane.worker_id and e.kind in WORKER_KINDS]
+        seqs = [
+            e.seq
+            for e in model.events
+            if e.worker_id == lane.worker_id and e.kind in WORKER_KINDS
+        ]
         assert seqs == list(range(len(seqs)))
         assert len(seqs) == 503  # booted, target started, 500 lines, returned
         assert len(lane.output) == 500 and lane.missing == 0

@@ -36,12 +36,16 @@ def outcomes(model: RunModel) -> dict:
 @pytest.mark.parametrize("method", METHODS)
 def test_01_two_joined_sleeps_take_one_second(method):
     model = lesson("1", method)
-    assert outcomes(model) == {"sleeper-1": (Outcome.OK, 0),
-                               "sleeper-2": (Outcome.OK, 0)}
+    assert outcomes(model) == {
+        "sleeper-1": (Outcome.OK, 0),
+        "sleeper-2": (Outcome.OK, 0),
+    }
     assert 0.95 <= model.main_finished <= 1.6
     for lane in model.worker_lanes():
-        assert [line.text for line in lane.output] == ["I'm going to sleep",
-                                                       "I'm awake"]
+        assert [line.text for line in lane.output] == [
+            "I'm going to sleep",
+            "I'm awake",
+        ]
         assert lane.times["joined"] <= model.main_finished
 
 
@@ -75,8 +79,10 @@ def test_04_terminate_gives_minus_15_at_one_second(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_05_sigterm_ignored_then_kill_gives_minus_9(method):
     model = lesson("5", method)
-    assert outcomes(model) == {"polite": (Outcome.TERMINATED, -15),
-                               "stubborn": (Outcome.KILLED, -9)}
+    assert outcomes(model) == {
+        "polite": (Outcome.TERMINATED, -15),
+        "stubborn": (Outcome.KILLED, -9),
+    }
     stubborn = lanes(model)["stubborn"]
     assert [s.signal for s in stubborn.signals] == ["SIGTERM", "SIGKILL"]
     assert 1.45 <= stubborn.times["exited"] <= 2.0  # survived the SIGTERM at 0.5 s
@@ -102,10 +108,13 @@ def test_06_cpu_bound_threads_take_turns_processes_do_not(method):
 def test_07_sleeping_threads_and_processes_both_overlap(method):
     model = lesson("7", method)
     by_name = lanes(model)
-    thread_span = by_name["thread-2"].times["exited"] - by_name["thread-1"].times[
-        "start_called"]
-    process_span = by_name["process-2"].times["exited"] - by_name["process-1"].times[
-        "start_called"]
+    thread_span = (
+        by_name["thread-2"].times["exited"] - by_name["thread-1"].times["start_called"]
+    )
+    process_span = (
+        by_name["process-2"].times["exited"]
+        - by_name["process-1"].times["start_called"]
+    )
     assert 0.95 <= thread_span <= 1.3
     assert 0.95 <= process_span <= 1.6
     assert all(lane.outcome is Outcome.OK for lane in by_name.values())
@@ -138,6 +147,10 @@ def test_08_start_methods_lesson_runs_under_each_override(method):
 def test_09_exit_codes(method):
     model = lesson("9", method)
     assert outcomes(model) == {
-        "returns": (Outcome.OK, 0), "raises": (Outcome.ERROR, 1),
-        "exits-3": (Outcome.EXIT, 3), "terminated": (Outcome.TERMINATED, -15),
-        "killed": (Outcome.KILLED, -9), "segfaults": (Outcome.CRASHED, -11)}
+        "returns": (Outcome.OK, 0),
+        "raises": (Outcome.ERROR, 1),
+        "exits-3": (Outcome.EXIT, 3),
+        "terminated": (Outcome.TERMINATED, -15),
+        "killed": (Outcome.KILLED, -9),
+        "segfaults": (Outcome.CRASHED, -11),
+    }

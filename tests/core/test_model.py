@@ -23,25 +23,31 @@ def model_with_one_worker():
 
 def test_a_lane_walks_through_every_state_in_order():
     model = model_with_one_worker()
-    changed = model.apply([
-        ev("run_started", 0, 0, 1000, pid=10),
-        ev("start_called", 1, 1, 1001),
-        ev("start_returned", 1, 2, 1002, pid=11),
-        ev("booted", 1, 0, 1040, pid=11, ppid=10, tid=11),
-        ev("target_started", 1, 1, 1041),
-        ev("join_called", 1, 3, 1003),
-        ev("target_returned", 1, 2, 2041, value="None"),
-        ev("exited", 1, 4, 2050, exitcode=0),
-        ev("join_returned", 1, 5, 2051, timed_out=False),
-        ev("main_finished", 0, 6, 2052),
-        ev("run_finished", 0, 7, 2053),
-    ])
+    changed = model.apply(
+        [
+            ev("run_started", 0, 0, 1000, pid=10),
+            ev("start_called", 1, 1, 1001),
+            ev("start_returned", 1, 2, 1002, pid=11),
+            ev("booted", 1, 0, 1040, pid=11, ppid=10, tid=11),
+            ev("target_started", 1, 1, 1041),
+            ev("join_called", 1, 3, 1003),
+            ev("target_returned", 1, 2, 2041, value="None"),
+            ev("exited", 1, 4, 2050, exitcode=0),
+            ev("join_returned", 1, 5, 2051, timed_out=False),
+            ev("main_finished", 0, 6, 2052),
+            ev("run_finished", 0, 7, 2053),
+        ]
+    )
     assert changed == {0, 1}
     lane = model.lanes[1]
     assert [(s.state, s.start, s.end) for s in lane.segments] == [
-        (State.CREATED, 0.0, 0.001), (State.STARTING, 0.001, 0.041),
-        (State.RUNNING, 0.041, 1.041), (State.EXITING, 1.041, 1.05),
-        (State.EXITED, 1.05, 1.051), (State.JOINED, 1.051, 1.053)]
+        (State.CREATED, 0.0, 0.001),
+        (State.STARTING, 0.001, 0.041),
+        (State.RUNNING, 0.041, 1.041),
+        (State.EXITING, 1.041, 1.05),
+        (State.EXITED, 1.05, 1.051),
+        (State.JOINED, 1.051, 1.053),
+    ]
     assert lane.outcome is Outcome.OK and lane.pid == 11
     assert model.main.segments[1].note == "join(w)"
     assert model.finished and model.end == pytest.approx(1.053)
@@ -49,33 +55,48 @@ def test_a_lane_walks_through_every_state_in_order():
 
 def test_gaps_and_duplicates_in_a_workers_numbering_are_visible():
     model = model_with_one_worker()
-    model.apply([ev("run_started", 0, 0, 0, pid=1), ev("booted", 1, 0, 1),
-                 ev("output", 1, 4, 2, stream="stdout", text="x"),
-                 ev("output", 1, 4, 3, stream="stdout", text="y")])
+    model.apply(
+        [
+            ev("run_started", 0, 0, 0, pid=1),
+            ev("booted", 1, 0, 1),
+            ev("output", 1, 4, 2, stream="stdout", text="x"),
+            ev("output", 1, 4, 3, stream="stdout", text="y"),
+        ]
+    )
     lane = model.lanes[1]
     assert lane.missing == 3
-    assert lane.problems == ["3 event(s) missing before #4",
-                             "event #4 arrived twice or out of order"]
+    assert lane.problems == [
+        "3 event(s) missing before #4",
+        "event #4 arrived twice or out of order",
+    ]
 
 
 def test_a_lost_conductor_leaves_no_lane_without_an_outcome():
     model = model_with_one_worker()
-    model.apply([ev("run_started", 0, 0, 0, pid=1), ev("start_called", 1, 1, 1),
-                 Event(EventKind.CONDUCTOR_LOST, 0, -1, 5 * MS, {"exitcode": -9})])
+    model.apply(
+        [
+            ev("run_started", 0, 0, 0, pid=1),
+            ev("start_called", 1, 1, 1),
+            Event(EventKind.CONDUCTOR_LOST, 0, -1, 5 * MS, {"exitcode": -9}),
+        ]
+    )
     assert model.broken and model.finished
     assert model.lanes[1].outcome is Outcome.LOST
     assert "died with exit code -9" in model.lanes[1].explanation.sentence
 
 
-@pytest.mark.parametrize("text", [" 12", "12 ", "1_000", "١٢", "+3", "1e3", "", "0x10",
-                                  "12.0", "9" * 30, "−5"])
+@pytest.mark.parametrize(
+    "text",
+    [" 12", "12 ", "1_000", "١٢", "+3", "1e3", "", "0x10", "12.0", "9" * 30, "−5"],
+)
 def test_typed_whole_numbers_are_strict(text):
     with pytest.raises(ValueError, match="expected a whole number"):
         parse_int_text(text)
 
 
-@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1,5", " 1", "1_0", "١", "",
-                                  "1e999", "--1", "."])
+@pytest.mark.parametrize(
+    "text", ["nan", "inf", "-inf", "1,5", " 1", "1_0", "١", "", "1e999", "--1", "."]
+)
 def test_typed_numbers_are_strict(text):
     with pytest.raises(ValueError, match="number"):
         parse_float_text(text)

@@ -54,8 +54,10 @@ def test_each_ending_gives_the_os_status_and_its_explanation(method):
     assert stderr[0] == "Process error:" and stderr[-1].startswith("NameError")
     assert "low 8 bits" in lanes["exit300"].explanation.sentence
     assert "sys.exit('bye')" in lanes["exitmsg"].explanation.sentence
-    assert "sent by the main program (action at 0.3 s)" in \
-        lanes["term"].explanation.sentence
+    assert (
+        "sent by the main program (action at 0.3 s)"
+        in lanes["term"].explanation.sentence
+    )
     assert lanes["kill"].explanation.label == "SIGKILL"
     assert "segmentation fault (SIGSEGV, −11)" in lanes["segv"].explanation.sentence
     assert "Fatal Python error: Segmentation fault" in lanes["segv"].log_tail
@@ -67,16 +69,26 @@ def test_each_ending_gives_the_os_status_and_its_explanation(method):
 
 
 def test_threads_end_without_exit_codes():
-    model = run({"mode": "thread", "workers": [
-        {"name": "ok", "target": "sleep", "args": {"seconds": 0.1}},
-        {"name": "error", "target": "raise_error", "args": {"exception": "ValueError",
-                                                            "message": "boom"}},
-        {"name": "exit", "target": "exit_with", "args": {"code": 3}},
-    ]})
+    model = run(
+        {
+            "mode": "thread",
+            "workers": [
+                {"name": "ok", "target": "sleep", "args": {"seconds": 0.1}},
+                {
+                    "name": "error",
+                    "target": "raise_error",
+                    "args": {"exception": "ValueError", "message": "boom"},
+                },
+                {"name": "exit", "target": "exit_with", "args": {"code": 3}},
+            ],
+        }
+    )
     lanes = {lane.name: lane for lane in model.worker_lanes()}
     assert {n: (lane.outcome, lane.exitcode) for n, lane in lanes.items()} == {
-        "ok": (Outcome.OK, None), "error": (Outcome.ERROR, None),
-        "exit": (Outcome.EXIT, None)}
+        "ok": (Outcome.OK, None),
+        "error": (Outcome.ERROR, None),
+        "exit": (Outcome.EXIT, None),
+    }
     assert "ended only this thread" in lanes["error"].explanation.sentence
     assert lanes["error"].output[0].text == "Exception in thread error:"
     assert "in a thread that ends only the thread" in lanes["exit"].explanation.sentence
@@ -97,8 +109,9 @@ def test_threads_end_without_exit_codes():
         (1, "fork", None, Outcome.ERROR, "✗ exit 1"),
     ],
 )
-def test_explanations_of_unreported_endings(exitcode, start_method, report_kind,
-                                            outcome, label):
+def test_explanations_of_unreported_endings(
+    exitcode, start_method, report_kind, outcome, label
+):
     explanation = explain(exitcode, start_method=start_method, report_kind=report_kind)
     assert (explanation.outcome, explanation.label) == (outcome, label)
 

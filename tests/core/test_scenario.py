@@ -109,8 +109,11 @@ def test_bad_float_argument_is_rejected(value):
 
 
 def test_unknown_keys_are_named_with_the_known_ones():
-    found = problems(GOOD.replace('mode = "process"', 'mode = "process"\ncolour = 1')
-                     .replace("daemon = false", "daemon = false\nretries = 3"))
+    found = problems(
+        GOOD.replace('mode = "process"', 'mode = "process"\ncolour = 1').replace(
+            "daemon = false", "daemon = false\nretries = 3"
+        )
+    )
     assert (4, "colour", found[0][2]) == found[0]
     assert "known keys:" in found[0][2]
     assert found[1][:2] == (16, "workers[0].retries")
@@ -129,7 +132,9 @@ def test_toml_syntax_errors_carry_line_and_column():
 
 
 def test_duplicate_keys_are_an_error():
-    [(line, _path, message)] = problems(GOOD.replace("count = 2", "count = 2\ncount = 3"))
+    [(line, _path, message)] = problems(
+        GOOD.replace("count = 2", "count = 2\ncount = 3")
+    )
     assert line == 12 and "not valid TOML" in message
 
 
@@ -146,7 +151,9 @@ def test_custom_code_syntax_error_reports_the_file_line():
 
 
 def test_custom_code_must_define_the_function_at_top_level():
-    text = GOOD.replace("def do_something():", "if __name__ == '__main__':\n  def do_something():")
+    text = GOOD.replace(
+        "def do_something():", "if __name__ == '__main__':\n  def do_something():"
+    )
     [(_line, path, message)] = problems(text)
     assert path == "workers[1].code"
     assert "no top-level function 'do_something'" in message
@@ -168,8 +175,9 @@ def test_actions_must_name_a_real_worker():
 
 
 def test_all_problems_are_reported_at_once():
-    text = GOOD.replace("count = 2", "count = 0").replace('mode = "process"',
-                                                         'mode = "procs"')
+    text = GOOD.replace("count = 2", "count = 0").replace(
+        'mode = "process"', 'mode = "procs"'
+    )
     assert len(problems(text)) == 2
 
 
@@ -184,7 +192,7 @@ def test_file_guards(tmp_path):
         scenario_io.load_scenario(bad)
     deep = tmp_path / "deep.toml"
     deep.write_text("x = " + "[" * 100_000 + "]" * 100_000)
-    with pytest.raises(InputError, match="nested too deeply|not valid TOML"):
+    with pytest.raises(InputError, match="not valid TOML: nested too deeply"):
         scenario_io.load_scenario(deep)
     with pytest.raises(InputError, match="cannot read"):
         scenario_io.load_scenario(tmp_path / "missing.toml")
