@@ -191,7 +191,10 @@ class Conductor:
         waitables: list[Any] = [*readers, *sentinels]
         if self.commands is not None:
             waitables.append(self.commands)
-        ready = wait(waitables, timeout) if waitables else time.sleep(timeout) or []
+        if not waitables:  # nothing to watch (e.g. every worker ended)
+            time.sleep(timeout)
+            return
+        ready = wait(waitables, timeout)
         # Pipes before sentinels: a worker's last events precede its end.
         for item in ready:
             if item in readers:

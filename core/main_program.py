@@ -149,7 +149,7 @@ class MainProgram:
             if ctx.get_start_method() == "forkserver":
                 # Import our bootstrap once in the server, not in every child,
                 # so the start cost shown is multiprocessing's, not ours.
-                ctx.set_forkserver_preload(_PRELOAD)  # type: ignore[attr-defined]
+                ctx.set_forkserver_preload(_PRELOAD)
             self._contexts[method] = ctx
         return self._contexts[method]
 

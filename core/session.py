@@ -59,7 +59,7 @@ class Session:
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
-        self._conductor = ctx.Process(  # type: ignore[attr-defined]
+        self._conductor = ctx.Process(
             target=conductor_main,
             args=(self.scenario, events_writer, commands_reader, self._run_dir),
             name="procession-conductor",
