@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop the run (cooperatively, then by signals) after this",
     )
     run.add_argument(
+        "--sample-hz",
+        metavar="HZ",
+        type=_rate,
+        default=5.0,
+        help="psutil samples per second (default 5; 0 turns sampling off)",
+    )
+    run.add_argument(
         "--quiet", action="store_true", help="no live log; print only the final table"
     )
     commands.add_parser("lessons", help="list the built-in lessons")
@@ -73,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _seconds(text: str) -> float:
     try:
         return parse_float_text(text, 0.0, 86_400.0)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _rate(text: str) -> float:
+    try:
+        return parse_float_text(text, 0.0, 50.0)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -103,7 +117,7 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         print(f"procession: {error.describe()}", file=sys.stderr)
         return 2, None
     model = RunModel(scenario)
-    session = Session(scenario)
+    session = Session(scenario, sample_hz=args.sample_hz)
     log = None if args.quiet else LiveLog(model, out)
     status = 0
     previous = _install_signal_handlers()
