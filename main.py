@@ -23,20 +23,28 @@ if _HERE not in sys.path:  # works from any working directory
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("run", "lessons", "-h", "--help"):
-        from core import cli
-
-        args = cli.build_parser().parse_args(argv)
-        if args.command == "lessons":
-            return cli.list_lessons(sys.stdout)
-        status, model = cli.run(args, sys.stdout)
-        if model is not None and (args.png or args.svg):
-            from gui.headless import render_files
-
-            render_files(model, png=args.png, svg=args.svg)
-        return status
+        try:
+            return _command_line(argv)
+        except BrokenPipeError:  # e.g. `| head` closed our stdout: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     from gui.app import run_app
 
     return run_app(argv)
+
+
+def _command_line(argv: list[str]) -> int:
+    from core import cli
+
+    args = cli.build_parser().parse_args(argv)
+    if args.command == "lessons":
+        return cli.list_lessons(sys.stdout)
+    status, model = cli.run(args, sys.stdout)
+    if model is not None and (args.png or args.svg):
+        from gui.headless import render_files
+
+        render_files(model, png=args.png, svg=args.svg)
+    return status
 
 
 if __name__ == "__main__":
