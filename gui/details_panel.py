@@ -1,0 +1,344 @@
+"""Everything known about the selected lane, in words.
+
+Header (name, kind, pid, start method), the outcome sentence from the model
+(e.g. "terminated by SIGTERM (−15), sent by the main program … at 0.50 s"),
+then tabs: the history of states and events with times, captured output, the
+error (traceback, or what a crashed process wrote to stderr), notices and
+problems; on the right the psutil CPU / memory plot. Refreshing is incremental
+where it matters (output can be tens of thousands of lines).
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.lifecycle import Lane, RunModel
+from gui.metrics_plot import MetricsPlot
+from gui.palette import OUTCOME_STYLES, STATE_STYLES
+
+OUTPUT_BLOCKS = 5_000  # lines kept in the widget; the model keeps more
+STATE_WORDS = {
+    "created": "created",
+    "starting": "starting (booting)",
+    "running": "running the target",
+    "exiting": "exiting",
+    "exited": "exited, not joined",
+    "joined": "joined",
+    "main_running": "running",
+    "main_joining": "waiting in join()",
+    "main_finished": "code finished",
+}
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+class DetailsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: RunModel | None = None
+        self.lane_id: int | None = None
+        self._output_key: tuple[int, int] | None = None  # (id(lane), lines shown)
+        self._history_key: tuple[int, int, int] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        self.heading = QLabel()
+        self.heading.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setStyleSheet("color: #444;")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.facts)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.tabs = QTabWidget()
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(
+            ["At (s)", "Until (s)", "What", "Detail"]
+        )
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setWordWrap(False)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.output = QPlainTextEdit(readOnly=True)
+        self.output.setFont(mono)
+        self.output.setMaximumBlockCount(OUTPUT_BLOCKS)
+        self.output.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.output_note = QLabel()
+        self.output_note.setStyleSheet("color: #8a5a00;")
+        output_box = QWidget()
+        output_layout = QVBoxLayout(output_box)
+        output_layout.setContentsMargins(0, 0, 0, 0)
+        output_layout.addWidget(self.output_note)
+        output_layout.addWidget(self.output)
+        self.error = QPlainTextEdit(readOnly=True)
+        self.error.setFont(mono)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(output_box, "Output")
+        self.tabs.addTab(self.error, "Error")
+        self.tabs.addTab(self.notes, "Notes")
+        self.metrics = MetricsPlot()
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.metrics)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.show_lane(None, None)
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def lane(self) -> Lane | None:
+        if self.model is None or self.lane_id is None:
+            return None
+        return self.model.lanes.get(self.lane_id)
+
+    def show_lane(self, model: RunModel | None, lane_id: int | None) -> None:
+        """Show ``lane_id`` of ``model`` (None: a hint to click a lane)."""
+        self.model = model
+        self.lane_id = lane_id
+        self._output_key = None
+        self._history_key = None
+        self.output.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Bring the view up to date with the model (call at a few Hz)."""
+        lane = self.lane
+        if lane is None:
+            self.heading.setText("<b>No worker selected</b>")
+            self.outcome.setText(
+                "Click a lane in the timeline to see its details here."
+            )
+            self.facts.setText("")
+            self.history.setRowCount(0)
+            self.error.setPlainText("")
+            self.notes.setText("")
+            self.output_note.hide()
+            self.metrics.show_lane(None)
+            return
+        self._refresh_header(lane)
+        self._refresh_history(lane)
+        self._refresh_output(lane)
+        self._refresh_error(lane)
+        self._refresh_notes(lane)
+        self.metrics.show_lane(lane)
+
+    def outcome_text(self) -> str:
+        return self.outcome.text()
+
+    # -- parts -----------------------------------------------------------------------
+
+    def _refresh_header(self, lane: Lane) -> None:
+        kind = {"main": "main program", "process": "process", "thread": "thread"}[
+            lane.kind
+        ]
+        bits = [f"<b style='font-size: 115%'>{html.escape(lane.name)}</b>", kind]
+        if lane.kind != "main" and lane.start_method:
+            bits.append(html.escape(lane.start_method))
+        if lane.pid:
+            bits.append(f"pid {lane.pid}")
+        if lane.kind == "thread" and lane.tid:
+            bits.append(f"thread id {lane.tid}")
+        self.heading.setText(" · ".join(bits))
+        self.outcome.setText(self._outcome_html(lane))
+        self.facts.setText(self._facts(lane))
+
+    def _outcome_html(self, lane: Lane) -> str:
+        if lane.kind == "main":
+            model = self.model
+            if model is not None and model.main_finished is not None:
+                text = (
+                    f"The main program's code finished at {model.main_finished:.2f} s."
+                )
+            elif model is not None and model.started:
+                text = "The main program is running."
+            else:
+                text = "Not run yet: press Run (F5)."
+            return html.escape(text)
+        if lane.explanation is not None and lane.outcome is not None:
+            style = OUTCOME_STYLES.get(lane.outcome)
+            fill = style.fill if style else "#000000"
+            ink = style.text if style else "#ffffff"
+            label = html.escape(lane.explanation.label)
+            return (
+                f"<span style='background:{fill}; color:{ink};'>&nbsp;{label}&nbsp;"
+                f"</span> {html.escape(lane.explanation.sentence, quote=False)}"
+            )
+        state = lane.state
+        if state is None:
+            return "Not run yet: press Run (F5)."
+        return f"Now: <b>{html.escape(STATE_WORDS.get(str(state), str(state)))}</b>"
+
+    def _facts(self, lane: Lane) -> str:
+        facts = []
+        if lane.kind != "main":
+            args = ""
+            if self.model is not None:
+                spec = next(
+                    (
+                        s
+                        for s in self.model.scenario.instances()
+                        if s.worker_id == lane.worker_id
+                    ),
+                    None,
+                )
+                if spec is not None:
+                    args = ", ".join(f"{k}={v!r}" for k, v in spec.args.items())
+            facts.append(f"target {lane.target}({args})")
+            if lane.group and lane.group != lane.name:
+                facts.append(f"group {lane.group}")
+            if lane.daemon:
+                facts.append("daemon")
+        if lane.exitcode is not None:
+            facts.append(f"exit code {lane.exitcode}")
+        if lane.report_kind == "target_returned" and "value" in lane.report:
+            facts.append(f"returned {lane.report['value']}")
+        t = lane.times
+        if "start_called" in t and "target_started" in t:
+            boot_ms = 1000 * (t["target_started"] - t["start_called"])
+            facts.append(f"start() to running: {boot_ms:.1f} ms")
+        if lane.samples:
+            last = lane.samples[-1]
+            cpu = "?" if last[1] is None else f"{last[1]:.0f} %"
+            facts.append(f"last sample: CPU {cpu}, {last[2] / 2**20:.1f} MiB")
+        return " · ".join(html.escape(f, quote=False) for f in facts)
+
+    def _refresh_history(self, lane: Lane) -> None:
+        key = (id(lane), len(lane.segments), len(lane.markers))
+        last = lane.segments[-1] if lane.segments else None
+        if key == self._history_key and (last is None or last.end is not None):
+            return
+        self._history_key = key
+        rows: list[tuple[float, str, str, str, str]] = []
+        now = self.model.now() if self.model is not None else 0.0
+        for segment in lane.segments:
+            end = segment.end
+            words = STATE_WORDS.get(str(segment.state), str(segment.state))
+            duration = (end if end is not None else now) - segment.start
+            detail = segment.note or f"{duration * 1000:.1f} ms" + (
+                " so far" if end is None else ""
+            )
+            rows.append(
+                (segment.start, _seconds(segment.start), _seconds(end), words, detail)
+            )
+        for marker in lane.markers:
+            rows.append(
+                (marker.t, _seconds(marker.t), "", f"• {marker.label}", marker.detail)
+            )
+        rows.sort(key=lambda r: r[0])
+        self.history.setRowCount(len(rows))
+        for index, (_, start, end, what, detail) in enumerate(rows):
+            for column, text in enumerate((start, end, what, detail)):
+                item = QTableWidgetItem(text)
+                if column == 2 and not what.startswith("•"):
+                    state = next(
+                        (s for s in STATE_STYLES if STATE_WORDS.get(str(s)) == what),
+                        None,
+                    )
+                    if state is not None:
+                        item.setData(Qt.ItemDataRole.DecorationRole, _swatch(state))
+                item.setToolTip(detail if column == 3 else text)
+                self.history.setItem(index, column, item)
+
+    def _refresh_output(self, lane: Lane) -> None:
+        shown = (
+            self._output_key[1]
+            if self._output_key and self._output_key[0] == id(lane)
+            else 0
+        )
+        lines = lane.output
+        if len(lines) < shown:
+            self.output.clear()
+            shown = 0
+        if len(lines) > shown:
+            new = lines[shown:][-OUTPUT_BLOCKS:]
+            self.output.appendPlainText(
+                "\n".join(
+                    f"{line.t:7.3f}  {line.text}"
+                    if line.stream == "stdout"
+                    else f"{line.t:7.3f} ! {line.text}"
+                    for line in new
+                )
+            )
+        self._output_key = (id(lane), len(lines))
+        self.tabs.setTabText(1, f"Output ({len(lines) + lane.output_dropped})")
+        if lane.output_dropped:
+            self.output_note.setText(
+                f"… {lane.output_dropped} lines dropped (capture cap); "
+                "lines marked ! went to stderr"
+            )
+        else:
+            self.output_note.setText("Lines marked ! went to stderr.")
+        self.output_note.setVisible(bool(lines) or bool(lane.output_dropped))
+
+    def _refresh_error(self, lane: Lane) -> None:
+        error = lane.error
+        parts = []
+        if error:
+            parts.append(str(error.get("traceback") or "").rstrip())
+            if not parts[-1]:
+                parts[-1] = f"{error.get('type')}: {error.get('message')}"
+        if lane.log_tail.strip():
+            parts.append(
+                "What the process wrote to stderr at the end:\n"
+                + lane.log_tail.rstrip()
+            )
+        text = "\n\n".join(parts)
+        if self.error.toPlainText() != text:
+            self.error.setPlainText(text)
+        self.tabs.setTabText(2, "Error ✗" if error else "Error")
+
+    def _refresh_notes(self, lane: Lane) -> None:
+        items = [f"⚠ {html.escape(p)}" for p in lane.problems]
+        items += [html.escape(n) for n in lane.notices]
+        if lane.missing:
+            items.append(f"⚠ {lane.missing} event(s) missing")
+        if lane.kind == "thread":
+            items.append(
+                "A thread shares its process with the main program: no isolation, "
+                "and it cannot be terminated or killed, only asked to stop."
+            )
+        self.notes.setText("<br>".join(items) or "<i>nothing to note</i>")
+        count = len(lane.problems) + len(lane.notices)
+        self.tabs.setTabText(3, f"Notes ({count})" if count else "Notes")
+
+
+def _swatch(state: object):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QPixmap
+
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(STATE_STYLES[state].colour))  # type: ignore[index]
+    return pixmap

@@ -1,0 +1,110 @@
+"""The only object that moves a run's events into Qt.
+
+::
+
+    conductor ── events pipe ──► QSocketNotifier (readable) ─┐
+    psutil monitor thread ── deque ──► slow QTimer (~10 Hz) ──┤
+                                                              ▼
+                          session.read_events() → model.apply() → events_applied
+
+Both paths run on the GUI thread and never block: ``read_events`` only takes
+what is ready. Each activation reads a bounded slice (``BATCH`` events, then at
+most ``BUDGET_S`` of work) so a flood of output cannot freeze the window; the
+notifier is level-triggered, so whatever is left wakes us again at once. The
+timer exists because psutil samples arrive in a deque (no file descriptor) and
+because a conductor that dies without writing anything must still be noticed
+(``read_events`` turns EOF into CONDUCTOR_LOST).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from core.lifecycle import RunModel
+from core.session import Session
+
+BATCH = 2_000
+BUDGET_S = 0.03
+POLL_MS = 100
+
+
+class EventBridge(QObject):
+    """Feeds one session's events into one model; emits what changed."""
+
+    events_applied = Signal(object)
+    """set[int]: ids of the lanes that changed in this batch."""
+    run_ended = Signal()
+    """The session reported its end (finished or conductor lost)."""
+
+    def __init__(
+        self, session: Session, model: RunModel, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = model
+        self._ended = False
+        self._notifier: QSocketNotifier | None = QSocketNotifier(
+            session.fileno(), QSocketNotifier.Type.Read, self
+        )
+        self._notifier.activated.connect(self._on_notifier_activated)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start()
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    def _on_notifier_activated(self, *_: object) -> None:
+        self.pump()
+
+    def _on_timer_timeout(self) -> None:
+        self.pump()
+
+    def pump(self) -> None:
+        """Read and apply what is ready now, within the time budget."""
+        if self.session.closed:
+            self.stop()
+            return
+        deadline = time.monotonic() + BUDGET_S
+        changed: set[int] = set()
+        while True:
+            events = self.session.read_events(BATCH)
+            if events:
+                changed |= self.model.apply(events)
+            if len(events) < BATCH or time.monotonic() >= deadline:
+                break
+        self._check_pipe()
+        if changed:
+            self.events_applied.emit(changed)
+        if self.session.finished and not self._ended:
+            self._ended = True
+            self.run_ended.emit()
+
+    def _check_pipe(self) -> None:
+        """Drop the notifier once the pipe is closed (EOF): an fd that stays
+        readable forever would spin the event loop."""
+        if self._notifier is None:
+            return
+        try:
+            self.session.fileno()
+        except ValueError:
+            self._drop_notifier()
+
+    def _drop_notifier(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+
+    @property
+    def pipe_open(self) -> bool:
+        return self._notifier is not None
+
+    def stop(self) -> None:
+        """Stop listening (the session is closed or about to be)."""
+        self._timer.stop()
+        self._drop_notifier()

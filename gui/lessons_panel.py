@@ -1,0 +1,77 @@
+"""The built-in lessons: a numbered list and the chosen lesson's description.
+
+Descriptions are Markdown (they ask the class to predict before pressing Run).
+The same text area shows the description of a scenario opened from a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.scenario_io import Lesson, list_lessons
+
+
+class LessonsPanel(QWidget):
+    lesson_chosen = Signal(object)
+    """Path of the lesson file the user picked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lessons: list[Lesson] = list_lessons()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("<b>Lessons</b>")
+        layout.addWidget(heading)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.list = QListWidget()
+        self.list.setAlternatingRowColors(True)
+        for number, lesson in enumerate(self.lessons, start=1):
+            item = QListWidgetItem(f"{number}. {lesson.title}")
+            item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
+            item.setToolTip(lesson.name)
+            self.list.addItem(item)
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self.description = QTextBrowser()
+        self.description.setOpenExternalLinks(True)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.description)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter)
+
+    def select_path(self, path: Path | str | None) -> None:
+        """Highlight the lesson at ``path`` (none if it is not a lesson)."""
+        self.list.blockSignals(True)
+        try:
+            row = next(
+                (
+                    i
+                    for i, lesson in enumerate(self.lessons)
+                    if path is not None and lesson.path == Path(path).resolve()
+                ),
+                -1,
+            )
+            self.list.setCurrentRow(row)
+            if row < 0:
+                self.list.clearSelection()
+        finally:
+            self.list.blockSignals(False)
+
+    def show_description(self, title: str, markdown: str) -> None:
+        text = f"## {title}\n\n{markdown.strip()}" if title else markdown
+        self.description.setMarkdown(text)
+
+    def _on_list_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.lessons):
+            self.lesson_chosen.emit(self.lessons[row].path)

@@ -1,0 +1,228 @@
+"""Owns the current run: its Session, its RunModel and the bridge between them.
+
+Everything here returns at once. Stop and shutdown are requests the conductor
+carries out on its own deadlines (flag → SIGTERM → SIGKILL); the controller
+only watches for the end. Releasing a finished session waits for the events
+pipe to reach EOF first (the conductor has exited by then), so the final
+``Session.close()`` never waits on the GUI thread. Only a conductor that does
+not answer within the caller's deadline is closed by force.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from core.events import MAIN_ID, Event, EventKind
+from core.lifecycle import RunModel
+from core.scenario import Scenario
+from core.session import Session
+from gui.event_bridge import EventBridge
+
+RELEASE_POLL_MS = 20
+RELEASE_LIMIT_S = 3.0  # after the end, wait at most this long for the pipe's EOF
+
+
+class RunState(StrEnum):
+    """What the window's run is doing (shown in the status bar)."""
+
+    READY = "ready"
+    """Nothing has run yet for this scenario: the timeline is a preview."""
+    RUNNING = "running"
+    STOPPING = "stopping"
+    """Stop or shutdown was asked; the conductor is escalating."""
+    FINISHED = "finished"
+    BROKEN = "broken"
+    """The conductor died; lanes without an outcome show 'lost'."""
+    REVIEW = "review"
+    """A recording opened from a file."""
+
+
+class RunController(QObject):
+    run_started = Signal(object)
+    """RunModel: a new run began (the timeline should show this model)."""
+    events_applied = Signal(object)
+    """set[int]: lanes that changed."""
+    state_changed = Signal(str)
+    run_released = Signal()
+    """The session is closed: nothing of the run is left running."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session: Session | None = None
+        self.bridge: EventBridge | None = None
+        self.model: RunModel = RunModel(Scenario())
+        self.state = RunState.READY
+        self._release_timer = QTimer(self)
+        self._release_timer.setInterval(RELEASE_POLL_MS)
+        self._release_timer.timeout.connect(self._on_release_timer_timeout)
+        self._release_deadline = 0.0
+        self._force_deadline: float | None = None
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """A session exists that is not closed yet (workers may be alive)."""
+        return self.session is not None
+
+    @property
+    def live(self) -> bool:
+        return self.state in (RunState.RUNNING, RunState.STOPPING)
+
+    def alive_workers(self) -> int:
+        """Workers started and not ended yet, as far as the model knows."""
+        return sum(
+            1
+            for lane in self.model.worker_lanes()
+            if lane.outcome is None and "start_called" in lane.times
+        )
+
+    # -- starting ---------------------------------------------------------------
+
+    def preview(self, scenario: Scenario) -> RunModel:
+        """Show ``scenario`` un-run (lanes without segments)."""
+        if self.active:
+            raise RuntimeError("a run is still active")
+        self.model = RunModel(scenario)
+        self._set_state(RunState.READY)
+        return self.model
+
+    def review(self, model: RunModel) -> None:
+        """Show a recorded run."""
+        if self.active:
+            raise RuntimeError("a run is still active")
+        self.model = model
+        self._set_state(RunState.REVIEW)
+
+    def start(self, scenario: Scenario) -> None:
+        """Start a run; raises InputError (pre-flight) or OSError, starting nothing."""
+        if self.active:
+            raise RuntimeError("a run is still active")
+        session = Session(scenario)
+        model = RunModel(scenario)
+        try:
+            session.start()
+        except BaseException:
+            # Session.close() asserts on a conductor whose start() failed
+            # (multiprocessing cannot join an unstarted process).
+            with contextlib.suppress(AssertionError, ValueError, OSError):
+                session.close()
+            raise
+        self.session = session
+        self.model = model
+        self.bridge = EventBridge(session, model, self)
+        self.bridge.events_applied.connect(self.events_applied)
+        self.bridge.run_ended.connect(self._on_bridge_run_ended)
+        self._set_state(RunState.RUNNING)
+        self.run_started.emit(model)
+
+    # -- commands ---------------------------------------------------------------
+
+    def send(self, verb: str, ref: str | int = "all") -> bool:
+        """stop / terminate / kill a worker id, name, group or "all"."""
+        if self.session is None or not self.live:
+            return False
+        return self.session.send(verb, ref)
+
+    def stop(self) -> None:
+        """Stop the whole run: no more starts, every worker asked to stop
+        (the conductor escalates to SIGTERM and SIGKILL on its deadlines)."""
+        if self.session is not None and self.live:
+            self.session.request_shutdown()
+            self._set_state(RunState.STOPPING)
+
+    def kill_all(self) -> None:
+        if self.session is not None and self.live:
+            self.session.request_shutdown()  # no more starts
+            self.session.send("kill", "all")
+            self._set_state(RunState.STOPPING)
+
+    def shutdown(self, deadline_s: float = 10.0) -> None:
+        """Bounded shutdown for closing the window: ask now, force at the deadline.
+
+        Returns at once; ``run_released`` is emitted when nothing is left.
+        """
+        if self.session is None:
+            self.run_released.emit()
+            return
+        self._force_deadline = time.monotonic() + deadline_s
+        if self.live:
+            self.stop()
+        if not self._release_timer.isActive():
+            self._release_deadline = self._force_deadline
+            self._release_timer.start()
+
+    # -- the end ----------------------------------------------------------------
+
+    def _on_bridge_run_ended(self) -> None:
+        self._set_state(RunState.BROKEN if self.model.broken else RunState.FINISHED)
+        self._release_deadline = time.monotonic() + RELEASE_LIMIT_S
+        if self._force_deadline is not None:
+            self._release_deadline = min(self._release_deadline, self._force_deadline)
+        self._release_timer.start()
+        self._on_release_timer_timeout()
+
+    def _on_release_timer_timeout(self) -> None:
+        bridge, session = self.bridge, self.session
+        if bridge is None or session is None:
+            self._release_timer.stop()
+            return
+        now = time.monotonic()
+        if self._force_deadline is not None and now >= self._force_deadline:
+            self._release(force=True)
+            return
+        if not bridge.ended:
+            bridge.pump()
+            return
+        if bridge.pipe_open and now < self._release_deadline:
+            bridge.pump()  # reads the EOF once the conductor has exited
+            return
+        self._release(force=False)
+
+    def _release(self, force: bool) -> None:
+        self._release_timer.stop()
+        bridge, session = self.bridge, self.session
+        if bridge is None or session is None:
+            return
+        bridge.pump()
+        bridge.stop()
+        if force and not session.finished:
+            session.close()  # SIGKILLs the conductor and every known group
+            changed = self.model.apply(session.read_events())
+            self._mark_forced()
+            changed.add(MAIN_ID)
+            self.events_applied.emit(changed)
+        else:
+            session.close()
+        self.bridge = None
+        self.session = None
+        bridge.deleteLater()
+        if self.state in (RunState.RUNNING, RunState.STOPPING):
+            self._set_state(RunState.BROKEN if force else RunState.FINISHED)
+        self._force_deadline = None
+        self.run_released.emit()
+
+    def _mark_forced(self) -> None:
+        """The conductor did not finish in time and was killed: say so on the
+        lanes, exactly as a lost conductor is shown."""
+        if not self.model.finished:
+            self.model.apply(
+                [
+                    Event(
+                        EventKind.CONDUCTOR_LOST,
+                        MAIN_ID,
+                        -1,
+                        time.monotonic_ns(),
+                        {"exitcode": -9},
+                    )
+                ]
+            )
+
+    def _set_state(self, state: RunState) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(str(state))

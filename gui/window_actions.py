@@ -1,0 +1,149 @@
+"""The window's commands as QActions, with their shortcuts, menus and toolbar.
+
+Kept apart from MainWindow so the window's file is about layout and wiring;
+whether each action is enabled is decided by MainWindow from the run state.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+
+EXPORT_KINDS = {
+    "png": ("Timeline as PNG image (2×, slide-ready)…", "PNG image (*.png)"),
+    "svg": ("Timeline as SVG image…", "SVG image (*.svg)"),
+    "trace": ("Chrome / Perfetto trace JSON…", "Chrome trace (*.trace.json *.json)"),
+    "summary": ("Summary JSON…", "Summary JSON (*.summary.json *.json)"),
+    "recording": ("Recording (reopen later)…", "Procession recording (*.json)"),
+}
+THREADS_CANNOT = (
+    "Threads cannot be force-stopped: they share the main program's process. "
+    "Use Stop (cooperative)."
+)
+
+
+class WindowActions(QObject):
+    """Creates every QAction once; MainWindow connects and enables them."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        style = window.style()
+
+        def make(
+            text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            icon: QStyle.StandardPixmap | None = None,
+            tip: str = "",
+        ) -> QAction:
+            action = QAction(text, window)
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            hint = tip or text.rstrip("…")
+            if shortcut is not None:
+                hint += f" ({action.shortcut().toString(QKeySequence.NativeText)})"
+            action.setToolTip(hint)
+            action.setStatusTip(tip or text)
+            window.addAction(action)  # shortcuts work even with menus hidden
+            return action
+
+        sp = QStyle.StandardPixmap
+        self.run = make("Run", "F5", sp.SP_MediaPlay, "Run the scenario")
+        self.stop = make(
+            "Stop",
+            "Shift+F5",
+            sp.SP_MediaStop,
+            "Ask every worker to stop; SIGTERM after 1 s, SIGKILL after 2 s more",
+        )
+        self.terminate = make(
+            "Terminate selected",
+            "Ctrl+T",
+            sp.SP_BrowserStop,
+            "Send SIGTERM to the selected worker (Process.terminate())",
+        )
+        self.kill = make(
+            "Kill selected",
+            "Ctrl+K",
+            sp.SP_DialogDiscardButton,
+            "Send SIGKILL to the selected worker (Process.kill())",
+        )
+        self.kill_all = make(
+            "Kill all",
+            "Ctrl+Shift+K",
+            sp.SP_TrashIcon,
+            "Send SIGKILL to every worker process now",
+        )
+        self.open = make(
+            "Open…",
+            QKeySequence.StandardKey.Open,
+            sp.SP_DialogOpenButton,
+            "Open a scenario (.toml) or a recording (.json)",
+        )
+        self.save = make(
+            "Save scenario…",
+            QKeySequence.StandardKey.Save,
+            sp.SP_DialogSaveButton,
+            "Save the scenario as a .toml file",
+        )
+        self.save_as = make("Save scenario as…", "Ctrl+Shift+S")
+        self.export = make(
+            "Export…",
+            "Ctrl+E",
+            sp.SP_FileDialogDetailedView,
+            "Export the run: PNG, SVG, trace, summary or recording",
+        )
+        self.export_kinds = {
+            kind: make(text) for kind, (text, _) in EXPORT_KINDS.items()
+        }
+        self.quit = make("Quit", QKeySequence.StandardKey.Quit)
+        self.quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.fit = make("Fit", "Ctrl+F", None, "Show the whole run")
+        self.zoom_in = make("Larger", "Ctrl+=", None, "Presentation zoom: larger")
+        self.zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_out = make("Smaller", "Ctrl+-", None, "Presentation zoom: smaller")
+        self.zoom_reset = make("Normal size", "Ctrl+0")
+        self.about = make("About Procession")
+
+    def build_menus(self, window: QMainWindow) -> None:
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open)
+        file_menu.addAction(self.save)
+        file_menu.addAction(self.save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export)
+        exports = QMenu("Export as", file_menu)
+        for action in self.export_kinds.values():
+            exports.addAction(action)
+        file_menu.addMenu(exports)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        run_menu = bar.addMenu("&Run")
+        for action in (self.run, self.stop):
+            run_menu.addAction(action)
+        run_menu.addSeparator()
+        for action in (self.terminate, self.kill, self.kill_all):
+            run_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        for action in (self.fit, self.zoom_in, self.zoom_out, self.zoom_reset):
+            view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about)
+
+    def build_toolbar(self, window: QMainWindow) -> QToolBar:
+        toolbar = QToolBar("Run")
+        toolbar.setObjectName("runToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.run, self.stop, None, self.terminate, self.kill):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        toolbar.addAction(self.kill_all)
+        toolbar.addSeparator()
+        for action in (self.open, self.save, self.export, None, self.fit):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        toolbar.addAction(self.zoom_out)
+        toolbar.addAction(self.zoom_in)
+        window.addToolBar(toolbar)
+        return toolbar
