@@ -59,6 +59,7 @@ class TimelineItem(pg.GraphicsObject):
         self._data = TimelineData(model)
         self._scale = 1.0
         self._selected: int | None = None
+        self.grid_step = 0.0
         self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
         self._outcome_brushes = [
             QBrush(QColor(OUTCOME_STYLES[o].fill)) for o in OUTCOMES
@@ -88,6 +89,12 @@ class TimelineItem(pg.GraphicsObject):
         self._scale = scale
         self.update()
 
+    def set_grid_step(self, step: float) -> None:
+        """Seconds between vertical grid lines (0: none); the view keeps it in
+        step with the time axis labels."""
+        self.grid_step = step
+        self.update()
+
     def set_selected(self, worker_id: int | None) -> None:
         self._selected = worker_id
         self.update()
@@ -113,6 +120,7 @@ class TimelineItem(pg.GraphicsObject):
             view = QRectF(0.0, 0.0, max(now, 1e-3), float(data.row_count))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(Qt.PenStyle.NoPen)
+        self._paint_grid(p, view)
         self._paint_selection(p, view)
         transform = p.transform()
         lane_px = abs(transform.m22())
@@ -179,6 +187,23 @@ class TimelineItem(pg.GraphicsObject):
         p.setPen(QPen(ink, 1.3))
         p.drawLines(lines)
         p.restore()
+        p.setPen(Qt.PenStyle.NoPen)
+
+    def _paint_grid(self, p: QPainter, view: QRectF) -> None:
+        step = self.grid_step
+        if step <= 0 or view.width() / step > 400:
+            return
+        xs = np.arange(
+            math.ceil(view.left() / step), math.floor(view.right() / step) + 1
+        )
+        lines = np.empty((len(xs), 4))
+        lines[:, 0] = lines[:, 2] = xs * step
+        lines[:, 1] = max(view.top(), 0.0)
+        lines[:, 3] = min(view.bottom(), float(self._data.row_count))
+        pen = QPen(QColor(palette.GRID), 1)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        _draw_lines(p, lines)
         p.setPen(Qt.PenStyle.NoPen)
 
     def _paint_selection(self, p: QPainter, view: QRectF) -> None:

@@ -9,6 +9,8 @@ following; :meth:`fit` or the Follow button brings it back.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -25,6 +27,25 @@ FOLLOW_SPANS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 """Round spans the live view steps through; past the last it slides."""
 BADGE_ROOM_PX = 120.0
 """Pixels kept free right of the last event for outcome badges."""
+LEFT_ROOM_PX = 10.0
+"""Pixels left of t = 0 so that symbols at the very start are not cut."""
+TICK_MIN_PX = 90.0
+
+
+def grid_step(span: float, width_px: float, min_px: float = TICK_MIN_PX) -> float:
+    """The smallest round step (1, 2 or 5 × 10^k s) at least ``min_px`` apart.
+
+    Both the time axis labels and the item's grid lines use it, so they agree;
+    pyqtgraph's own grid (an alpha-blended QPicture) cost 9 ms a frame.
+    """
+    if span <= 0 or width_px <= 0:
+        return 1.0
+    target = span * min_px / width_px
+    power = 10.0 ** math.floor(math.log10(target))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if factor * power >= target:
+            return factor * power
+    return 10.0 * power
 
 
 class TimelineView(QWidget):
@@ -60,7 +81,6 @@ class TimelineView(QWidget):
         self._time_axis.setPen(QColor(palette.MUTED_INK))
         self._time_axis.setTextPen(QColor(palette.INK))
         self._time_axis.enableAutoSIPrefix(False)
-        self._plot.getPlotItem().showGrid(x=True, y=False, alpha=0.18)
 
         self._item = TimelineItem(model)
         self._plot.addItem(self._item)
@@ -90,6 +110,7 @@ class TimelineView(QWidget):
         self._axis.lane_clicked.connect(self._on_lanes_clicked)
         self._box.sigRangeChangedManually.connect(self._on_box_moved_by_hand)
         self._box.sigResized.connect(self._on_box_resized)
+        self._box.sigXRangeChanged.connect(self._on_box_x_changed)
         self._apply_scale()
         self._axis.set_lanes(self._item.data.lanes)
         self.fit()
@@ -240,26 +261,28 @@ class TimelineView(QWidget):
     def _box_width_px(self) -> float:
         return max(self._box.width(), 50.0)
 
+    def _margins(self) -> tuple[float, float]:
+        """Fractions of the width kept free left of 0 and right of the last event."""
+        width = self._box_width_px()
+        right = min(BADGE_ROOM_PX * self.presentation_scale() / width, 0.5)
+        return min(LEFT_ROOM_PX / width, 0.1), right
+
     def _set_x_range(self, start: float, last: float) -> None:
-        """[start, last] plus room on the right for outcome badges."""
-        room = min(
-            BADGE_ROOM_PX * self.presentation_scale() / self._box_width_px(), 0.5
-        )
-        end = start + (last - start) / (1.0 - room)
-        self._box.setXRange(start, end, padding=0)
+        """[start, last] plus room for symbols at 0 and badges at the end."""
+        left, right = self._margins()
+        span = (last - start) / (1.0 - left - right)
+        self._box.setXRange(start - span * left, start - span * left + span, padding=0)
 
     def _follow_present(self) -> None:
         now = self._model.now()
-        room = min(
-            BADGE_ROOM_PX * self.presentation_scale() / self._box_width_px(), 0.5
-        )
-        usable = 1.0 - room
+        left, right = self._margins()
+        usable = 1.0 - left - right
         for span in FOLLOW_SPANS:
             if now <= span * usable:
-                self._box.setXRange(0.0, span, padding=0)
+                self._box.setXRange(-span * left, span * (1.0 - left), padding=0)
                 return
         span = FOLLOW_SPANS[-1]
-        self._box.setXRange(now - span * usable, now + span * room, padding=0)
+        self._box.setXRange(now - span * (usable + left), now + span * right, padding=0)
 
     def _fit_rows(self) -> None:
         rows = self._item.data.row_count
@@ -300,6 +323,15 @@ class TimelineView(QWidget):
             self.set_following(False)
         if len(changed) > 1 and changed[1]:
             self._auto_rows = False
+
+    def _on_box_x_changed(self, *args: object) -> None:
+        low, high = self._box.viewRange()[0]
+        step = grid_step(
+            high - low, self._box_width_px(), TICK_MIN_PX * self.presentation_scale()
+        )
+        if step != self._item.grid_step:
+            self._time_axis.setTickSpacing(levels=[(step, 0.0)])
+            self._item.set_grid_step(step)
 
     def _on_box_resized(self) -> None:
         self._fit_rows()
