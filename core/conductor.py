@@ -153,6 +153,7 @@ class Conductor:
             self._escalate(now)
             if now >= self.next_log_poll:
                 self._poll_logs()
+                self._poll_exits()
                 self.next_log_poll = now + LOG_POLL
             if now >= self.next_census:
                 self._census()
@@ -215,6 +216,25 @@ class Conductor:
             handle.ended_at = time.monotonic()  # a thread's pipe closes as it ends
 
     # -- endings ---------------------------------------------------------------------
+
+    def _poll_exits(self) -> None:
+        """Catch ends whose sentinel stays silent.
+
+        A sentinel is a pipe whose write end the worker holds, and a process
+        the worker forks (a multiprocessing child started with fork) inherits
+        that end: the sentinel then fires only when the grandchild ends too,
+        possibly never. Asking for the exit status (multiprocessing's own
+        WNOHANG waitpid) finds the end anyway, for one system call per worker.
+        """
+        for handle in self.handles.values():
+            process = handle.process
+            if (
+                handle.alive
+                and process is not None
+                and not handle.sentinel_stale
+                and process.exitcode is not None
+            ):
+                self._on_process_ended(handle)
 
     def _on_process_ended(self, handle: WorkerHandle) -> None:
         process = handle.process
