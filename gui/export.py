@@ -57,6 +57,9 @@ def export_png(
         )
         image.setDevicePixelRatio(scale)
         image.fill(QColor(palette.BACKGROUND))
+        image.setText("Title", title(model))
+        image.setText("Description", subtitle(model))
+        image.setText("Software", "Procession")
         painter = QPainter(image)
         try:
             sheet.render(painter, QPoint())
@@ -86,6 +89,7 @@ def export_svg(
         generator.setFileName(str(target))
         generator.setSize(QSize(size.width(), size.height()))
         generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setResolution(96)  # CSS pixels: browsers show it at sheet size
         generator.setTitle(title(model))
         generator.setDescription(subtitle(model))
         painter = QPainter()

@@ -41,8 +41,21 @@ def _seconds(t: float) -> str:
     return f"{t:.3f} s"
 
 
+STATE_WORDS = {
+    State.CREATED: "created, start() not called yet",
+    State.STARTING: "starting (the OS creates it, Python boots)",
+    State.RUNNING: "running the target",
+    State.EXITING: "exiting (the interpreter shuts down)",
+    State.EXITED: "exited, not joined yet",
+    State.JOINED: "joined",
+    State.MAIN_RUNNING: "running its own code",
+    State.MAIN_JOINING: "waiting in join()",
+    State.MAIN_FINISHED: "finished its code",
+}
+
+
 def _state_words(segment: Segment) -> str:
-    words = STATE_STYLES[segment.state].label
+    words = STATE_WORDS.get(segment.state) or STATE_STYLES[segment.state].label
     if segment.note:
         words = f"{words}: {segment.note}"
     return words
