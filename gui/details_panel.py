@@ -64,6 +64,7 @@ class DetailsPanel(QWidget):
         )
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
+        self.outcome.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -115,6 +116,7 @@ class DetailsPanel(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        self.parts = splitter
         self.show_lane(None, None)
 
     # -- public ------------------------------------------------------------------------
@@ -138,10 +140,11 @@ class DetailsPanel(QWidget):
         """Bring the view up to date with the model (call at a few Hz)."""
         lane = self.lane
         if lane is None:
-            self.heading.setText("<b>No worker selected</b>")
-            self.outcome.setText(
-                "Click a lane in the timeline to see its details here."
+            self.heading.setText(
+                "<b>Run overview</b> · click a lane in the timeline for its details"
             )
+            self.outcome.setText(self._overview_html())
+            self.parts.hide()  # nothing per-lane to show: room for the overview
             self.facts.setText("")
             self.history.setRowCount(0)
             self.error.setPlainText("")
@@ -149,12 +152,39 @@ class DetailsPanel(QWidget):
             self.output_note.hide()
             self.metrics.show_lane(None)
             return
+        self.parts.show()
         self._refresh_header(lane)
         self._refresh_history(lane)
         self._refresh_output(lane)
         self._refresh_error(lane)
         self._refresh_notes(lane)
-        self.metrics.show_lane(lane)
+        self.metrics.show_lane(lane, self.model.now() if self.model else 1.0)
+
+    def _overview_html(self) -> str:
+        """One line per worker: how it ended, or what it is doing."""
+        model = self.model
+        if model is None or not model.started:
+            return "Not run yet: press Run (F5)."
+        lines = []
+        for lane in model.worker_lanes()[:12]:
+            name = f"<b>{html.escape(lane.name)}</b>"
+            if lane.explanation is not None and lane.outcome is not None:
+                style = OUTCOME_STYLES.get(lane.outcome)
+                fill = style.fill if style else "#000000"
+                ink = style.text if style else "#ffffff"
+                label = html.escape(lane.explanation.label)
+                lines.append(
+                    f"{name} <span style='background:{fill}; color:{ink};'>"
+                    f"&nbsp;{label}&nbsp;</span> "
+                    f"{html.escape(lane.explanation.sentence, quote=False)}"
+                )
+            else:
+                state = str(lane.state or "")
+                lines.append(f"{name} {html.escape(STATE_WORDS.get(state, state))}")
+        hidden = len(model.worker_lanes()) - 12
+        if hidden > 0:
+            lines.append(f"… and {hidden} more workers")
+        return "<br>".join(lines)
 
     def outcome_text(self) -> str:
         return self.outcome.text()
@@ -165,7 +195,7 @@ class DetailsPanel(QWidget):
         kind = {"main": "main program", "process": "process", "thread": "thread"}[
             lane.kind
         ]
-        bits = [f"<b style='font-size: 115%'>{html.escape(lane.name)}</b>", kind]
+        bits = [f"<b style='font-size: 125%'>{html.escape(lane.name)}</b>", kind]
         if lane.kind != "main" and lane.start_method:
             bits.append(html.escape(lane.start_method))
         if lane.pid:

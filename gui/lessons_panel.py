@@ -41,13 +41,21 @@ class LessonsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
             item.setToolTip(lesson.name)
             self.list.addItem(item)
-        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        # Selection, not the current row: a list that gets keyboard focus
+        # makes its first row current on its own (without selecting it), and
+        # that must not replace what the window has open.
+        self.list.itemSelectionChanged.connect(self._on_list_item_selection_changed)
         self.description = QTextBrowser()
         self.description.setOpenExternalLinks(True)
         splitter.addWidget(self.list)
         splitter.addWidget(self.description)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        rows = max(1, self.list.count())
+        list_height = (
+            self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth() + 4
+        )
+        splitter.setSizes([list_height, 240])
         layout.addWidget(splitter)
 
     def select_path(self, path: Path | str | None) -> None:
@@ -72,6 +80,7 @@ class LessonsPanel(QWidget):
         text = f"## {title}\n\n{markdown.strip()}" if title else markdown
         self.description.setMarkdown(text)
 
-    def _on_list_current_row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.lessons):
-            self.lesson_chosen.emit(self.lessons[row].path)
+    def _on_list_item_selection_changed(self) -> None:
+        selected = self.list.selectedIndexes()
+        if selected and 0 <= selected[0].row() < len(self.lessons):
+            self.lesson_chosen.emit(self.lessons[selected[0].row()].path)

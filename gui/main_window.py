@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.events import MAIN_ID
 from core.lifecycle import RunModel
 from core.scenario import Scenario
-from core.scenario_io import list_lessons
+from core.scenario_io import find_lesson, list_lessons
 from core.validation import InputError
 from gui import file_commands
 from gui.code_confirm_dialog import CodeConfirmDialog
@@ -99,19 +99,25 @@ class MainWindow(QMainWindow):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.lessons)
         left.addWidget(editor_scroll)
-        left.setStretchFactor(0, 1)
-        left.setStretchFactor(1, 1)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 3)
+        left.setSizes([400, 560])
         centre_top = QWidget()
         top_layout = QVBoxLayout(centre_top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(2)
         top_layout.addWidget(self.timeline, 1)
         top_layout.addWidget(self.legend)
+        # The legend's minimumSizeHint is its height at its narrowest width
+        # (625 px), which would make the whole window taller than a 1000 px
+        # screen; the layout still gives it heightForWidth at the real width.
+        self.legend.setMinimumHeight(40)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(centre_top)
         centre.addWidget(self.details)
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 2)
+        centre.setSizes([640, 300])
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(centre)
@@ -164,11 +170,29 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open this file", error.describe())
             return False
         path = Path(ref)
-        self.source = path.resolve() if path.exists() else None
-        lesson = file_commands.is_lesson(self.source)
+        source = path.resolve() if path.exists() else None
+        if source is None and recorded is None:  # a lesson by name or number
+            found = find_lesson(str(ref))
+            source = found.path if found is not None else None
         # Custom code from anywhere but the built-in lessons starts locked.
-        self.editor.set_scenario(scenario, code_locked=not lesson)
-        self.lessons.select_path(self.source if lesson else None)
+        lesson = file_commands.is_lesson(source)
+        self.load_scenario(scenario, source, code_locked=not lesson, recorded=recorded)
+        return True
+
+    def load_scenario(
+        self,
+        scenario: Scenario,
+        source: Path | None = None,
+        code_locked: bool = True,
+        recorded: RunModel | None = None,
+    ) -> None:
+        """Show ``scenario`` (or a recorded run of it) ready to Run."""
+        if self.controller.active:
+            raise RuntimeError("a run is still active")
+        self.source = source
+        self.editor.set_scenario(scenario, code_locked=code_locked)
+        lesson = file_commands.is_lesson(source)
+        self.lessons.select_path(source if lesson else None)
         self.lessons.show_description(scenario.title, scenario.description)
         if recorded is not None:
             self.controller.review(recorded)
@@ -176,7 +200,7 @@ class MainWindow(QMainWindow):
             self.controller.preview(scenario)
         self._show_model(self.controller.model)
         self._update_title()
-        return True
+        self._update_actions()
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
@@ -241,14 +265,14 @@ class MainWindow(QMainWindow):
         if self.timeline.is_live() != live:
             self.timeline.set_live(live)
         self.editor.setEnabled(not self.controller.active)
-        self.lessons.setEnabled(not self.controller.active)
+        self.lessons.list.setEnabled(not self.controller.active)
         self._details_dirty = True
         self._update_status()
         self._update_actions()
 
     def _on_controller_run_released(self) -> None:
         self.editor.setEnabled(True)
-        self.lessons.setEnabled(True)
+        self.lessons.list.setEnabled(True)
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
         self.details.refresh()

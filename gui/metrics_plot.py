@@ -33,6 +33,8 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
             plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.getAxis("left").setWidth(44)
+            plot.getAxis("left").setStyle(hideOverlappingLabels=False)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
             # A caption inside the plot: rotated axis labels overlap at this size.
             caption = pg.TextItem(f"{label} ({units})", color="#333333", anchor=(0, 0))
             caption.setParentItem(plot.getViewBox())
@@ -43,13 +45,25 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
         _three_ticks(self.cpu_plot, 100.0)
         _three_ticks(self.rss_plot, 100.0)
         self.cpu_curve = self.cpu_plot.plot(
-            pen=pg.mkPen(CPU_COLOUR, width=2), stepMode=None
+            pen=pg.mkPen(CPU_COLOUR, width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolPen=None,
+            symbolBrush=CPU_COLOUR,
         )
-        self.rss_curve = self.rss_plot.plot(pen=pg.mkPen(RSS_COLOUR, width=2))
+        self.rss_curve = self.rss_plot.plot(
+            pen=pg.mkPen(RSS_COLOUR, width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolPen=None,
+            symbolBrush=RSS_COLOUR,
+        )
         self._shown: tuple[int, int] | None = None
 
-    def show_lane(self, lane: Lane | None) -> None:
-        """Plot ``lane``'s samples (cheap when nothing new arrived)."""
+    def show_lane(self, lane: Lane | None, end: float = 1.0) -> None:
+        """Plot ``lane``'s samples over [0, ``end``] s (cheap when nothing new
+        arrived)."""
+        self.cpu_plot.setXRange(0, max(end, 0.1), padding=0.02)
         key = (id(lane), len(lane.samples)) if lane is not None else None
         if key == self._shown:
             return
