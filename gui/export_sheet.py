@@ -26,14 +26,20 @@ AXIS_ALLOWANCE = 64
 def subtitle(model: RunModel) -> str:
     """Mode, start method, duration and size of the run, in one line."""
     info = model.info
-    mode = str(info.get("mode") or model.scenario.mode)
-    parts = ["threads" if mode == "thread" else "processes"]
-    if mode != "thread":
-        method = info.get("start_method") or model.scenario.start_method
-        if method == "default":
-            method = info.get("default_start_method", method)
-        parts.append(f"start method {method}")
-    workers = len(model.worker_lanes())
+    lanes = model.worker_lanes()
+    kinds = {lane.kind for lane in lanes}
+    if kinds == {"thread", "process"}:
+        parts = ["threads and processes"]
+    else:
+        mode = str(info.get("mode") or model.scenario.mode)
+        parts = ["threads" if mode == "thread" else "processes"]
+    methods = list(
+        dict.fromkeys(lane.start_method for lane in lanes if lane.kind == "process")
+    )
+    if methods:
+        label = "start method" if len(methods) == 1 else "start methods"
+        parts.append(f"{label} {', '.join(methods)}")
+    workers = len(lanes)
     parts.append(f"{workers} worker{'s' if workers != 1 else ''}")
     if model.finished:
         parts.append(f"run took {model.now():.2f} s")

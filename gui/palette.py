@@ -67,7 +67,9 @@ STATE_STYLES: dict[State, StateStyle] = {
     State.MAIN_JOINING: StateStyle(
         "#3A3A3A", BAR, "main: waiting in join()", hatch=True, pale="#D7D7D7"
     ),
-    State.MAIN_FINISHED: StateStyle("#A8A8A8", THIN, "main: code finished"),
+    State.MAIN_FINISHED: StateStyle(
+        "#3A3A3A", THIN * 0.6, "main: code done, exit waits"
+    ),
 }
 DRAW_ORDER: tuple[State, ...] = tuple(STATE_STYLES)
 LEGEND_STATES: tuple[State, ...] = (
@@ -79,6 +81,7 @@ LEGEND_STATES: tuple[State, ...] = (
     State.JOINED,
     State.MAIN_RUNNING,
     State.MAIN_JOINING,
+    State.MAIN_FINISHED,
 )
 HATCH_STYLE = Qt.BrushStyle.BDiagPattern
 
@@ -160,7 +163,7 @@ def font(pixels: float, *, bold: bool = False) -> QFont:
 
 
 # Sizes at presentation scale 1.0, in pixels: big enough for a projector.
-LANE_MAX_PX = 46.0
+LANE_MAX_PX = 60.0
 LABEL_PX = 15.0
 SUBLABEL_PX = 12.0
 BADGE_PX = 13.0

@@ -26,6 +26,11 @@ from gui.palette import DRAW_ORDER, MARKER_STYLES, STATE_STYLES
 SAMPLE_PERIOD_GUESS = 0.2
 """Seconds a lane's first CPU sample is assumed to cover (the monitor's default)."""
 
+RUNNING_SHARE = 0.75
+"""A CPU reading is a mean over its interval; it shades a running bar only if
+at least this share of the interval was spent running (not booting, whose
+import work would make a sleeping worker look busy)."""
+
 STATE_CODE = {state: code for code, state in enumerate(DRAW_ORDER)}
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 OUTCOME_CODE = {outcome: code for code, outcome in enumerate(OUTCOMES)}
@@ -163,9 +168,7 @@ class TimelineData:
             height = bar_height * min(float(cpu), 100.0) / 100.0
             for begin, end in running:
                 a, b = max(x0, begin), min(t, end)
-                # A reading is a mean over its interval: show it only where most
-                # of that interval was spent running, not booting.
-                if b > a and 2 * (b - a) >= t - x0:
+                if b > a and b - a >= RUNNING_SHARE * (t - x0):
                     rects.append((a, bottom - height, b - a, height))
         self._last_sample[row] = previous
         self._samples_done[row] = len(samples)

@@ -32,6 +32,9 @@ TEXT_MIN_PX = 13.0
 """Lanes thinner than this get colour ticks instead of badges and glyphs."""
 LINES_MIN_PX = 4.0
 """Lanes thinner than this get no marker ticks at all (they would be mush)."""
+DENSE_PX = 3.0
+"""Lanes thinner than this fill their whole pitch: thin bars inside sub-pixel
+lanes alias into stripes."""
 HIT_PX = 6.0
 HATCH_PX = 7.0
 
@@ -41,6 +44,12 @@ def _draw_rects(p: QPainter, rects: np.ndarray) -> None:
     if len(rects):
         rects = np.ascontiguousarray(rects, dtype=np.float64)
         p.drawRects(wrapInstance(rects.ctypes.data, QRectF), len(rects))
+
+
+def _fill_lanes(rects: np.ndarray) -> None:
+    """Stretch bars (in place) to their lane's full height."""
+    rects[:, 1] = np.floor(rects[:, 1])
+    rects[:, 3] = 1.0
 
 
 def _draw_lines(p: QPainter, lines: np.ndarray) -> None:
@@ -124,13 +133,18 @@ class TimelineItem(pg.GraphicsObject):
         self._paint_selection(p, view)
         transform = p.transform()
         lane_px = abs(transform.m22())
+        dense = lane_px < DENSE_PX
         for state in DRAW_ORDER:
             style = STATE_STYLES[state]
+            if dense and state is State.CREATED:
+                continue  # "not started yet" stays empty in an overview
             rects = np.concatenate(
                 [data.closed[state].array, data.open_rects(STATE_CODE[state], now)]
             )
             if not len(rects):
                 continue
+            if dense:
+                _fill_lanes(rects)
             if style.hatch:
                 p.setBrush(QColor(style.pale))
                 _draw_rects(p, rects)
@@ -139,7 +153,11 @@ class TimelineItem(pg.GraphicsObject):
             p.setBrush(self._brushes[state])
             _draw_rects(p, rects)
         p.setBrush(QColor(palette.CPU_FILL))
-        _draw_rects(p, data.cpu.array)
+        cpu = data.cpu.array
+        if dense and len(cpu):
+            cpu = cpu.copy()
+            _fill_lanes(cpu)
+        _draw_rects(p, cpu)
         if lane_px >= LINES_MIN_PX:
             self._paint_marker_lines(p)
         if lane_px < TEXT_MIN_PX:

@@ -89,6 +89,14 @@ class TimelineView(QWidget):
             movable=False,
             pen=pg.mkPen(palette.NOW_LINE, width=2, style=Qt.PenStyle.DashLine),
         )
+        self._now_label = pg.InfLineLabel(
+            self._now_line,
+            text="now",
+            position=0.97,
+            anchors=[(0.5, 0), (0.5, 0)],
+            color=palette.NOW_LINE,
+            fill=(255, 255, 255, 220),
+        )
         self._now_line.setZValue(10)
         self._now_line.hide()
         self._plot.addItem(self._now_line, ignoreBounds=True)
@@ -306,6 +314,7 @@ class TimelineView(QWidget):
                 "color": palette.INK,
             },
         )
+        self._now_label.setFont(palette.font(palette.TICK_PX * scale, bold=True))
         self._now_line.setPen(
             pg.mkPen(palette.NOW_LINE, width=2 * scale, style=Qt.PenStyle.DashLine)
         )

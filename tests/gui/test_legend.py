@@ -21,7 +21,7 @@ def test_every_state_ending_and_mark_is_explained(qtbot) -> None:
     for caption in palette.LEGEND_MARKERS.values():
         assert caption in texts
     assert "exited, not joined" in texts and "main: waiting in join()" in texts
-    assert State.MAIN_FINISHED not in palette.LEGEND_STATES  # same look as joined
+    assert palette.STATE_STYLES[State.MAIN_FINISHED].label in texts
 
 
 def test_wraps_to_narrow_widths_and_grows_with_presentation_zoom(qtbot) -> None:

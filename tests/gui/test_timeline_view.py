@@ -13,10 +13,10 @@ from gui.timeline_view import TimelineView, grid_step
 from tests.gui.timeline_events import finish, finished_model, live_script
 
 
-def make_view(qtbot, model: RunModel) -> TimelineView:
+def make_view(qtbot, model: RunModel, height: int = 420) -> TimelineView:
     view = TimelineView(model)
     qtbot.addWidget(view)
-    view.resize(1000, 420)
+    view.resize(1000, height)
     view.show()
     qtbot.waitExposed(view)
     view.fit()
@@ -130,7 +130,7 @@ def test_live_now_line_and_growing_bars_then_fit_at_the_end(qtbot) -> None:
 
 
 def test_presentation_zoom_scales_lanes_and_text(qtbot) -> None:
-    view = make_view(qtbot, finished_model())
+    view = make_view(qtbot, finished_model(), height=700)
     box = view.plot_widget.getViewBox()
 
     def lane_px() -> float:
