@@ -34,8 +34,8 @@ MODE_LABELS = {
     "thread": "Threads: no isolation, cannot be force-stopped",
 }
 THREAD_NOTE = (
-    "Threads share one process: no isolation, and they cannot be terminated "
-    "or killed — only asked to stop."
+    "Threads: no isolation, cannot be force-stopped. They share the main "
+    "program's process: they can be asked to stop, never terminated or killed."
 )
 FORK_WARNING = (
     "fork copies the parent. Forking a multi-threaded program is unsafe (a "
