@@ -136,10 +136,11 @@ class WorkerHandle:
         if reader is None:
             return events, None
         try:
-            while len(events) < limit:
+            # Never block: the conductor is single-threaded, and a final drain
+            # may meet a pipe whose writer lives on in silence (a thread that
+            # ignored stop, a grandchild that inherited the write end).
+            while len(events) < limit and reader.poll():
                 events.append(reader.recv_bytes())
-                if not reader.poll():
-                    break
         except EOFError:
             self._close_reader()
         except OSError as error:  # killed mid-message: a partial frame
