@@ -367,6 +367,16 @@ class Conductor:
 
     def send_signal(self, handle: WorkerHandle, action: str, by: str) -> None:
         """``terminate()`` or ``kill()`` exactly as multiprocessing does it."""
+        if handle.is_thread and handle.alive:
+            # Say no out loud: a silently ignored Terminate looks like a bug.
+            self.notice(
+                f"cannot {action} {handle.spec.name}: threads cannot be "
+                f"force-stopped (Python has no Thread.{action}()); use Stop, "
+                "which the thread's code must check",
+                "warning",
+                handle.spec.worker_id,
+            )
+            return
         if not handle.alive or handle.process is None:
             return
         name = "SIGTERM" if action == "terminate" else "SIGKILL"
