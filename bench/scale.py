@@ -1,0 +1,142 @@
+"""Benchmark 5 (engine half): many workers, and how the cost grows with them.
+
+* 256 concurrent workers (fork, ``sleep(1)``) with 5 Hz sampling: the run
+  completes, every worker has its outcome, samples keep arriving; span against
+  the same plain script.
+* Growth: N = 1 … 1 024 workers (fork, empty target) by plain multiprocessing
+  and by Procession: span, cost per worker, events, and the parent's CPU time
+  (decode + model + 5 Hz sampler), so PERFORMANCE.md can say how cost grows.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from typing import Any
+
+from bench import common
+from bench.plain import run_plain
+
+CONCURRENT = 256
+GROWTH = (1, 4, 16, 64, 256, 1024)
+GROWTH_QUICK = (1, 4)
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _procession(target: str, args: dict[str, Any], count: int) -> dict[str, Any]:
+    spec = common.scenario(
+        [{"name": "w", "target": target, "args": args, "count": count}],
+        start_method="fork",
+        max_processes=max(512, 2 * count),
+    )
+    cpu = _cpu_self()
+    wall = time.monotonic()
+    model = common.run_engine(spec, sample_hz=5.0, timeout=300)
+    wall = time.monotonic() - wall
+    cpu = _cpu_self() - cpu
+    first, last = common.span_start_to_join(model)
+    lanes = model.worker_lanes()
+    return {
+        "span": last - first,
+        "outcomes": sum(1 for lane in lanes if lane.outcome is not None),
+        "ok": sum(1 for lane in lanes if lane.outcome == "ok"),
+        "missing": model.events_missing(),
+        "events": len(model.events),
+        "samples": sum(len(lane.samples) for lane in lanes),
+        "parent_cpu": cpu,
+        "wall": wall,
+    }
+
+
+def _plain(target: str, args: dict[str, Any], count: int) -> dict[str, Any]:
+    data = run_plain(target, args, count, "fork", timeout=300)
+    return {"span": data["t_last_join"] - data["t_first_start"]}
+
+
+def run(quick: bool = False) -> common.Report:
+    report = common.Report("5", "Scale (fork, 5 Hz sampling)")
+    count = 8 if quick else CONCURRENT
+    seconds = 0.2 if quick else 1.0
+    plain = _plain("sleep", {"seconds": seconds}, count)
+    proc = _procession("sleep", {"seconds": seconds}, count)
+    complete = proc["outcomes"] == count and proc["ok"] == count
+    span_ratio = common.ratio(proc["span"], plain["span"])
+    report.tables.append(
+        common.table(
+            [
+                "workers",
+                "plain span ms",
+                "Procession span ms",
+                "ratio",
+                "outcomes",
+                "events",
+                "samples",
+                "missing",
+                "parent CPU s",
+            ],
+            [
+                [
+                    count,
+                    common.ms(plain["span"]),
+                    common.ms(proc["span"]),
+                    span_ratio,
+                    f"{proc['outcomes']}/{count}",
+                    proc["events"],
+                    proc["samples"],
+                    proc["missing"],
+                    proc["parent_cpu"],
+                ]
+            ],
+        )
+    )
+    report.check(
+        f"{count} concurrent workers: every outcome, no event missing",
+        f"{count}/{count}, 0 missing",
+        f"{proc['outcomes']}/{count}, {proc['missing']} missing",
+        complete and proc["missing"] == 0 and proc["samples"] > 0,
+        f"span {span_ratio:.2f}× plain",
+    )
+    rows = []
+    for n in GROWTH_QUICK if quick else GROWTH:
+        trials = 1 if quick or n >= 256 else 3
+        plains = [_plain("noop", {}, n) for _ in range(trials)]
+        procs = [_procession("noop", {}, n) for _ in range(trials)]
+        p_span = common.median([p["span"] for p in plains])
+        q_span = common.median([p["span"] for p in procs])
+        rows.append(
+            [
+                n,
+                common.ms(p_span),
+                common.ms(q_span),
+                common.ratio(q_span, p_span),
+                common.ms(q_span - p_span) / n,
+                common.median([p["events"] for p in procs]),
+                common.median([p["parent_cpu"] for p in procs]) * 1000,
+                common.median([p["parent_cpu"] for p in procs])
+                * 1e6
+                / common.median([p["events"] for p in procs]),
+            ]
+        )
+        if any(p["outcomes"] != n for p in procs):
+            report.check(f"growth, N={n}", "every outcome", "incomplete", False)
+    report.tables.append(
+        common.table(
+            [
+                "workers",
+                "plain span ms",
+                "Procession span ms",
+                "ratio",
+                "extra ms/worker",
+                "events",
+                "parent CPU ms",
+                "parent µs/event",
+            ],
+            rows,
+        )
+    )
+    report.data["growth"] = rows
+    return report

@@ -1,0 +1,94 @@
+"""Benchmark 6: start-up.
+
+* Engine: ``Session.start()`` → the conductor's RUN_STARTED (its first event,
+  sent once it has imported the engine and built its handles), against a bare
+  spawned child's first line. Target: ≤ 60 ms more than the bare spawn.
+* Window: ``python main.py`` → the first painted frame of the main window on a
+  virtual X screen (Xvfb), warm page cache. Target: ≤ 1.0 s. See
+  :mod:`bench.first_paint` for how the paint is detected.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from bench import common
+from bench.plain import bare_spawn_ns
+
+TARGET_CONDUCTOR_MS = 60.0
+
+
+def conductor_start_ns() -> int:
+    """``Session.start()`` → RUN_STARTED, in ns (the run then finishes)."""
+    from core.lifecycle import RunModel
+    from core.session import Session
+
+    spec = common.scenario([{"name": "w", "target": "noop"}], start_method="fork")
+    model = RunModel(spec)
+    session = Session(spec, sample_hz=5.0)
+    began = time.monotonic_ns()
+    session.start()
+    try:
+        started = None
+        deadline = time.monotonic() + 30
+        while not session.finished and time.monotonic() < deadline:
+            events = session.wait_events(0.1)
+            model.apply(events)
+            for event in events:
+                if event.kind == "run_started":
+                    started = event.t_ns
+    finally:
+        model.apply(session.shutdown())
+    if started is None:
+        raise RuntimeError("the conductor never reported RUN_STARTED")
+    return started - began
+
+
+def run(quick: bool = False) -> common.Report:
+    report = common.Report("6", "Start-up")
+    trials = 2 if quick else 9
+    bare: list[float] = []
+    conductor: list[float] = []
+    rng = random.Random(6)
+    for _ in range(trials):
+        order = [(bare, bare_spawn_ns), (conductor, conductor_start_ns)]
+        rng.shuffle(order)
+        for store, measure in order:
+            store.append(common.ms(measure()))
+    extra = common.median(conductor) - common.median(bare)
+    report.tables.append(
+        common.table(
+            ["what", "trials", "median ms", "min ms", "max ms"],
+            [
+                [
+                    "bare spawn → first line",
+                    trials,
+                    common.median(bare),
+                    min(bare),
+                    max(bare),
+                ],
+                [
+                    "Session.start() → RUN_STARTED",
+                    trials,
+                    common.median(conductor),
+                    min(conductor),
+                    max(conductor),
+                ],
+            ],
+        )
+    )
+    report.data["bare_ms"] = bare
+    report.data["conductor_ms"] = conductor
+    report.check(
+        "conductor start over a bare spawn",
+        f"≤ {TARGET_CONDUCTOR_MS:g} ms",
+        f"+{extra:.1f} ms",
+        extra <= TARGET_CONDUCTOR_MS,
+        f"bare {common.median(bare):.0f} ms, conductor "
+        f"{common.median(conductor):.0f} ms",
+    )
+    from bench import first_paint
+
+    first_paint.add_to(report, quick)
+    return report
