@@ -56,7 +56,6 @@ def run_app(argv: list[str]) -> int:
         [sys.argv[0] if sys.argv else "procession"]
     )
     app.setApplicationName("Procession")
-    app.setApplicationDisplayName("Procession")
     app.setDesktopFileName("procession")
     icon = QIcon()
     for candidate in (RESOURCES / "procession.svg", RESOURCES / "procession.png"):
