@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from core.lifecycle import Lane
 from gui import palette
-from gui.tooltips import identity
+from gui.tooltips import identity, outcome_tooltip
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
@@ -141,12 +141,22 @@ class LaneAxis(pg.AxisItem):
 
     # -- interaction ------------------------------------------------------------------
 
-    def mouseClickEvent(self, event) -> None:
+    def _row_at(self, y: float) -> int | None:
         geometry = self._view_geometry()
-        if geometry is None or event.button() != Qt.MouseButton.LeftButton:
-            return
+        if geometry is None:
+            return None
         top, height, low, high = geometry
-        row = math.floor(low + (event.pos().y() - top) * (high - low) / height)
-        if 0 <= row < len(self._lanes):
+        row = math.floor(low + (y - top) * (high - low) / height)
+        return row if 0 <= row < len(self._lanes) else None
+
+    def hoverEvent(self, event) -> None:
+        row = None if event.isExit() else self._row_at(event.pos().y())
+        self.setToolTip("" if row is None else outcome_tooltip(self._lanes[row]))
+
+    def mouseClickEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        row = self._row_at(event.pos().y())
+        if row is not None:
             event.accept()
             self.lane_clicked.emit(self._lanes[row].worker_id)

@@ -93,17 +93,25 @@ class LegendWidget(QWidget):
         return 30 * self._scale
 
     def _layout(self, width: float) -> list[tuple[_Entry, QRectF]]:
-        """Place entries left to right, wrapping; each section starts a new line."""
+        """Place entries left to right, wrapping to ``width``.
+
+        Each section starts a line with its heading; continuation lines start
+        under the section's first entry, so the headings form a column.
+        """
         placed = []
         line_h = self._line_height()
         margin = 8 * self._scale
+        column = margin + max(
+            self._entry_width(section[0]) for section in self._sections
+        )
         y = margin / 2
         for section in self._sections:
-            x = margin
-            for entry in section:
+            placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
+            x = column
+            for entry in section[1:]:
                 entry_w = self._entry_width(entry)
-                if x > margin and x + entry_w > width - margin:
-                    x = margin + 20 * self._scale
+                if x > column and x + entry_w > width - margin:
+                    x = column
                     y += line_h
                 placed.append((entry, QRectF(x, y, entry_w, line_h)))
                 x += entry_w

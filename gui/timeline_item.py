@@ -69,6 +69,7 @@ class TimelineItem(pg.GraphicsObject):
         self._scale = 1.0
         self._selected: int | None = None
         self.grid_step = 0.0
+        self._frame_time: float | None = None
         self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
         self._outcome_brushes = [
             QBrush(QColor(OUTCOME_STYLES[o].fill)) for o in OUTCOMES
@@ -98,6 +99,13 @@ class TimelineItem(pg.GraphicsObject):
         self._scale = scale
         self.update()
 
+    def set_frame_time(self, t: float | None) -> None:
+        """Freeze "now" for the next paint (None: ask the model each time)."""
+        self._frame_time = t
+
+    def now(self) -> float:
+        return self.model.now() if self._frame_time is None else self._frame_time
+
     def set_grid_step(self, step: float) -> None:
         """Seconds between vertical grid lines (0: none); the view keeps it in
         step with the time axis labels."""
@@ -123,7 +131,7 @@ class TimelineItem(pg.GraphicsObject):
 
     def paint(self, p: QPainter, *args: object) -> None:
         data = self._data
-        now = self.model.now()
+        now = self.now()
         view = self.viewRect()
         if view is None:
             view = QRectF(0.0, 0.0, max(now, 1e-3), float(data.row_count))
@@ -381,7 +389,7 @@ class TimelineItem(pg.GraphicsObject):
         ]
         if near:
             return marker_tooltip(lane, min(near, key=lambda m: abs(m.t - x)))
-        now = self.model.now()
+        now = self.now()
         segment = segment_at(lane, min(x, now))
         if segment is None:
             return outcome_tooltip(lane)

@@ -92,8 +92,8 @@ class TimelineView(QWidget):
         self._now_label = pg.InfLineLabel(
             self._now_line,
             text="now",
-            position=0.97,
-            anchors=[(0.5, 0), (0.5, 0)],
+            position=0.985,  # y is inverted: near 1 is the bottom, below the lanes
+            anchors=[(0.5, 1), (0.5, 1)],
             color=palette.NOW_LINE,
             fill=(255, 255, 255, 220),
         )
@@ -192,6 +192,7 @@ class TimelineView(QWidget):
             self._on_timer_tick()
         else:
             self._timer.stop()
+            self._item.set_frame_time(None)
             self._now_line.hide()
             if self._following:
                 self.fit()
@@ -321,6 +322,7 @@ class TimelineView(QWidget):
 
     def _on_timer_tick(self) -> None:
         now = self._model.now()
+        self._item.set_frame_time(now)  # bars end exactly on the "now" line
         self._now_line.setValue(now)
         if self._following:
             self._follow_present()

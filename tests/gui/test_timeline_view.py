@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
@@ -67,6 +69,32 @@ def test_hovering_a_segment_sets_its_tooltip(qtbot) -> None:
     qtbot.mouseMove(viewport, to_viewport(view, 0.2, 1.5))
     qtbot.waitUntil(lambda: "a-1" in view.item.toolTip(), timeout=2000)
     assert "running the target from 0.060 s" in view.item.toolTip()
+
+
+def test_set_model_shows_another_run(qtbot) -> None:
+    from core.events import Event, EventKind
+    from tests.helpers import scenario
+
+    view = make_view(qtbot, finished_model())
+    view.select_lane(2)
+    other = RunModel(scenario([{"name": "solo", "target": "noop"}]))
+    other.apply([Event(EventKind.RUN_STARTED, 0, 0, time.monotonic_ns(), {"pid": 1})])
+    view.set_model(other)
+    assert view.model is other
+    assert [lane.name for lane in view.item.data.lanes] == ["main program", "solo"]
+    assert view.item._selected is None
+    assert view.visible_time_range()[1] < 5.0  # fitted to the new, young run
+    view.plot_widget.grab()  # paints without the old lanes
+
+
+def test_hovering_a_lane_label_explains_the_ending(qtbot) -> None:
+    view = make_view(qtbot, finished_model())
+    axis = view.plot_widget.getPlotItem().getAxis("left")
+    point = view.plot_widget.mapFromScene(axis.mapToScene(QPointF(30, 0)))
+    point.setY(to_viewport(view, 0.3, 2.5).y())
+    qtbot.mouseMove(view.plot_widget.viewport(), point)
+    qtbot.waitUntil(lambda: "SIGTERM" in axis.toolTip(), timeout=2000)
+    assert "a-2" in axis.toolTip()
 
 
 def test_fit_shows_the_whole_run(qtbot) -> None:
