@@ -228,7 +228,9 @@ class Conductor:
         """
         for handle in self.handles.values():
             process = handle.process
-            if (
+            if handle.adopted and handle.alive:
+                self._poll_adopted(handle)
+            elif (
                 handle.alive
                 and process is not None
                 and not handle.sentinel_stale
@@ -250,6 +252,49 @@ class Conductor:
             handle.sentinel_stale = True  # poll it from the loop instead
             return
         handle.exitcode = process.exitcode
+        if self._outlived_forkserver(handle):
+            return
+        handle.ended_at = time.monotonic()
+        handle.cleaned_up += self._clean_group(handle)
+
+    def _outlived_forkserver(self, handle: WorkerHandle) -> bool:
+        """True if the worker runs on after the forkserver that started it died.
+
+        multiprocessing reads a forkserver child's status from the server, so
+        the moment the server dies every child it started "exits" with 255,
+        running or not. The worker is re-parented to the conductor (a child
+        subreaper), which keeps watching it and reads its real status itself;
+        multiprocessing never waits for a forkserver child, so nothing is
+        stolen from it (DESIGN §4 promise 6).
+        """
+        if (
+            handle.exitcode != 255
+            or handle.start_method != "forkserver"
+            or handle.pid is None
+        ):
+            return False
+        ended, code = process_tree.reap_status(handle.pid)
+        if ended:
+            if code is not None:  # it died too, and we could read how
+                handle.exitcode = code
+            return False  # else its status is lost: 255 is explained as such
+        handle.adopted = True
+        self.notice(
+            "the forkserver that started it died, so multiprocessing now "
+            "reports exit code 255 for it whatever happens; it is still "
+            "running, and Procession reads its real exit status itself",
+            "warning",
+            handle.spec.worker_id,
+        )
+        return True
+
+    def _poll_adopted(self, handle: WorkerHandle) -> None:
+        assert handle.pid is not None
+        ended, code = process_tree.reap_status(handle.pid)
+        if not ended:
+            return
+        if code is not None:
+            handle.exitcode = code
         handle.ended_at = time.monotonic()
         handle.cleaned_up += self._clean_group(handle)
 
@@ -388,7 +433,12 @@ class Conductor:
             by=by,
             group=False,
         )
-        if action == "terminate":
+        if handle.adopted and handle.pid:  # multiprocessing thinks it has ended
+            os.kill(
+                handle.pid,
+                signal.SIGTERM if name == "SIGTERM" else process_tree.sigkill(),
+            )
+        elif action == "terminate":
             handle.process.terminate()
         else:
             handle.process.kill()

@@ -95,6 +95,22 @@ def reap(pids: set[int]) -> set[int]:
     return remaining
 
 
+def reap_status(pid: int) -> tuple[bool, int | None]:
+    """Reap ``pid`` if it is our child and has ended.
+
+    (False, None) while it runs; (True, code) once reaped here, with
+    multiprocessing's sign convention (-N for signal N); (True, None) when it is
+    gone and was not ours to reap, so its status is lost.
+    """
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # not (or not yet) our child
+        return not os.path.exists(f"/proc/{pid}"), None
+    if done == 0:
+        return False, None
+    return True, os.waitstatus_to_exitcode(status)
+
+
 def system_task_count() -> int | None:
     """Threads + processes on the whole system, from one cheap read.
 

@@ -46,6 +46,8 @@ class WorkerHandle:
         self.term_deadline: float | None = None
         self.stop_ignored_noted = False
         self.abandoned = False  # a thread that would not stop, left to run on
+        self.start_method = ""  # the real one ("default" resolved) once started
+        self.adopted = False  # outlived its forkserver: the conductor reaps it
         self._log_offset = 0
         self._log_partial = b""
         self.fd_lines_kept = 0
@@ -65,7 +67,12 @@ class WorkerHandle:
 
     @property
     def sentinel(self) -> int | None:
-        if self.process is None or self.ended_at is not None or self.sentinel_stale:
+        if (
+            self.process is None
+            or self.ended_at is not None
+            or self.sentinel_stale
+            or self.adopted  # its sentinel was its dead forkserver's pipe
+        ):
             return None
         return int(self.process.sentinel)
 
@@ -106,6 +113,7 @@ class WorkerHandle:
         self.reader = reader
         self.lifeline = life_writer
         self.pid = process.pid
+        self.start_method = ctx.get_start_method()
         self.started = True
         return int(process.pid or 0)
 
