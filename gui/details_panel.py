@@ -117,6 +117,7 @@ class DetailsPanel(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
         self.parts = splitter
+        layout.addStretch(0)  # takes the room when the parts are hidden
         self.show_lane(None, None)
 
     # -- public ------------------------------------------------------------------------
@@ -145,6 +146,7 @@ class DetailsPanel(QWidget):
             )
             self.outcome.setText(self._overview_html())
             self.parts.hide()  # nothing per-lane to show: room for the overview
+            self.facts.hide()
             self.facts.setText("")
             self.history.setRowCount(0)
             self.error.setPlainText("")
@@ -153,6 +155,7 @@ class DetailsPanel(QWidget):
             self.metrics.show_lane(None)
             return
         self.parts.show()
+        self.facts.show()
         self._refresh_header(lane)
         self._refresh_history(lane)
         self._refresh_output(lane)

@@ -90,4 +90,6 @@ def _three_ticks(plot: pg.PlotItem, top: float) -> None:
     nice = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= top)
     ticks = [(v, f"{v:g}") for v in (0.0, nice / 2, nice)]
     plot.getAxis("left").setTicks([ticks, []])
-    plot.setYRange(0, nice, padding=0.08)
+    # pyqtgraph drops a tick label that does not fit inside the axis: leave
+    # half a text line of room above the top tick and below 0.
+    plot.setYRange(0, nice, padding=0.15)

@@ -183,3 +183,18 @@ def test_gui_heartbeat_stays_under_100_ms_during_runs(qtbot, window, tmp_path):
     assert len(lane.output) + lane.output_dropped == 20000
     print("heartbeat max gaps (s):", results)
     assert all(gap <= 0.100 for gap in results.values()), results
+
+
+def test_focusing_the_lessons_list_does_not_replace_what_is_open(qtbot, window):
+    """A list view makes its first row current when it gets focus; that must
+    not load lesson 1 over a scenario opened from the command line."""
+    assert window.open_path("5")
+    assert window.lessons.list.selectedIndexes()[0].row() == 4
+    window.open_path(lesson("02"))
+    window.lessons.list.clearFocus()
+    window.lessons.select_path(None)  # as for a file that is not a lesson
+    window.lessons.list.setFocus()
+    qtbot.wait(50)
+    assert "not joined" in window.windowTitle()
+    window.lessons.list.setCurrentRow(6)  # a real choice still works
+    assert "sleeping work" in window.windowTitle()
