@@ -8,7 +8,7 @@ into a 2× PNG or an SVG.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from core.lifecycle import RunModel
 from gui import palette
@@ -79,6 +79,10 @@ class ExportSheet(QWidget):
         self.subtitle_label.setStyleSheet(f"color: {palette.MUTED_INK};")
         self.timeline = TimelineView(model, controls=False)
         self.timeline.zoom_presentation(1)  # SLIDE_SCALE
+        # The sheet is white already; pyqtgraph's cached background would land
+        # in the SVG as a plot-sized white bitmap.
+        self.timeline.plot_widget.setBackground(None)
+        self.timeline.plot_widget.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.legend = LegendWidget()
         self.legend.set_presentation_scale(scale)
 

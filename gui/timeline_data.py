@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from core.lifecycle import Lane, RunModel, State
+from core.lifecycle import Lane, Marker, RunModel, State
 from core.outcomes import Outcome
 from gui.palette import DRAW_ORDER, MARKER_STYLES, STATE_STYLES
 
@@ -59,6 +59,19 @@ class Growable:
     def array(self) -> np.ndarray:
         """A contiguous view of the filled part (safe to hand to drawRects)."""
         return self._data[: self.size]
+
+
+class MarkerRun:
+    """One lane's markers of one kind: times as a list (cheap to turn into an
+    array at paint time) beside the markers themselves (for their labels)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.items: list[Marker] = []
+
+    def append(self, marker: Marker) -> None:
+        self.times.append(marker.t)
+        self.items.append(marker)
 
 
 def bar_extent(row: int, state: State) -> tuple[float, float]:
@@ -104,6 +117,8 @@ class TimelineData:
         self._samples_done = [0] * count
         self._markers_done = [0] * count
         self._last_sample = [math.nan] * count
+        self.markers: list[dict[str, MarkerRun]] = [{} for _ in range(count)]
+        """Per row and kind, the drawn markers in arrival order (for glyphs)."""
         self.update(lane.worker_id for lane in self.lanes)
 
     @property
@@ -178,10 +193,12 @@ class TimelineData:
         markers = lane.markers
         start = self._markers_done[row]
         top, height = bar_extent(row, State.RUNNING)
+        by_kind = self.markers[row]
         for marker in markers[start:]:
             lines = self.lines.get(marker.kind)
             if lines is not None:
                 lines.extend([(marker.t, top, marker.t, top + height)])
+                by_kind.setdefault(marker.kind, MarkerRun()).append(marker)
         self._markers_done[row] = len(markers)
 
     def open_rects(self, code: int, now: float) -> np.ndarray:

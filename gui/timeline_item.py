@@ -16,46 +16,31 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
-from shiboken6 import wrapInstance
 
 from core.lifecycle import RunModel, State
 from gui import marks, palette
+from gui.lane_overlay import (
+    TEXT_MIN_PX,
+    draw_lines,
+    draw_rects,
+    fill_lanes,
+    paint_decorations,
+    paint_hatch,
+)
 from gui.palette import DRAW_ORDER, MARKER_STYLES, OUTCOME_STYLES, STATE_STYLES
-from gui.timeline_data import OUTCOMES, STATE_CODE, TimelineData, bar_extent
+from gui.timeline_data import OUTCOMES, STATE_CODE, TimelineData
 from gui.tooltips import marker_tooltip, outcome_tooltip, segment_at, segment_tooltip
 
 WIDE = 1.0e6
 """Half-width of the bounding rect: the item catches clicks anywhere in a lane."""
-TEXT_MIN_PX = 13.0
-"""Lanes thinner than this get colour ticks instead of badges and glyphs."""
 LINES_MIN_PX = 4.0
 """Lanes thinner than this get no marker ticks at all (they would be mush)."""
 DENSE_PX = 3.0
 """Lanes thinner than this fill their whole pitch: thin bars inside sub-pixel
 lanes alias into stripes."""
 HIT_PX = 6.0
-HATCH_PX = 7.0
-
-
-def _draw_rects(p: QPainter, rects: np.ndarray) -> None:
-    """One native drawRects call over a C-contiguous (n, 4) float64 array."""
-    if len(rects):
-        rects = np.ascontiguousarray(rects, dtype=np.float64)
-        p.drawRects(wrapInstance(rects.ctypes.data, QRectF), len(rects))
-
-
-def _fill_lanes(rects: np.ndarray) -> None:
-    """Stretch bars (in place) to their lane's full height."""
-    rects[:, 1] = np.floor(rects[:, 1])
-    rects[:, 3] = 1.0
-
-
-def _draw_lines(p: QPainter, lines: np.ndarray) -> None:
-    if len(lines):
-        lines = np.ascontiguousarray(lines, dtype=np.float64)
-        p.drawLines(wrapInstance(lines.ctypes.data, QLineF), len(lines))
 
 
 class TimelineItem(pg.GraphicsObject):
@@ -152,68 +137,26 @@ class TimelineItem(pg.GraphicsObject):
             if not len(rects):
                 continue
             if dense:
-                _fill_lanes(rects)
+                fill_lanes(rects)
             if style.hatch:
                 p.setBrush(QColor(style.pale))
-                _draw_rects(p, rects)
-                self._paint_hatch(p, rects, view, transform, QColor(style.colour))
+                draw_rects(p, rects)
+                paint_hatch(p, rects, view, transform, QColor(style.colour))
                 continue
             p.setBrush(self._brushes[state])
-            _draw_rects(p, rects)
+            draw_rects(p, rects)
         p.setBrush(QColor(palette.CPU_FILL))
         cpu = data.cpu.array
         if dense and len(cpu):
             cpu = cpu.copy()
-            _fill_lanes(cpu)
-        _draw_rects(p, cpu)
+            fill_lanes(cpu)
+        draw_rects(p, cpu)
         if lane_px >= LINES_MIN_PX:
-            self._paint_marker_lines(p)
+            self._paint_marker_lines(p, view)
         if lane_px < TEXT_MIN_PX:
             self._paint_outcome_ticks(p, transform)
         else:
-            self._paint_decorations(p, view, transform, lane_px, now)
-
-    @staticmethod
-    def _paint_hatch(
-        p: QPainter,
-        rects: np.ndarray,
-        view: QRectF,
-        transform: QTransform,
-        ink: QColor,
-    ) -> None:
-        """Diagonal lines over "waiting" bars, computed in pixels.
-
-        A pattern brush would follow the world transform (and QSvgGenerator
-        renders it as a smear), so the lines are clipped by hand instead.
-        """
-        visible = transform.mapRect(view)
-        lines: list[QLineF] = []
-        for x, y, w, h in rects:
-            box = transform.mapRect(QRectF(x, y, w, h)).intersected(visible)
-            if box.width() < 1.0 or box.height() < 3.0:
-                continue
-            left, right, top, bottom = box.left(), box.right(), box.top(), box.bottom()
-            height = bottom - top
-            s = left - height
-            while s < right:
-                x0, y0, x1, y1 = s, bottom, s + height, top
-                if x0 < left:
-                    y0 -= left - x0
-                    x0 = left
-                if x1 > right:
-                    y1 += x1 - right
-                    x1 = right
-                lines.append(QLineF(x0, y0, x1, y1))
-                s += HATCH_PX
-        if not lines:
-            return
-        p.save()
-        p.resetTransform()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setPen(QPen(ink, 1.3))
-        p.drawLines(lines)
-        p.restore()
-        p.setPen(Qt.PenStyle.NoPen)
+            paint_decorations(p, self._data, view, transform, lane_px, self._scale)
 
     def _paint_grid(self, p: QPainter, view: QRectF) -> None:
         step = self.grid_step
@@ -229,7 +172,7 @@ class TimelineItem(pg.GraphicsObject):
         pen = QPen(QColor(palette.GRID), 1)
         pen.setCosmetic(True)
         p.setPen(pen)
-        _draw_lines(p, lines)
+        draw_lines(p, lines)
         p.setPen(Qt.PenStyle.NoPen)
 
     def _paint_selection(self, p: QPainter, view: QRectF) -> None:
@@ -246,13 +189,18 @@ class TimelineItem(pg.GraphicsObject):
         p.drawLine(QPointF(view.left(), row + 1.0), QPointF(view.right(), row + 1.0))
         p.setPen(Qt.PenStyle.NoPen)
 
-    def _paint_marker_lines(self, p: QPainter) -> None:
+    def _paint_marker_lines(self, p: QPainter, view: QRectF) -> None:
+        top, bottom = view.top() - 1.0, view.bottom()
         for kind, lines in self._data.lines.items():
-            if lines.size:
-                pen = QPen(QColor(MARKER_STYLES[kind].colour), 1.5)
-                pen.setCosmetic(True)
-                p.setPen(pen)
-                _draw_lines(p, lines.array)
+            if not lines.size:
+                continue
+            array = lines.array
+            if top > 0.0 or bottom < self._data.row_count:  # only rows on screen
+                array = array[(array[:, 1] >= top) & (array[:, 1] <= bottom)]
+            pen = QPen(QColor(MARKER_STYLES[kind].colour), 1.5)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            draw_lines(p, array)
         p.setPen(Qt.PenStyle.NoPen)
 
     def _paint_outcome_ticks(self, p: QPainter, transform: QTransform) -> None:
@@ -269,95 +217,7 @@ class TimelineItem(pg.GraphicsObject):
             rects[:, 2] = width
             rects[:, 3] = 0.9
             p.setBrush(brush)
-            _draw_rects(p, rects)
-
-    def _paint_decorations(
-        self,
-        p: QPainter,
-        view: QRectF,
-        transform: QTransform,
-        lane_px: float,
-        now: float,
-    ) -> None:
-        """Glyphs, signal names and outcome badges for the rows on screen, in pixels."""
-        data = self._data
-        first = max(0, math.floor(view.top()))
-        last = min(data.row_count, math.ceil(view.bottom()))
-        scale = self._scale
-        glyph = min(13.0 * scale, lane_px * 0.42)
-        badge_font = palette.font(
-            min(palette.BADGE_PX * scale, lane_px * 0.5), bold=True
-        )
-        text_font = palette.font(
-            min(palette.MARKER_TEXT_PX * scale, lane_px * 0.36), bold=True
-        )
-        left_x, right_x = view.left(), view.right()
-        p.save()
-        p.resetTransform()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for row in range(first, last):
-            lane = data.lanes[row]
-            top, height = bar_extent(row, State.RUNNING)
-            top_px = transform.map(QPointF(0.0, top)).y()
-            bottom_px = transform.map(QPointF(0.0, top + height)).y()
-            centre_px = transform.map(QPointF(0.0, row + 0.5)).y()
-            outcome_px = None
-            if lane.outcome is not None and not math.isnan(data.outcome_x[row]):
-                outcome_px = transform.map(QPointF(data.outcome_x[row], 0.0)).x()
-            drawn: dict[str, float] = {}
-            for marker in lane.markers:
-                style = MARKER_STYLES.get(marker.kind)
-                if style is None or not left_x <= marker.t <= right_x:
-                    continue
-                x_px = transform.map(QPointF(marker.t, 0.0)).x()
-                if abs(x_px - drawn.get(marker.kind, -1e9)) < glyph * 0.8:
-                    continue  # the same symbol again within a few pixels
-                drawn[marker.kind] = x_px
-                y_px = bottom_px if style.bottom else top_px
-                marks.draw_glyph(p, marker.kind, x_px, y_px, glyph)
-                if marker.kind in ("signal", "mark") and lane_px >= 22:
-                    self._paint_marker_text(
-                        p,
-                        marker.label,
-                        x_px + glyph * 0.65,
-                        y_px,
-                        text_font,
-                        outcome_px,
-                    )
-            if outcome_px is not None and lane.explanation is not None:
-                marks.draw_badge(
-                    p,
-                    outcome_px + 3.0,
-                    centre_px,
-                    lane.explanation.label,
-                    lane.outcome,
-                    badge_font,
-                )
-        p.restore()
-
-    @staticmethod
-    def _paint_marker_text(
-        p: QPainter,
-        text: str,
-        x: float,
-        y: float,
-        fnt: object,
-        outcome_px: float | None,
-    ) -> None:
-        """A small name beside a signal glyph, unless the badge says it already."""
-        from PySide6.QtGui import QFontMetricsF
-
-        metrics = QFontMetricsF(fnt)
-        width = metrics.horizontalAdvance(text) + 6
-        if outcome_px is not None and x - 12 <= outcome_px <= x + width + 6:
-            return
-        rect = QRectF(x, y - metrics.height() / 2, width, metrics.height())
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(255, 255, 255, 210))
-        p.drawRoundedRect(rect, 3, 3)
-        p.setPen(QColor(palette.INK))
-        p.setFont(fnt)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            draw_rects(p, rects)
 
     # -- interaction ----------------------------------------------------------------
 
