@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from core.lifecycle import Lane
 from gui import palette
-from gui.tooltips import identity, outcome_tooltip
+from gui.tooltips import identity, outcome_tooltip, sized
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
@@ -151,7 +151,8 @@ class LaneAxis(pg.AxisItem):
 
     def hoverEvent(self, event) -> None:
         row = None if event.isExit() else self._row_at(event.pos().y())
-        self.setToolTip("" if row is None else outcome_tooltip(self._lanes[row]))
+        text = "" if row is None else outcome_tooltip(self._lanes[row])
+        self.setToolTip(sized(text, self._scale))
 
     def mouseClickEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

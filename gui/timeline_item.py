@@ -31,7 +31,13 @@ from gui.lane_overlay import (
 )
 from gui.palette import DRAW_ORDER, MARKER_STYLES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline_data import OUTCOMES, STATE_CODE, TimelineData
-from gui.tooltips import marker_tooltip, outcome_tooltip, segment_at, segment_tooltip
+from gui.tooltips import (
+    marker_tooltip,
+    outcome_tooltip,
+    segment_at,
+    segment_tooltip,
+    sized,
+)
 
 WIDE = 1.0e6
 """Half-width of the bounding rect: the item catches clicks anywhere in a lane."""
@@ -260,9 +266,8 @@ class TimelineItem(pg.GraphicsObject):
             self.setToolTip("")
             return
         pos = ev.pos()
-        self.setToolTip(
-            self.describe_at(pos.x(), pos.y(), self.pixelWidth(), self.pixelHeight())
-        )
+        text = self.describe_at(pos.x(), pos.y(), self.pixelWidth(), self.pixelHeight())
+        self.setToolTip(sized(text, self._scale))
 
     def mouseClickEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:

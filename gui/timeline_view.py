@@ -30,6 +30,8 @@ BADGE_ROOM_PX = 120.0
 LEFT_ROOM_PX = 10.0
 """Pixels left of t = 0 so that symbols at the very start are not cut."""
 TICK_MIN_PX = 90.0
+MIN_LIVE_SPAN = 1.0
+"""Seconds shown by fit() before a run has finished (or even started)."""
 
 
 def grid_step(span: float, width_px: float, min_px: float = TICK_MIN_PX) -> float:
@@ -203,8 +205,7 @@ class TimelineView(QWidget):
 
     def fit(self) -> None:
         """Show the whole run (and, while live, follow it again)."""
-        end = max(self._model.now(), 1e-3)
-        self._set_x_range(0.0, end)
+        self._set_x_range(0.0, self._fit_end())
         self._auto_rows = True
         self._fit_rows()
         self.set_following(True)
@@ -269,6 +270,11 @@ class TimelineView(QWidget):
 
     def _box_width_px(self) -> float:
         return max(self._box.width(), 50.0)
+
+    def _fit_end(self) -> float:
+        """The run's end; an unfinished run shows at least the first second."""
+        now = self._model.now()
+        return max(now, 1e-3) if self._model.finished else max(now, MIN_LIVE_SPAN)
 
     def _margins(self) -> tuple[float, float]:
         """Fractions of the width kept free left of 0 and right of the last event."""
@@ -350,7 +356,7 @@ class TimelineView(QWidget):
             if self._live:
                 self._follow_present()
             else:
-                self._set_x_range(0.0, max(self._model.now(), 1e-3))
+                self._set_x_range(0.0, self._fit_end())
 
     def _on_follow_button_toggled(self, checked: bool) -> None:
         if checked:

@@ -12,12 +12,24 @@ from core.lifecycle import Lane, Marker, Segment, State
 from gui.palette import STATE_STYLES
 
 
+def sized(html: str, scale: float = 1.0) -> str:
+    """A tooltip at the presentation scale, its short lines kept unbroken."""
+    if not html:
+        return ""
+    lines = [
+        line if len(line) > 90 else f"<nobr>{line}</nobr>"
+        for line in html.split("<br>")
+    ]
+    pixels = round(13 * scale)
+    return f'<div style="font-size:{pixels}px">' + "<br>".join(lines) + "</div>"
+
+
 def identity(lane: Lane) -> str:
     """The lane's second label line: how to find it in ps/top."""
     if lane.kind == "thread":
         return "thread" if lane.tid is None else f"thread {lane.tid}"
     if lane.pid is None:
-        return "no pid yet" if lane.kind != "main" else "main program"
+        return "no pid yet"
     return f"pid {lane.pid}"
 
 
