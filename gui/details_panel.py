@@ -199,7 +199,7 @@ class DetailsPanel(QWidget):
             lane.kind
         ]
         bits = [f"<b style='font-size: 125%'>{html.escape(lane.name)}</b>", kind]
-        if lane.kind != "main" and lane.start_method:
+        if lane.kind == "process" and lane.start_method:
             bits.append(html.escape(lane.start_method))
         if lane.pid:
             bits.append(f"pid {lane.pid}")

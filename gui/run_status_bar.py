@@ -27,6 +27,7 @@ class RunStatusBar(QStatusBar):
         self.cpus = QLabel(f"{os.cpu_count() or '?'} CPUs")
         self.cpus.setToolTip("CPU cores on this machine (os.cpu_count())")
         self.method = QLabel()
+        self._method_for: tuple[RunModel, str] | None = None
         for label in (self.state, self.elapsed, self.cpus, self.method):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
@@ -42,7 +43,13 @@ class RunStatusBar(QStatusBar):
         cpus = model.info.get("cpu_count")
         if cpus:
             self.cpus.setText(f"{cpus} CPUs")
-        self.method.setText(self.method_text(model.scenario, model))
+        # instances() walks every worker: compute once per model, not per tick.
+        key = (model, str(model.info.get("default_start_method", "")))
+        if self._method_for is None or (
+            self._method_for[0] is not model or self._method_for[1] != key[1]
+        ):
+            self._method_for = key
+            self.method.setText(self.method_text(model.scenario, model))
 
     @staticmethod
     def method_text(scenario: Scenario, model: RunModel | None = None) -> str:
