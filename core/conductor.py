@@ -47,6 +47,7 @@ STOP_GRACE = 1.0
 TERM_GRACE = 2.0
 DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 LOG_POLL = 0.1
+LOG_SKIP_BYTES = 16 * 1024 * 1024  # past the output cap: bytes skipped per log poll
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
 
@@ -242,12 +243,15 @@ class Conductor:
         process = handle.process
         assert process is not None
         # The sentinel can be ready a moment before the child is reapable (its
-        # descriptors close before it becomes a zombie): retry briefly.
-        for _ in range(50):
+        # descriptors close before it becomes a zombie): retry briefly. Nap
+        # 50 µs first: the woken conductor often holds the very CPU the child
+        # needs to finish exiting, which then takes microseconds, so a 1 ms
+        # nap would add a whole millisecond to every start → join.
+        for attempt in range(70):
             process.join(0)  # reaps it: the status is multiprocessing's to read
             if process.exitcode is not None:
                 break
-            time.sleep(0.001)
+            time.sleep(0.00005 if attempt < 20 else 0.001)
         else:
             handle.sentinel_stale = True  # poll it from the loop instead
             return
@@ -328,8 +332,16 @@ class Conductor:
         wid = handle.spec.worker_id
         if handle.reader is not None:  # drained as far as the bound allows
             self._read(handle)
-        for line in handle.read_log_lines() + handle.flush_log_partial():
+        # All of the log, not one more chunk: a worker may write at fd level
+        # faster than the periodic reads take it in.
+        cap = self.scenario.max_output_lines
+        while handle.fd_lines_kept < cap and (lines := handle.read_log_lines()):
+            for line in lines:
+                self._fd_output(handle, line)
+        self._read_log(handle, None)
+        for line in handle.flush_log_partial():
             self._fd_output(handle, line)
+        self._report_fd_dropped(handle)  # the final count
         data: dict[str, Any] = {
             "exitcode": handle.exitcode,
             "cleaned_up": handle.cleaned_up,
@@ -351,8 +363,17 @@ class Conductor:
     def _poll_logs(self) -> None:
         for handle in self.handles.values():
             if handle.alive or (handle.ended_at is not None and not handle.finished):
-                for line in handle.read_log_lines():
-                    self._fd_output(handle, line)
+                self._read_log(handle, LOG_SKIP_BYTES)
+
+    def _read_log(self, handle: WorkerHandle, skip_limit: int | None) -> None:
+        """New fd-level lines become output; past the cap they are only counted."""
+        cap = self.scenario.max_output_lines
+        if handle.fd_lines_kept < cap:
+            for line in handle.read_log_lines():
+                self._fd_output(handle, line)
+        if handle.fd_lines_kept >= cap:
+            handle.fd_lines_dropped += handle.skip_log_lines(skip_limit)
+        self._report_fd_dropped(handle)
 
     def _fd_output(self, handle: WorkerHandle, line: str) -> None:
         if handle.fd_lines_kept < self.scenario.max_output_lines:
@@ -360,6 +381,20 @@ class Conductor:
             self.emit("notice", handle.spec.worker_id, level="output", text=line[:2000])
         else:
             handle.fd_lines_dropped += 1
+
+    def _report_fd_dropped(self, handle: WorkerHandle) -> None:
+        """Say how many fd-level lines were dropped: a cap must never be silent
+        (at most once per log poll, with the running count)."""
+        if handle.fd_lines_dropped == handle.fd_dropped_reported:
+            return
+        handle.fd_dropped_reported = handle.fd_lines_dropped
+        self.emit(
+            "notice",
+            handle.spec.worker_id,
+            level="output_dropped",
+            count=handle.fd_lines_dropped,
+            text=f"{handle.fd_lines_dropped} output lines dropped beyond the cap",
+        )
 
     # -- the total process cap ---------------------------------------------------------
 

@@ -98,6 +98,10 @@ class Lane:
     signals: list[SignalRecord] = field(default_factory=list)
     output: list[OutputLine] = field(default_factory=list)
     output_dropped: int = 0
+    dropped_reported: dict[str, int] = field(default_factory=dict)
+    """The latest running count of dropped lines per sender ("worker" for
+    Python-level output, "fd" for what the conductor read below Python), so
+    that output_dropped is their sum."""
     log_tail: str = ""
     cleaned_up: int = 0
     notices: list[str] = field(default_factory=list)
@@ -299,7 +303,15 @@ def _output(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
 
 
 def _output_dropped(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
-    lane.output_dropped = max(lane.output_dropped, int(d.get("count", 0)))
+    _count_dropped(lane, "worker", int(d.get("count", 0)))
+
+
+def _count_dropped(lane: Lane, source: str, count: int) -> None:
+    """Add a sender's running count of dropped lines (reported repeatedly)."""
+    before = lane.dropped_reported.get(source, 0)
+    if count > before:
+        lane.output_dropped += count - before
+        lane.dropped_reported[source] = count
 
 
 def _mark(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
@@ -396,6 +408,9 @@ def _main_finished(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None
 def _notice(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
     if d.get("level") == "output":  # fd-level output the conductor read
         _output(m, lane, t, {"stream": "fd", "text": d.get("text", "")})
+        return
+    if d.get("level") == "output_dropped":  # fd-level lines beyond the cap
+        _count_dropped(lane, "fd", int(d.get("count", 0)))
         return
     lane.notices.append(str(d.get("text")))
     lane.markers.append(Marker(t, "notice", str(d.get("level")), str(d.get("text"))))

@@ -52,6 +52,7 @@ class WorkerHandle:
         self._log_partial = b""
         self.fd_lines_kept = 0
         self.fd_lines_dropped = 0
+        self.fd_dropped_reported = 0
 
     @property
     def is_thread(self) -> bool:
@@ -199,6 +200,33 @@ class WorkerHandle:
         data = self._log_partial + chunk
         *lines, self._log_partial = data.split(b"\n")
         return [line.decode("utf-8", "replace") for line in lines]
+
+    def skip_log_lines(self, max_bytes: int | None = None) -> int:
+        """Skip unread log data (up to ``max_bytes``), counting its lines.
+
+        Past the output cap lines are only counted, so nothing is decoded; a
+        worker can write at fd level far faster than lines could be parsed.
+        """
+        path = self.config.log_path
+        if not path:
+            return 0
+        count = 0
+        left = max_bytes
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(self._log_offset)
+                while left is None or left > 0:
+                    chunk = handle.read(1 << 20 if left is None else min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    self._log_offset += len(chunk)
+                    left = None if left is None else left - len(chunk)
+                    data = self._log_partial + chunk
+                    count += data.count(b"\n")
+                    self._log_partial = data[data.rfind(b"\n") + 1 :][-65536:]
+        except OSError:
+            pass
+        return count
 
     def flush_log_partial(self) -> list[str]:
         rest, self._log_partial = self._log_partial, b""

@@ -1,0 +1,123 @@
+"""The event channel under abuse (DESIGN §4 promise 3; research notes F14–F16).
+
+Each worker has its own pipe, written synchronously: a worker killed halfway
+through a message breaks only its own pipe, and an event that cannot be sent
+is replaced by a visible notice, never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Any
+
+import pytest
+
+from core.events import MAX_EVENT_BYTES, EventKind
+from core.outcomes import Outcome
+from tests.helpers import run
+from tests.reliability.support import METHODS, custom, events_of, lane, record
+
+BIG_MARKS = """
+from core.probe import mark
+
+def work():
+    blob = "y" * 60_000  # each event just under the 64 KiB cap: one pipe buffer
+    i = 0
+    while True:
+        mark("chunk", i=i, blob=blob)
+        i += 1
+"""
+
+BAD_EVENTS = f"""
+from core.probe import mark
+
+def work():
+    mark("before")
+    mark("lambda", f=lambda: 1)
+    mark("big", blob="x" * {MAX_EVENT_BYTES + 10})
+    mark("after")
+    mark("lambda again", f=lambda: 2)  # the very last thing it does
+"""
+
+
+def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself():
+    state: dict[str, Any] = {}
+
+    def on_events(session, model, events):
+        sender = lane(model, "sender")
+        if "killed" not in state and sender.events_received > 40:
+            os.kill(session.worker_pids()[sender.worker_id], signal.SIGKILL)
+            state["killed"] = model.now()
+            state["talker_before"] = len(lane(model, "talker").output)
+
+    started = time.monotonic()
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                custom("sender", BIG_MARKS, "work"),
+                {
+                    "name": "talker",
+                    "target": "print_lines",
+                    "args": {"count": 25, "interval": 0.03},
+                },
+            ],
+        },
+        on_events=on_events,
+        timeout=15,
+    )
+    assert time.monotonic() - started < 10  # nothing hung
+    sender = lane(model, "sender")
+    assert sender.exitcode == -9 and sender.outcome is Outcome.KILLED
+    chunks = [e.data["data"]["i"] for e in events_of(model, "sender", EventKind.MARK)]
+    assert chunks == list(range(len(chunks)))  # whole events, in order, no gap
+    assert sender.missing == 0
+    broken = events_of(model, "sender", EventKind.CHANNEL_BROKEN)
+    # Killed mid-message (the usual case: it spends its life inside a write)
+    # the lane says its pipe broke; killed between two messages, the pipe
+    # simply ended. Either way nothing is invented and nothing hangs.
+    assert len(broken) <= 1
+    if broken:
+        assert any("pipe broke mid-message" in p for p in sender.problems)
+    record("killed mid-send: the pipe broke mid-message", bool(broken))
+    record("killed mid-send: whole events received before the kill", len(chunks))
+    talker = lane(model, "talker")
+    assert talker.outcome is Outcome.OK and talker.missing == 0
+    assert [line.text for line in talker.output] == [
+        f"line {i} of 25" for i in range(1, 26)
+    ]
+    assert len(talker.output) > state["talker_before"]  # it kept streaming
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_unserialisable_and_oversize_events_are_reported_and_later_ones_arrive(
+    method,
+):
+    model = run(
+        {"start_method": method, "workers": [custom("bad", BAD_EVENTS, "work")]}
+    )
+    bad = lane(model, "bad")
+    assert bad.outcome is Outcome.OK and bad.missing == 0
+    kinds = [
+        e.kind
+        for e in model.events
+        if e.worker_id == bad.worker_id
+        and e.kind
+        in (EventKind.MARK, EventKind.EVENT_UNSERIALIZABLE, EventKind.EVENT_TOO_LARGE)
+    ]
+    assert kinds == [
+        EventKind.MARK,
+        EventKind.EVENT_UNSERIALIZABLE,
+        EventKind.EVENT_TOO_LARGE,
+        EventKind.MARK,
+        EventKind.EVENT_UNSERIALIZABLE,
+    ]
+    labels = [m.label for m in bad.markers if m.kind == "mark"]
+    assert labels == ["before", "after"]
+    assert len([m for m in bad.markers if m.label == "event not delivered"]) == 3
+    [pickle_problem, size_problem, last_problem] = bad.problems
+    assert "could not be serialised" in pickle_problem and "lambda" in pickle_problem
+    assert f"exceeded the {MAX_EVENT_BYTES}-byte limit" in size_problem
+    assert "could not be serialised" in last_problem
