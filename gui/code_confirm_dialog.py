@@ -6,6 +6,7 @@ code is asked about once, and a one-byte change is asked about again.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -59,8 +60,14 @@ class CodeConfirmDialog(QDialog):
             "Run this code", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Enter must never mean "run": Cancel is the default and has the focus.
+        self.run_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)
-        self.cancel_button.setFocus()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setFocus()

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         editor_scroll = QScrollArea()
         editor_scroll.setWidgetResizable(True)
         editor_scroll.setWidget(self.editor)
+        self.editor_scroll = editor_scroll
         editor_scroll.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         )
@@ -201,6 +202,12 @@ class MainWindow(QMainWindow):
         self._show_model(self.controller.model)
         self._update_title()
         self._update_actions()
+        locked = [g for g in self.editor.groups if g.is_custom and g.code_locked]
+        if locked:
+            self.status.showMessage(
+                "This scenario contains Python code. It has not been run.", 10000
+            )
+            self.editor_scroll.ensureWidgetVisible(locked[0].code_notice, 0, 40)
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)

@@ -126,8 +126,7 @@ class WorkerGroupEditor(QFrame):
         form.addRow("Count", self.count)
         self.params_holder = QVBoxLayout()
         form.addRow("Arguments", self.params_holder)
-        self.custom_box = self._build_custom()
-        form.addRow(self.custom_box)
+        self._build_custom(form)
         form.addRow("Start delay (s)", self.start_delay)
         form.addRow("", self.daemon)
         form.addRow("Runs as", self.mode)
@@ -140,10 +139,9 @@ class WorkerGroupEditor(QFrame):
         self.name.value_edited.connect(self._update_heading)
         self.set_group(WorkerGroup("worker", "sleep"))
 
-    def _build_custom(self) -> QWidget:
-        box = QWidget()
-        layout = QFormLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+    def _build_custom(self, form: QFormLayout) -> None:
+        """The rows shown for a custom target, in the group's own form (so
+        that their labels line up with the others)."""
         self.function = FieldEdit("str", max_len=200, tooltip="the function to call")
         self.custom_args = FieldEdit(
             "str",
@@ -165,13 +163,20 @@ class WorkerGroupEditor(QFrame):
         self.code.textChanged.connect(self._on_code_text_changed)
         self.function.value_edited.connect(self._on_code_text_changed)
         self.custom_args.value_edited.connect(self._on_code_text_changed)
-        layout.addRow("Function", self.function)
-        layout.addRow("Arguments", self.custom_args)
-        layout.addRow(self.code_notice)
-        layout.addRow(self.unlock_button)
-        layout.addRow(self.code)
-        layout.addRow(self.code_message)
-        return box
+        form.addRow("Function", self.function)
+        form.addRow("Arguments", self.custom_args)
+        form.addRow(self.code_notice)
+        form.addRow(self.unlock_button)
+        form.addRow(self.code)
+        form.addRow(self.code_message)
+        self._custom_rows = [
+            self.function,
+            self.custom_args,
+            self.code_notice,
+            self.unlock_button,
+            self.code,
+            self.code_message,
+        ]
 
     # -- fields ----------------------------------------------------------------------
 
@@ -236,8 +241,12 @@ class WorkerGroupEditor(QFrame):
             self._params.deleteLater()
             self._params = None
         custom = name == targets.CUSTOM
-        self.custom_box.setVisible(custom)
+        for widget in self._custom_rows:
+            self._form.setRowVisible(widget, custom)
         self._form.setRowVisible(self.params_holder, not custom)
+        if custom:  # rows shown only in some states
+            self.set_code_locked(self.code_locked)
+            self.code_message.setVisible(bool(self.code_message.text()))
         if custom:
             self.summary.setText("a function you write, run like any target")
             self.custom_args.set_value(_inline_table(args))

@@ -3,7 +3,8 @@ an explicit yes that is remembered by the code's SHA-256."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from gui.code_confirm_dialog import CodeConfirmDialog
@@ -37,7 +38,11 @@ def answer_next_dialog(qtbot, accept: bool, seen: list) -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, CodeConfirmDialog):
             seen.append(dialog.editors[0].toPlainText())
-            (dialog.run_button if accept else dialog.cancel_button).click()
+            assert dialog.cancel_button.isDefault()
+            if accept:
+                dialog.run_button.click()
+            else:  # Enter, the careless answer, must mean "no"
+                QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         else:
             QTimer.singleShot(20, poll)
 
