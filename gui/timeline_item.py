@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
 
-from core.lifecycle import RunModel, State
+from core.lifecycle import RunModel
 from gui import marks, palette
 from gui.lane_overlay import (
     TEXT_MIN_PX,
@@ -135,8 +135,6 @@ class TimelineItem(pg.GraphicsObject):
         dense = lane_px < DENSE_PX
         for state in DRAW_ORDER:
             style = STATE_STYLES[state]
-            if dense and state is State.CREATED:
-                continue  # "not started yet" stays empty in an overview
             rects = np.concatenate(
                 [data.closed[state].array, data.open_rects(STATE_CODE[state], now)]
             )
