@@ -20,6 +20,7 @@ from core.lifecycle import RunModel
 from gui import palette
 from gui.lane_axis import LaneAxis
 from gui.timeline_item import TimelineItem
+from gui.timeline_view_box import TimelineViewBox
 from gui.tooltips import identity
 
 FRAME_MS = 33
@@ -71,6 +72,7 @@ class TimelineView(QWidget):
         self._time_axis = pg.AxisItem("bottom")
         self._plot = pg.PlotWidget(
             background=palette.BACKGROUND,
+            viewBox=TimelineViewBox(),
             axisItems={"left": self._axis, "bottom": self._time_axis},
         )
         self._plot.setMenuEnabled(False)
@@ -128,7 +130,10 @@ class TimelineView(QWidget):
     def _build_controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
-        hint = QLabel("wheel: zoom · drag: pan · click a lane: details")
+        hint = QLabel(
+            "wheel: zoom time · Shift+wheel or wheel on names: zoom lanes · "
+            "drag: pan · click a lane: details"
+        )
         hint.setStyleSheet(f"color: {palette.MUTED_INK};")
         self._follow_button.setCheckable(True)
         self._follow_button.setChecked(True)

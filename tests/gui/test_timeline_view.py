@@ -109,6 +109,35 @@ def test_fit_shows_the_whole_run(qtbot) -> None:
     assert view.following()
 
 
+def wheel(view: TimelineView, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    viewport = view.plot_widget.viewport()
+    centre = QPointF(viewport.rect().center())
+    event = QWheelEvent(
+        centre,
+        viewport.mapToGlobal(centre),
+        QPoint(),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_wheel_zooms_time_and_shift_wheel_zooms_lanes(qtbot) -> None:
+    view = make_view(qtbot, finished_model())
+    box = view.plot_widget.getViewBox()
+    times, lanes = box.viewRange()
+    wheel(view)
+    assert box.viewRange()[1] == pytest.approx(lanes)
+    assert box.viewRange()[0][1] - box.viewRange()[0][0] < times[1] - times[0]
+    times = box.viewRange()[0]
+    wheel(view, Qt.KeyboardModifier.ShiftModifier)
+    assert box.viewRange()[0] == pytest.approx(times)
+    assert box.viewRange()[1][1] - box.viewRange()[1][0] < lanes[1] - lanes[0]
+
+
 def test_follows_the_present_until_the_user_zooms(qtbot) -> None:
     script = live_script(elapsed=0.85)
     view = make_view(qtbot, script.model)
