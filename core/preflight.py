@@ -16,6 +16,12 @@ from core.scenario import Scenario
 
 FDS_PER_WORKER = 6
 FDS_BASE = 64
+TASKS_PER_WORKER = 2
+"""RLIMIT_NPROC counts threads, and a worker process is two: its main thread
+and the lifeline watchdog that notices the app's death."""
+TASKS_BASE = 4
+"""The conductor, the forkserver, multiprocessing's resource tracker and the
+app's psutil sampler thread."""
 
 try:
     import resource
@@ -25,6 +31,11 @@ except ImportError:  # Windows
 
 def fds_needed(process_workers: int) -> int:
     return FDS_BASE + FDS_PER_WORKER * process_workers
+
+
+def tasks_needed(process_workers: int, thread_workers: int) -> int:
+    """Tasks (processes and threads) a run adds to its user's count."""
+    return TASKS_BASE + TASKS_PER_WORKER * process_workers + thread_workers
 
 
 def raise_fd_limit(process_workers: int) -> None:
@@ -54,16 +65,20 @@ def problems(scenario: Scenario) -> list[str]:
         )
     nproc_soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)
     if os.geteuid() != 0 and nproc_soft != resource.RLIM_INFINITY:
-        mine = _processes_of_user(os.geteuid())
-        if mine + len(workers) + 2 > nproc_soft:
+        threads = len(scenario.instances()) - len(workers)
+        need = tasks_needed(len(workers), threads)
+        mine = _tasks_of_user(os.geteuid())
+        if mine + need > nproc_soft:
             found.append(
-                f"{len(workers)} worker processes would exceed this user's process "
-                f"limit ({mine} running, at most {nproc_soft}: ulimit -u)"
+                f"{len(workers)} worker processes need about {need} processes and "
+                f"threads, but this user may have at most {nproc_soft} (ulimit -u) "
+                f"and already has {mine}; use fewer workers"
             )
     return found
 
 
-def _processes_of_user(uid: int) -> int:
+def _tasks_of_user(uid: int) -> int:
+    """Processes and threads of ``uid``: what RLIMIT_NPROC counts."""
     count = 0
     try:
         names = os.listdir("/proc")
@@ -73,7 +88,7 @@ def _processes_of_user(uid: int) -> int:
         if name.isdigit():
             try:
                 if os.stat(f"/proc/{name}").st_uid == uid:
-                    count += 1
+                    count += len(os.listdir(f"/proc/{name}/task"))
             except OSError:
                 pass
     return count
