@@ -86,6 +86,9 @@ class Conductor:
         self.handles: dict[int, WorkerHandle] = {}
         self.by_name: dict[str, WorkerHandle] = {}
         self.orphans: set[int] = set()
+        # Started and not yet closed: their descriptors are the ones a forked
+        # worker must close. Kept apart so a start costs O(live), not O(N).
+        self.open_handles: dict[int, WorkerHandle] = {}
         self.shutting_down = False
         self.launch_error: str | None = None
         self.next_log_poll = 0.0
@@ -357,6 +360,7 @@ class Conductor:
         handle.finished = True
         handle.stop_deadline = handle.term_deadline = None
         handle.close()
+        self.open_handles.pop(wid, None)
 
     # -- output written below Python (C code, children, crash dumps) ---------------
 
@@ -533,7 +537,7 @@ class Conductor:
         fds = [self.events.fileno()]
         if self.commands is not None:
             fds.append(self.commands.fileno())
-        for handle in self.handles.values():
+        for handle in self.open_handles.values():
             fds += handle.open_fds()
         return fds
 

@@ -180,6 +180,7 @@ class MainProgram:
             self.c.notice(f"started {self.started_count} of {total}: {text}", "error")
             self.stop_launching(f"not started: launching stopped after {text}")
             return
+        self.c.open_handles[wid] = handle
         self.started_count += 1
 
     def stop_launching(self, reason: str) -> None:
