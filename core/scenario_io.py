@@ -101,10 +101,14 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        message = re.sub(r"\s*\(at line.*\)", "", str(error))
+        message = re.sub(r"\s*\(at (line|end of document).*\)", "", str(error))
         line = int(match.group(1)) if match else None
         if match:
             message += f" (column {match.group(2)})"
+            message += _repeated_key(text, int(match.group(1)), message)
+        elif "end of document" in str(error):  # a cut-short file: say where
+            line = len(text.splitlines()) or 1
+            message += " (at the end of the file: is it cut short?)"
         raise InputError(
             [Problem("", f"not valid TOML: {message}", line)], source
         ) from None
@@ -118,6 +122,15 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
         raise InputError(error.problems, source) from None
     except RecursionError:
         raise InputError([Problem("", "nested too deeply")], source) from None
+
+
+def _repeated_key(text: str, line: int, message: str) -> str:
+    """Name the key tomllib refuses to set twice (its message does not)."""
+    lines = text.splitlines()
+    if "overwrite" not in message or not 0 < line <= len(lines):
+        return ""
+    key = _KEY.match(lines[line - 1])
+    return f": the key {key.group(1)!r} is given twice" if key else ""
 
 
 def load_scenario(path: FilePath | str) -> Scenario:
