@@ -152,3 +152,17 @@ def record(key: str, value: Any) -> None:
     if path:
         with open(path, "a") as handle:
             handle.write(json.dumps(line) + "\n")
+
+
+def assert_one_ending(model: RunModel) -> None:
+    """Promise 1: every started worker has exactly one EXITED, and a final
+    outcome; a worker that never started has none."""
+    for worker in model.worker_lanes():
+        endings = [
+            e
+            for e in model.events
+            if e.worker_id == worker.worker_id and e.kind is EventKind.EXITED
+        ]
+        started = "start_returned" in worker.times
+        assert len(endings) == (1 if started else 0), (worker.name, endings)
+        assert worker.outcome is not None, worker.name

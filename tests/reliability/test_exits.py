@@ -8,7 +8,13 @@ import pytest
 from core.events import WORKER_KINDS, EventKind
 from core.outcomes import Outcome
 from tests.helpers import run
-from tests.reliability.support import METHODS, custom, events_of, lane
+from tests.reliability.support import (
+    METHODS,
+    assert_one_ending,
+    custom,
+    events_of,
+    lane,
+)
 
 MARK_THEN_EXIT = """
 import os
@@ -34,6 +40,7 @@ def test_every_mark_sent_before_os_exit_arrives_in_order(method):
             ],
         }
     )
+    assert_one_ending(model)
     quitter = lane(model, "quitter")
     marks = events_of(model, "quitter", EventKind.MARK)
     assert [e.data["label"] for e in marks] == [f"m{i}" for i in range(200)]
@@ -114,6 +121,7 @@ def test_each_ending_shows_the_exact_os_status(method):
             "workers": [{"name": name, **group} for name, group, *_ in ENDINGS],
         }
     )
+    assert_one_ending(model)
     for name, _group, code, outcome, words in ENDINGS:
         worker = lane(model, name)
         assert (worker.exitcode, worker.outcome) == (code, outcome), name

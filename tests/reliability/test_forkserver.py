@@ -16,7 +16,14 @@ from typing import Any
 
 from core.outcomes import Outcome
 from tests.helpers import run
-from tests.reliability.support import children_of, describe, lane, living, record
+from tests.reliability.support import (
+    assert_one_ending,
+    children_of,
+    describe,
+    lane,
+    living,
+    record,
+)
 
 SLEEP = 1.0
 
@@ -76,6 +83,7 @@ def test_workers_outlive_their_dead_forkserver_and_end_with_their_real_status():
         timeout=15,
     )
     assert "killed" in state
+    assert_one_ending(model)
     for name in ("fs-1", "fs-2"):
         worker = lane(model, name)
         assert worker.exitcode != 255 and worker.explanation.label != "exit 255"

@@ -9,7 +9,13 @@ import pytest
 
 from core.outcomes import Outcome
 from tests.helpers import run
-from tests.reliability.support import METHODS, lane, living, record
+from tests.reliability.support import (
+    METHODS,
+    assert_one_ending,
+    lane,
+    living,
+    record,
+)
 
 TERMINATE_AT = 0.6
 
@@ -50,6 +56,7 @@ def test_no_grandchild_survives_its_worker(method, how):
     # under forkserver its children come from a forkserver of its own, which is
     # one more process in its group to clean up.
     own_server = 1 if (how == "multiprocessing" and method == "forkserver") else 0
+    assert_one_ending(model)
     leaver, waiter = lane(model, "leaver"), lane(model, "waiter")
     if how == "subprocess":
         # It returns at once and leaves its two children running.

@@ -10,7 +10,7 @@ from core.conductor import STOP_GRACE, TERM_GRACE
 from core.events import EventKind
 from core.outcomes import Outcome
 from tests.helpers import run
-from tests.reliability.support import custom, lane, record
+from tests.reliability.support import assert_one_ending, custom, lane, record
 
 # Seconds a deadline may be late on a shared, loaded 2-core machine; never early.
 LATE = 0.6
@@ -52,6 +52,7 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming():
         },
         on_events=on_events,
     )
+    assert_one_ending(model)
     victim = lane(model, "victim")
     assert victim.exitcode == -9 and victim.outcome is Outcome.KILLED
     assert "not sent by Procession" in victim.explanation.sentence
@@ -89,6 +90,7 @@ def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines():
         },
         on_events=on_events,
     )
+    assert_one_ending(model)
     stubborn, deaf = lane(model, "stubborn"), lane(model, "deaf")
     # Each step is a marker on the lane: stop, then SIGTERM, then SIGKILL.
     steps = [
