@@ -15,6 +15,7 @@ reports each step as it happens:
 from __future__ import annotations
 
 import multiprocessing
+import time
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from core.worker_handle import WorkerHandle
 
 _PRELOAD = ["core.worker", "core.targets"]
+STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
 
 
 class MainProgram:
@@ -55,8 +57,12 @@ class MainProgram:
             self.t0 = now
             self._next_stage(now)
         self._fire_actions(now)
+        # Bounded: starting hundreds of spawn workers takes seconds, and the
+        # conductor must keep forwarding the events of those already started.
+        budget_end = time.monotonic() + STEP_BUDGET
         while not self.finished and self._step(now):
-            pass
+            if time.monotonic() >= budget_end:
+                break
 
     def _step(self, now: float) -> bool:
         """Do the next thing if it is due; False when the program must wait."""
