@@ -42,7 +42,8 @@ def work():
 """
 
 
-def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself():
+@pytest.mark.parametrize("method", METHODS)
+def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself(method):
     state: dict[str, Any] = {}
 
     def on_events(session, model, events):
@@ -55,7 +56,7 @@ def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself():
     started = time.monotonic()
     model = run(
         {
-            "start_method": "fork",
+            "start_method": method,
             "workers": [
                 custom("sender", BIG_MARKS, "work"),
                 {
@@ -81,8 +82,11 @@ def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself():
     assert len(broken) <= 1
     if broken:
         assert any("pipe broke mid-message" in p for p in sender.problems)
-    record("killed mid-send: the pipe broke mid-message", bool(broken))
-    record("killed mid-send: whole events received before the kill", len(chunks))
+    record(f"killed mid-send ({method}): the pipe broke mid-message", bool(broken))
+    record(
+        f"killed mid-send ({method}): whole events received before the kill",
+        len(chunks),
+    )
     talker = lane(model, "talker")
     assert talker.outcome is Outcome.OK and talker.missing == 0
     assert [line.text for line in talker.output] == [

@@ -6,11 +6,19 @@ import os
 import signal
 import time
 
+import pytest
+
 from core.conductor import STOP_GRACE, TERM_GRACE
 from core.events import EventKind
 from core.outcomes import Outcome
 from tests.helpers import run
-from tests.reliability.support import assert_one_ending, custom, lane, record
+from tests.reliability.support import (
+    METHODS,
+    assert_one_ending,
+    custom,
+    lane,
+    record,
+)
 
 # Seconds a deadline may be late on a shared, loaded 2-core machine; never early.
 LATE = 0.6
@@ -25,7 +33,8 @@ def work():
 """
 
 
-def test_outside_sigkill_is_named_and_the_others_keep_streaming():
+@pytest.mark.parametrize("method", METHODS)
+def test_outside_sigkill_is_named_and_the_others_keep_streaming(method):
     state: dict[str, float] = {}
 
     def on_events(session, model, events):
@@ -40,7 +49,7 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming():
 
     model = run(
         {
-            "start_method": "fork",
+            "start_method": method,
             "workers": [
                 {"name": "victim", "target": "forever"},
                 {
@@ -58,7 +67,10 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming():
     assert "not sent by Procession" in victim.explanation.sentence
     assert not victim.signals  # Procession itself sent nothing
     delay = state["shown"] - state["killed"]
-    record("outside SIGKILL: seconds from kill to the lane's final state", delay)
+    record(
+        f"outside SIGKILL ({method}): seconds from kill to the lane's final state",
+        delay,
+    )
     assert delay < 1.0  # promise 1: shown within 1 s of its death
     talker = lane(model, "talker")
     after = [line for line in talker.output if line.t > state["killed_at"]]
@@ -69,7 +81,8 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming():
     assert talker.outcome is Outcome.OK and talker.missing == 0
 
 
-def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines():
+@pytest.mark.parametrize("method", METHODS)
+def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines(method):
     state: dict[str, float] = {}
 
     def on_events(session, model, events):
@@ -82,7 +95,7 @@ def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines():
     started = time.monotonic()
     model = run(
         {
-            "start_method": "fork",
+            "start_method": method,
             "workers": [
                 {"name": "stubborn", "target": "ignore_sigterm"},
                 custom("deaf", DEAF, "work"),
@@ -107,9 +120,11 @@ def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines():
     t_stop, t_term, t_kill, t_exit = (
         m.t for m in stubborn.markers if m.kind in ("stop", "signal", "exit")
     )
-    record("escalation: stop → SIGTERM (s)", round(t_term - t_stop, 3))
-    record("escalation: stop → SIGKILL (s)", round(t_kill - t_stop, 3))
-    record("escalation: SIGKILL → exit shown (s)", round(t_exit - t_kill, 3))
+    record(f"escalation ({method}): stop → SIGTERM (s)", round(t_term - t_stop, 3))
+    record(f"escalation ({method}): stop → SIGKILL (s)", round(t_kill - t_stop, 3))
+    record(
+        f"escalation ({method}): SIGKILL → exit shown (s)", round(t_exit - t_kill, 3)
+    )
     assert STOP_GRACE <= t_term - t_stop < STOP_GRACE + LATE
     assert STOP_GRACE + TERM_GRACE <= t_kill - t_stop < STOP_GRACE + TERM_GRACE + LATE
     assert t_exit - t_kill < 0.5
