@@ -25,6 +25,7 @@ group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -166,6 +167,7 @@ class Conductor:
             if self._done():
                 break
             self._wait(self._timeout(time.monotonic()))
+        self._kill_strays()
         self._poll_logs()
         self.emit("run_finished")
         self.flush()
@@ -578,6 +580,49 @@ class Conductor:
             return [self.handles[ref]] if ref in self.handles else []
         names = self.scenario.resolve_worker_ref(ref)
         return [self.by_name[n] for n in names if n in self.by_name]
+
+    def _kill_strays(self) -> None:
+        """Kill what left its worker's process group and outlived the run.
+
+        A grandchild that starts a session of its own (setsid, a daemon,
+        ``start_new_session=True``) escapes the group cleanup. Once its parent
+        is gone it is re-parented to the conductor (a child subreaper), so when
+        every worker has ended, any child of ours that is not a worker or a
+        multiprocessing helper is such a stray. Killing one may orphan its own
+        escaped children in turn: they come back to us, hence the rounds.
+        """
+        me = os.getpid()
+        ours = {h.pid for h in self.handles.values() if h.pid}
+        ours |= process_tree.multiprocessing_helpers()
+        killed: set[int] = set()
+        for _ in range(5):
+            strays = [
+                (pid, pgid)
+                for pid, state, pgid in process_tree.children(me)
+                if pid not in ours and pid not in killed and state != "Z"
+            ]
+            if not strays:
+                break
+            for pid, pgid in strays:
+                if pgid == pid:
+                    process_tree.signal_group(pgid, process_tree.sigkill())
+                else:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, process_tree.sigkill())
+                killed.add(pid)
+            remaining = set(killed)
+            deadline = time.monotonic() + 1.0
+            while remaining and time.monotonic() < deadline:
+                remaining = process_tree.reap(remaining)
+                if remaining:
+                    time.sleep(0.005)
+        if killed:
+            self.notice(
+                f"{len(killed)} process(es) that left their worker's process group "
+                "(a session of their own) were still running at the end of the "
+                "run and were killed",
+                "warning",
+            )
 
     def emergency_cleanup(self) -> None:
         """SIGKILL every worker group; used when no one can watch a stop."""

@@ -62,6 +62,36 @@ def group_members(pgids: set[int]) -> dict[int, list[tuple[int, int, str]]]:
     return found
 
 
+def children(pid: int) -> list[tuple[int, str, int]]:
+    """Direct children of ``pid`` as [(child, state, pgid)], from /proc."""
+    found: list[tuple[int, str, int]] = []
+    if not os.path.isdir("/proc"):
+        return found
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        fields = _stat_fields(name)
+        if fields is not None and len(fields) >= 3 and int(fields[1]) == pid:
+            found.append((int(name), fields[0], int(fields[2])))
+    return found
+
+
+def multiprocessing_helpers() -> set[int]:
+    """Pids of this process's multiprocessing helpers (forkserver, resource
+    tracker). Not by command line: every forkserver child has the server's."""
+    from multiprocessing import forkserver, resource_tracker
+
+    pids = set()
+    for owner, attribute in (
+        (getattr(forkserver, "_forkserver", None), "_forkserver_pid"),
+        (getattr(resource_tracker, "_resource_tracker", None), "_pid"),
+    ):
+        pid = getattr(owner, attribute, None)
+        if isinstance(pid, int):
+            pids.add(pid)
+    return pids
+
+
 def group_alive(pgid: int) -> bool:
     """True if any process (zombies included) is still in the group."""
     try:

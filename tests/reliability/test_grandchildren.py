@@ -7,11 +7,13 @@ import ast
 
 import pytest
 
+from core.conductor import DRAIN_LIMIT
 from core.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,
     assert_one_ending,
+    custom,
     lane,
     living,
     record,
@@ -83,3 +85,42 @@ def test_no_grandchild_survives_its_worker(method, how):
     pids = _grandchildren(model, "leaver") + _grandchildren(model, "waiter")
     assert len(pids) == 4
     assert living(pids) == []
+
+
+ESCAPE = """
+import os, subprocess, sys, time
+
+def work():
+    # Two grandchildren leave the worker's process group: a forked one that
+    # starts its own session (and keeps the worker's event pipe open), and a
+    # subprocess started in a new session. Then the worker vanishes.
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        time.sleep(30)
+        os._exit(0)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        start_new_session=True,
+    )
+    print(f"started 2 escaping children: {[pid, child.pid]}")
+    sys.stdout.flush()
+    os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_grandchildren_that_leave_the_group_do_not_outlive_the_run(method):
+    model = run(
+        {"start_method": method, "workers": [custom("escaper", ESCAPE, "work")]},
+        timeout=10,
+    )
+    assert_one_ending(model)
+    escaper = lane(model, "escaper")
+    assert escaper.exitcode == 0
+    # Its end is shown within the drain bound although an escaped grandchild
+    # keeps its event pipe open.
+    shown = escaper.times["exited"] - escaper.times["target_started"]
+    assert shown < DRAIN_LIMIT + 0.6
+    assert any("left their worker's process group" in n for n in model.main.notices)
+    assert living(_grandchildren(model, "escaper")) == []
