@@ -113,8 +113,8 @@ class DetailsPanel(QWidget):
         self.metrics = MetricsPlot()
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.metrics)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
         self.parts = splitter
         layout.addStretch(0)  # takes the room when the parts are hidden

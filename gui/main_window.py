@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.events import MAIN_ID
-from core.lifecycle import RunModel
+from core.lifecycle import Lane, RunModel
 from core.scenario import Scenario
 from core.scenario_io import find_lesson, list_lessons
 from core.validation import InputError
@@ -39,7 +39,7 @@ from gui.run_status_bar import RunStatusBar
 from gui.scenario_editor import ScenarioEditor
 from gui.timeline_view import TimelineView
 from gui.trust_store import TrustStore
-from gui.window_actions import EXPORT_KINDS, THREADS_CANNOT, WindowActions
+from gui.window_actions import EXPORT_KINDS, WindowActions
 
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
         self.details.show_lane(self.controller.model, worker_id)
         self._update_actions()
 
-    def _selected_lane(self):  # type: ignore[no-untyped-def]
+    def _selected_lane(self) -> Lane | None:
         if self.selected is None or self.selected == MAIN_ID:
             return None
         return self.controller.model.lanes.get(self.selected)
@@ -315,53 +315,13 @@ class MainWindow(QMainWindow):
     # -- enabling --------------------------------------------------------------------
 
     def _update_actions(self) -> None:
-        a = self.actions_
-        c = self.controller
         valid = self.editor.scenario is not None
-        can_run = not c.active and valid and not self.closing
-        a.run.setEnabled(can_run)
-        if not valid:
-            n = len(self.editor.problems)
-            a.run.setToolTip(
-                f"Fix {n} problem{'s' if n != 1 else ''} in the scenario first"
-            )
-        elif c.active:
-            a.run.setToolTip("A run is in progress")
-        else:
-            a.run.setToolTip("Run the scenario (F5)")
-        a.stop.setEnabled(c.state == RunState.RUNNING)
-        lane = self._selected_lane()
-        alive = (
-            c.live
-            and lane is not None
-            and lane.outcome is None
-            and "start_called" in lane.times
+        self.actions_.update_enabled(
+            self.controller,
+            problems=None if valid else self.editor.problems,
+            lane=self._selected_lane(),
+            closing=self.closing,
         )
-        for action, verb in ((a.terminate, "SIGTERM"), (a.kill, "SIGKILL")):
-            if lane is not None and lane.kind == "thread":
-                action.setEnabled(False)
-                action.setToolTip(THREADS_CANNOT)
-            else:
-                action.setEnabled(bool(alive))
-                action.setToolTip(
-                    f"Send {verb} to the selected worker"
-                    if lane is not None
-                    else f"Select a worker lane to send it {verb}"
-                )
-        a.kill_all.setEnabled(
-            c.live
-            and any(
-                lane.kind == "process" and lane.outcome is None
-                for lane in c.model.worker_lanes()
-            )
-        )
-        a.open.setEnabled(not c.active)
-        a.save.setEnabled(valid)
-        a.save_as.setEnabled(valid)
-        exportable = c.model.started
-        a.export.setEnabled(exportable)
-        for action in a.export_kinds.values():
-            action.setEnabled(exportable)
 
     def _update_status(self) -> None:
         c = self.controller

@@ -10,6 +10,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
+from core.lifecycle import Lane
+from gui.run_controller import RunController, RunState
+
 EXPORT_KINDS = {
     "png": ("Timeline as PNG image (2×, slide-ready)…", "PNG image (*.png)"),
     "svg": ("Timeline as SVG image…", "SVG image (*.svg)"),
@@ -147,3 +150,57 @@ class WindowActions(QObject):
         toolbar.addAction(self.zoom_in)
         window.addToolBar(toolbar)
         return toolbar
+
+    def update_enabled(
+        self,
+        run: RunController,
+        *,
+        problems: list[str] | None,
+        lane: Lane | None,
+        closing: bool,
+    ) -> None:
+        """Enable what makes sense now; say why in the tooltip when not.
+
+        ``problems``: None when the edited scenario is valid. ``lane``: the
+        selected worker lane (None for none or the main program).
+        """
+        valid = problems is None
+        self.run.setEnabled(not run.active and valid and not closing)
+        if problems is not None:
+            n = len(problems)
+            self.run.setToolTip(f"Fix {n} problem{'s' if n != 1 else ''} first")
+        elif run.active:
+            self.run.setToolTip("A run is in progress")
+        else:
+            self.run.setToolTip("Run the scenario (F5)")
+        self.stop.setEnabled(run.state == RunState.RUNNING)
+        alive = (
+            run.live
+            and lane is not None
+            and lane.outcome is None
+            and "start_called" in lane.times
+        )
+        for action, signal in ((self.terminate, "SIGTERM"), (self.kill, "SIGKILL")):
+            if lane is not None and lane.kind == "thread":
+                action.setEnabled(False)
+                action.setToolTip(THREADS_CANNOT)
+            else:
+                action.setEnabled(alive)
+                action.setToolTip(
+                    f"Send {signal} to the selected worker"
+                    if lane is not None
+                    else f"Select a worker lane to send it {signal}"
+                )
+        self.kill_all.setEnabled(
+            run.live
+            and any(
+                w.kind == "process" and w.outcome is None
+                for w in run.model.worker_lanes()
+            )
+        )
+        self.open.setEnabled(not run.active)
+        self.save.setEnabled(valid)
+        self.save_as.setEnabled(valid)
+        exportable = run.model.started
+        for action in (self.export, *self.export_kinds.values()):
+            action.setEnabled(exportable)

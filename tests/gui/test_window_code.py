@@ -36,15 +36,23 @@ def answer_next_dialog(qtbot, accept: bool, seen: list) -> None:
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, CodeConfirmDialog):
+        if not isinstance(dialog, CodeConfirmDialog):
+            QTimer.singleShot(20, poll)
+            return
+        try:
             seen.append(dialog.editors[0].toPlainText())
             assert dialog.cancel_button.isDefault()
             if accept:
                 dialog.run_button.click()
             else:  # Enter, the careless answer, must mean "no"
-                QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        else:
-            QTimer.singleShot(20, poll)
+                QTest.keyClick(dialog, Qt.Key.Key_Return)
+                assert dialog.result() == CodeConfirmDialog.DialogCode.Rejected
+        except AssertionError as error:
+            seen.append(f"FAILED: {error!r}")
+        finally:
+            if dialog.isVisible():  # never leave the test hanging in exec()
+                seen.append("FAILED: the dialog was still open")
+                dialog.reject()
 
     QTimer.singleShot(20, poll)
 
@@ -90,6 +98,7 @@ def test_code_from_a_file_is_shown_locked_and_runs_only_after_yes(
     answer_next_dialog(qtbot, accept=False, seen=seen)
     assert window.run() is False
     assert len(seen) == 3 and "wrote It" in seen[2]
+    assert not [entry for entry in seen if entry.startswith("FAILED")], seen
 
 
 def test_a_lesson_never_locks_and_plain_scenarios_ask_nothing(qtbot, window):
