@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +26,21 @@ from PySide6.QtWidgets import (
 from core.validation import check_str, parse_float_text, parse_int_text
 
 INVALID_STYLE = "border: 2px solid #c0392b; background: #fdecea;"
-MESSAGE_STYLE = "color: #b03a2e; font-size: 90%;"
+MESSAGE_COLOUR = "#b03a2e"
+HINT_COLOUR = "#566573"
+
+
+def tint(label: QLabel, colour: str, smaller: bool = False) -> None:
+    """Colour a label through its palette: cheaper than a style sheet, which
+    makes Qt re-polish the widget with the style-sheet style."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    label.setPalette(palette)
+    if smaller:
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        label.setFont(font)
+
 
 KINDS = ("int", "float", "str", "choice", "bool")
 
@@ -89,7 +104,7 @@ class FieldEdit(QWidget):
         layout.addWidget(self.input)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        tint(self.message, MESSAGE_COLOUR, smaller=True)
         self.message.hide()
         layout.addWidget(self.message)
 
@@ -172,8 +187,9 @@ class FieldEdit(QWidget):
 
     def set_problem(self, message: str | None) -> None:
         """Turn the field red with ``message`` under it, or back to normal."""
+        if bool(message) != bool(self._problem):  # restyling is not free
+            self.input.setStyleSheet(INVALID_STYLE if message else "")
         self._problem = message
-        self.input.setStyleSheet(INVALID_STYLE if message else "")
         self.message.setText(message or "")
         self.message.setVisible(bool(message))
 

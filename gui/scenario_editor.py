@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from core.scenario import START_METHODS, Scenario, WorkerGroup
 from core.validation import InputError
 from gui.actions_editor import ActionsEditor
-from gui.field_edit import MESSAGE_STYLE, FieldEdit
+from gui.field_edit import MESSAGE_COLOUR, FieldEdit, tint
 from gui.worker_group_editor import HINT_STYLE, NOTICE_STYLE, WorkerGroupEditor
 
 MODE_LABELS = {
@@ -77,7 +77,7 @@ class ScenarioEditor(QWidget):
         layout.addWidget(actions_box)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet(MESSAGE_STYLE)
+        tint(self.summary, MESSAGE_COLOUR)
         layout.addWidget(self.summary)
         layout.addStretch(1)
         self.set_scenario(Scenario(workers=(WorkerGroup("worker", "sleep"),)))

@@ -13,6 +13,7 @@ import tomllib
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -26,13 +27,13 @@ from PySide6.QtWidgets import (
 from core import targets
 from core.scenario import MAX_WORKERS, WorkerGroup, custom_code_problem
 from gui.code_editor import CodeEditor
-from gui.field_edit import MESSAGE_STYLE, FieldEdit
+from gui.field_edit import HINT_COLOUR, MESSAGE_COLOUR, FieldEdit, tint
 from gui.param_form import ParamForm
 
 NOTICE_STYLE = (
     "background: #fff4ce; border: 1px solid #e0b400; border-radius: 3px; padding: 4px;"
 )
-HINT_STYLE = "color: #566573;"
+HINT_STYLE = f"color: {HINT_COLOUR};"
 CODE_NOTICE = (
     "<b>This scenario contains Python code. It has not been run.</b> "
     "Read it first: Run will ask you to confirm."
@@ -56,7 +57,8 @@ class WorkerGroupEditor(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("workerGroup")
-        self.setStyleSheet("#workerGroup { background: palette(base); }")
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
         self._index = 0
         self._params: ParamForm | None = None
         outer = QVBoxLayout(self)
@@ -70,7 +72,7 @@ class WorkerGroupEditor(QFrame):
         outer.addLayout(header)
         self.message = QLabel()  # problems about the group as a whole
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        tint(self.message, MESSAGE_COLOUR)
         self.message.hide()
         outer.addWidget(self.message)
 
@@ -85,7 +87,7 @@ class WorkerGroupEditor(QFrame):
         )
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet(HINT_STYLE)
+        tint(self.summary, HINT_COLOUR)
         self.count = FieldEdit(
             "int", minimum=1, maximum=MAX_WORKERS, tooltip="how many workers"
         )
@@ -158,7 +160,7 @@ class WorkerGroupEditor(QFrame):
         self.code.setMinimumHeight(160)
         self.code_message = QLabel()
         self.code_message.setWordWrap(True)
-        self.code_message.setStyleSheet(MESSAGE_STYLE)
+        tint(self.code_message, MESSAGE_COLOUR)
         self.code_message.hide()
         self.code.textChanged.connect(self._on_code_text_changed)
         self.function.value_edited.connect(self._on_code_text_changed)
