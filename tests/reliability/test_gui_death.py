@@ -122,17 +122,26 @@ def test_sigkilled_window_leaves_no_process_of_its_run_within_5_s(
         assert wait_until(shown, 30, 0.2) is not None, "the window never appeared"
         assert window is not None
 
+        def started() -> bool:  # the conductor exists: F5 was taken
+            return any(p != app.pid for p in processes_with_env(mark))
+
         def running() -> bool:
             return len(_sleeping_grandchildren(processes_with_env(mark))) == 2
 
         for _attempt in range(3):  # a key press can land before focus does
             _press(display, window, "F5")
-            if wait_until(running, 8, 0.1) is not None:
+            if wait_until(started, 8, 0.1) is not None:
                 break
         else:
             pytest.fail(
                 "F5 did not start the run:\n" + (tmp_path / "app.log").read_text()
             )
+        assert wait_until(running, 30, 0.1) is not None, (
+            "the workers never got going: "
+            + "; ".join(map(describe, processes_with_env(mark)))
+            + "\n"
+            + (tmp_path / "app.log").read_text()
+        )
         pids = [p for p in processes_with_env(mark) if p != app.pid]
         # conductor, 2 workers, 2 grandchildren (and multiprocessing's helpers)
         assert len(pids) >= 5, [describe(p) for p in pids]
