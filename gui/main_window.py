@@ -329,7 +329,12 @@ class MainWindow(QMainWindow):
         if self.closing and c.active:
             n = c.alive_workers()
             extra = f" — Stopping {n} worker{'s' if n != 1 else ''}… (closing)"
-        self.status.set_state(str(c.state), extra)
+        state = str(c.state)
+        if not c.active and self.editor.scenario is None:
+            n = len(self.editor.problems)
+            state = "invalid"
+            extra = f"{n} problem{'s' if n != 1 else ''} in the scenario (in red)"
+        self.status.set_state(state, extra)
         self.status.update_run(c.model)
 
     def _update_title(self) -> None:
@@ -342,6 +347,7 @@ class MainWindow(QMainWindow):
     def _on_editor_scenario_edited(self) -> None:
         self._update_title()
         self._update_actions()
+        self._update_status()
 
     def _zoom(self, step: int) -> None:
         self.timeline.zoom_presentation(step)

@@ -16,6 +16,7 @@ STATE_TEXT = {
     "finished": ("✓ Finished", "#333333"),
     "broken": ("⚠ Broken: the main program died", "#b03a2e"),
     "review": ("Recording (review)", "#6c3483"),
+    "invalid": ("✗ Cannot run: ", "#b03a2e"),
 }
 
 

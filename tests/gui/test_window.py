@@ -75,6 +75,7 @@ def test_invalid_field_disables_run_with_a_message(qtbot, window):
         assert group.count.problem, bad
         assert group.count.message.isVisible()
         assert "problem" in window.actions_.run.toolTip()  # says why
+        assert "Cannot run" in window.status.state.text()
     group.count.set_text("3")
     assert window.actions_.run.isEnabled()
     assert not group.count.message.isVisible()
