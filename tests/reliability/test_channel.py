@@ -125,3 +125,41 @@ def test_unserialisable_and_oversize_events_are_reported_and_later_ones_arrive(
     assert "could not be serialised" in pickle_problem and "lambda" in pickle_problem
     assert f"exceeded the {MAX_EVENT_BYTES}-byte limit" in size_problem
     assert "could not be serialised" in last_problem
+
+
+def test_a_worker_frozen_mid_message_does_not_freeze_the_others():
+    # SIGSTOP (a debugger, kill -STOP) can freeze a sender between the writes
+    # of one large message; the conductor must not wait for the rest of it.
+    state: dict[str, Any] = {}
+
+    def on_events(session, model, events):
+        sender, talker = lane(model, "sender"), lane(model, "talker")
+        pid = session.worker_pids().get(sender.worker_id)
+        if "stopped" not in state and sender.events_received > 40:
+            os.kill(pid, signal.SIGSTOP)
+            state["stopped"] = len(talker.output)
+        elif "stopped" in state and "killed" not in state:
+            state["talked"] = len(talker.output) - state["stopped"]
+            if state["talked"] >= 10:
+                os.kill(pid, signal.SIGKILL)  # a stopped process still dies of it
+                state["killed"] = True
+
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                custom("sender", BIG_MARKS, "work"),
+                {
+                    "name": "talker",
+                    "target": "print_lines",
+                    "args": {"count": 40, "interval": 0.03},
+                },
+            ],
+        },
+        on_events=on_events,
+        timeout=15,
+    )
+    assert state.get("talked", 0) >= 10  # it kept streaming while the sender froze
+    assert lane(model, "sender").outcome is Outcome.KILLED
+    talker = lane(model, "talker")
+    assert talker.outcome is Outcome.OK and len(talker.output) == 40
