@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from core.lifecycle import RunModel
 from core.session import Session
 
-BATCH = 2_000
-BUDGET_S = 0.03
+BATCH = 1_000
+BUDGET_S = 0.015
 POLL_MS = 100
 
 

@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         self.lessons.list.setEnabled(True)
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
-        self.details.refresh()
+        self.details.show_lane(self.controller.model, self.selected)  # in full
         self._update_status()
         self._update_actions()
         if self.closing:

@@ -58,17 +58,28 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
             symbolPen=None,
             symbolBrush=RSS_COLOUR,
         )
-        self._shown: tuple[int, int] | None = None
+        # What is on screen, so that a refresh with nothing new costs nothing:
+        # every range or tick change makes pyqtgraph lay the plots out again
+        # (≈20 ms on this machine class).
+        self._lane: Lane | None = None
+        self._count = -1
+        self._x_end = 0.0
+        self._tops: dict[int, float] = {}
 
-    def show_lane(self, lane: Lane | None, end: float = 1.0) -> None:
-        """Plot ``lane``'s samples over [0, ``end``] s (cheap when nothing new
-        arrived)."""
-        self.cpu_plot.setXRange(0, max(end, 0.1), padding=0.02)
-        key = (id(lane), len(lane.samples)) if lane is not None else None
-        if key == self._shown:
-            return
-        self._shown = key
+    def show_lane(
+        self, lane: Lane | None, end: float = 1.0, live: bool = False
+    ) -> None:
+        """Plot ``lane``'s samples over [0, ``end``] s. While ``live`` the time
+        axis steps through round spans (1, 2, 5, 10 … s) instead of growing
+        on every refresh."""
+        x_end = _round_span(end) if live else max(end, 0.1)
+        if x_end != self._x_end:
+            self._x_end = x_end
+            self.cpu_plot.setXRange(0, x_end, padding=0.02)
         samples = lane.samples if lane is not None else []
+        if lane is self._lane and len(samples) == self._count:
+            return
+        self._lane, self._count = lane, len(samples)
         if not samples:
             self.cpu_curve.setData([], [])
             self.rss_curve.setData([], [])
@@ -79,15 +90,34 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
         self.cpu_curve.setData(t, cpu, connect="finite")
         self.rss_curve.setData(t, rss)
         top = max(100.0, float(np.nanmax(cpu)) if np.isfinite(cpu).any() else 100.0)
-        _three_ticks(self.cpu_plot, top)
-        _three_ticks(self.rss_plot, max(1.0, float(rss.max())))
+        self._ticks(self.cpu_plot, top)
+        self._ticks(self.rss_plot, max(1.0, float(rss.max())))
+
+    def _ticks(self, plot: pg.PlotItem, top: float) -> None:
+        nice = _nice(top)
+        if self._tops.get(id(plot)) != nice:
+            self._tops[id(plot)] = nice
+            _three_ticks(plot, nice)
+
+
+def _nice(top: float) -> float:
+    magnitude = 10 ** np.floor(np.log10(top))
+    return float(
+        next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= top)
+    )
+
+
+def _round_span(end: float) -> float:
+    for span in (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0):
+        if end <= span:
+            return span
+    return float(np.ceil(end / 60.0) * 60.0)
 
 
 def _three_ticks(plot: pg.PlotItem, top: float) -> None:
     """0, half and a round top: the plots are too small for pyqtgraph's
     automatic ticks, whose labels overlap."""
-    magnitude = 10 ** np.floor(np.log10(top))
-    nice = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= top)
+    nice = _nice(top)
     ticks = [(v, f"{v:g}") for v in (0.0, nice / 2, nice)]
     plot.getAxis("left").setTicks([ticks, []])
     # pyqtgraph drops a tick label that does not fit inside the axis: leave
