@@ -76,7 +76,9 @@ def run_app(argv: list[str]) -> int:
     QTimer.singleShot(0, wakeup.install)
     status = app.exec()
     wakeup.uninstall()
-    window.controller.shutdown(0)  # normally a no-op: the close already released it
+    # Normally a no-op (closing the window released the run); if the event
+    # loop ended some other way, stop the run here, blocking but bounded.
+    window.controller.close_now()
     return status
 
 

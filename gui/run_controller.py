@@ -156,6 +156,20 @@ class RunController(QObject):
             self._release_deadline = self._force_deadline
             self._release_timer.start()
 
+    def close_now(self) -> None:
+        """Blocking, bounded (~6 s) shutdown for when no event loop runs any
+        more (the application is exiting): the last safety net."""
+        bridge, session = self.bridge, self.session
+        if session is None:
+            return
+        self._release_timer.stop()
+        if bridge is not None:
+            bridge.stop()
+        self.model.apply(session.shutdown())
+        self.bridge = None
+        self.session = None
+        self._set_state(RunState.BROKEN if self.model.broken else RunState.FINISHED)
+
     # -- the end ----------------------------------------------------------------
 
     def _on_bridge_run_ended(self) -> None:

@@ -125,3 +125,15 @@ def test_invalid_start_starts_nothing(qtbot, controller, monkeypatch):
     with pytest.raises(InputError, match="no room"):
         controller.start(spec)
     assert not controller.active and controller.state == RunState.READY
+
+
+def test_close_now_stops_a_live_run_without_an_event_loop(qtbot, controller):
+    spec = scenario([{"name": "w", "target": "forever"}], start_method="fork")
+    controller.start(spec)
+    qtbot.waitUntil(lambda: running(controller, "w"), timeout=10_000)
+    started = time.monotonic()
+    controller.close_now()  # as run_app does after app.exec() returned
+    assert time.monotonic() - started < 7.0
+    assert not controller.active
+    assert controller.model.lanes[1].outcome is Outcome.OK  # it honoured stop
+    assert controller.state == RunState.FINISHED
