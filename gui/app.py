@@ -67,7 +67,8 @@ def run_app(argv: list[str]) -> int:
     window.setWindowIcon(icon)
     if argv and not window.open_path(argv[0]):
         print(
-            f"procession: cannot open {argv[0]!r}; showing the first lesson",
+            f"procession: cannot open {argv[0]!r}; showing the first lesson\n"
+            f"{window.open_error}",
             file=sys.stderr,
         )
     window.show()

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.source: Path | None = None  # the file the scenario came from
         self.selected: int | None = None
         self.closing = False
+        self.open_error = ""  # why the last open_path() failed
         self._close_ready = False
         self._details_dirty = False
         self.controller = RunController(self)
@@ -168,7 +169,8 @@ class MainWindow(QMainWindow):
         try:
             scenario, recorded = file_commands.open_any(ref)
         except InputError as error:
-            self.show_error("Cannot open this file", error.describe())
+            self.open_error = error.describe()
+            self.show_error("Cannot open this file", self.open_error)
             return False
         path = Path(ref)
         source = path.resolve() if path.exists() else None

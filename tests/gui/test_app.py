@@ -96,6 +96,7 @@ def test_a_bad_file_argument_opens_the_first_lesson_and_says_why(tmp_path):
     status, _, _, err = stop(child)
     assert status == 0
     assert "cannot open" in err and "nope.toml" in err
+    assert "cannot read the file" in err  # and why
 
 
 def test_a_lesson_by_number_and_too_many_arguments(tmp_path):
