@@ -36,14 +36,17 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, ClassVar
 
 from core import probe
 from core.events import MAX_EVENT_BYTES, encode
-from core.scenario import WorkerSpec
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:  # not at run time: every spawn worker imports this module
+    from typing import Any, ClassVar
+
+    from core.scenario import WorkerSpec
 
 TRACEBACK_LIMIT = 16 * 1024
 
@@ -304,6 +307,8 @@ def _run_target(
             raise
         # A thread's uncaught exception is printed by threading.excepthook; say
         # the same thing on this thread's stderr.
+        import traceback
+
         print(f"Exception in thread {spec.name}:", file=sys.stderr)
         traceback.print_exception(error, file=sys.stderr)
     else:
@@ -320,6 +325,8 @@ def _exit_status(code: Any) -> int:
 
 
 def _describe_error(error: BaseException) -> dict[str, Any]:
+    import traceback  # only on an error: a worker's start should not pay for it
+
     lines = traceback.format_exception(error)
     # Drop our own frame: the traceback should start in the user's target.
     text = "".join(_without_bootstrap(lines))

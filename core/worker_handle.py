@@ -15,6 +15,7 @@ import threading
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from types import SimpleNamespace
 from typing import Any
 
 from core import probe
@@ -89,14 +90,20 @@ class WorkerHandle:
         reader, writer = ctx.Pipe(duplex=False)
         life_reader, life_writer = ctx.Pipe(duplex=False)
         config = self.config
+        spec: Any = self.spec
         if self.spec.start_method == "fork" or (
             self.spec.start_method == "default" and ctx.get_start_method() == "fork"
         ):
             inherited = (*conductor_fds, reader.fileno(), life_writer.fileno())
             config = WorkerConfig(**{**config.__dict__, "inherited_fds": inherited})
+        else:
+            # Pickled for the child: a WorkerSpec would make every spawn child
+            # import core.scenario (validation, regexes, ~5 ms) just to unpickle
+            # it; the worker only reads its attributes.
+            spec = SimpleNamespace(**vars(self.spec))
         process = ctx.Process(  # type: ignore[attr-defined]
             target=run_process_worker,
-            args=(self.spec, config, writer, life_reader),
+            args=(spec, config, writer, life_reader),
             name=self.spec.name,
             daemon=self.spec.daemon,
         )
