@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-7)"
     )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep PYTHONDONTWRITEBYTECODE as the shell has it (slower spawn)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write every figure here")
     return parser
 
@@ -59,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"unknown benchmark {unknown[0]!r}; choose from 1-7", file=sys.stderr)
             return 2
     info = common.machine()
+    info["bytecode_cache"] = (
+        common.enable_bytecode_cache() if not args.no_bytecode_cache else "off"
+    )
     print(common.describe_machine(info))
+    print(f"bytecode cache: {info['bytecode_cache']}")
     print("quick run: sizes too small for the targets\n" if args.quick else "")
     reports = []
     for key in keys:

@@ -1,0 +1,130 @@
+"""Each benchmark of ``python -m bench`` at tiny sizes, so none can rot.
+
+These assert that every benchmark runs to its end and produces sane numbers
+(positive, finite, nothing lost, every worker accounted for), never that a
+performance target is met: timings on a shared CI machine are too noisy for
+that. The real figures come from ``python -m bench`` (docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from bench import (
+    cpu_slowdown,
+    latency,
+    overhead,
+    paint,
+    scale,
+    startup,
+    throughput,
+)
+from bench.common import ROOT, Report
+
+
+def sane(value: float, low: float = 0.0, high: float = 1e9) -> bool:
+    return (
+        isinstance(value, int | float) and math.isfinite(value) and low < value < high
+    )
+
+
+def ran(report: Report) -> None:
+    """Every check has a measured value; none says the benchmark broke."""
+    assert report.checks, report.title
+    for check in report.checks:
+        assert check.value and "Error" not in check.value, (check.name, check.value)
+
+
+def test_overhead_runs_every_start_method():
+    report = overhead.run(quick=True)
+    ran(report)
+    rows = report.data["rows"]
+    assert {row[0] for row in rows} == {"spawn", "fork", "forkserver"}
+    for row in rows:  # method, N, target, trials, spans, ratio, first lines, ratio
+        assert all(sane(v) for v in row[4:]), row
+        assert row[6] < 50 and row[9] < 50, row  # a ratio, not a unit mix-up
+
+
+def test_cpu_slowdown_runs():
+    report = cpu_slowdown.run(quick=True)
+    ran(report)
+    for row in report.data["rows"]:
+        assert sane(row[2]) and sane(row[3]) and sane(row[5]) and sane(row[6]), row
+
+
+def test_latency_runs_idle_and_under_load():
+    report = latency.run(quick=True)
+    ran(report)
+    for condition in ("idle", "2 CPU burners"):
+        figures = report.data[condition]
+        assert sane(figures["p50"], high=10_000), figures
+        assert figures["p50"] <= figures["p99"] <= figures["max"], figures
+
+
+def test_throughput_loses_nothing():
+    report = throughput.run(quick=True)
+    ran(report)
+    for row in report.data["rows"]:  # workers, lines, trials, rates…, lost
+        assert row[-1] == 0, row
+        assert sane(row[3]) and sane(row[4]), row
+    for row in report.data["window"]:
+        assert row[6] == 0, row  # lost
+        assert sane(row[3]) and sane(row[5]), row  # rate, worst gap
+
+
+def test_scale_accounts_for_every_worker():
+    report = scale.run(quick=True)
+    ran(report)
+    assert report.checks[0].passed, report.checks[0]  # every outcome, none missing
+    for row in report.data["growth"]:
+        assert sane(row[1]) and sane(row[2]) and row[5] > 0, row
+    window = report.data["window"]
+    assert window["live"]["outcomes"] == window["live"]["lanes"] - 1
+    assert window["memory"]["outcomes"] == window["memory"]["lanes"] - 1
+    assert sane(window["memory"]["peak_rss_mb"], high=100_000)
+
+
+def test_startup_measures_the_conductor_and_the_window():
+    report = startup.run(quick=True)
+    ran(report)
+    assert all(sane(v, high=60_000) for v in report.data["conductor_ms"])
+    assert all(sane(v, high=60_000) for v in report.data["bare_ms"])
+    if "first_paint_s" in report.data:  # needs Xvfb
+        assert all(sane(v, high=60) for v in report.data["first_paint_s"])
+
+
+def test_paint_measures_frames():
+    report = paint.run(quick=True)
+    ran(report)
+    for view in ("all lanes", "64 lanes"):
+        figures = report.data["paint"][view]
+        assert sane(figures["frame_median_ms"], high=10_000), figures
+        assert sane(figures["item_paint_median_ms"], high=10_000), figures
+
+
+@pytest.mark.parametrize("only", ["7"])
+def test_the_command_prints_a_summary(only):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--only",
+            only,
+            "--no-bytecode-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Summary" in done.stdout
+    assert "load average" in done.stdout
+    assert "CPUs" in done.stdout  # the machine is recorded
