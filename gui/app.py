@@ -30,10 +30,6 @@ def _ensure_streams() -> None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
-def icon_path() -> Path:
-    return RESOURCES / "procession.svg"
-
-
 def run_app(argv: list[str]) -> int:
     """Open the window; returns the process exit status (0 after a clean close)."""
     _ensure_streams()

@@ -10,7 +10,6 @@ itself first. The editor never writes anything to disk: a lesson stays as it is.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -166,13 +165,6 @@ class ScenarioEditor(QWidget):
     def code_locked(self) -> bool:
         return any(g.code_locked for g in self.groups if g.is_custom)
 
-    def set_enabled_for_run(self, enabled: bool) -> None:
-        """Freeze the form while a run is live (what runs is what was shown)."""
-        for child in (self.groups_box, self.actions, self.title, self.mode):
-            child.setEnabled(enabled)
-        for field in (self.start_method, self.join, self.join_timeout):
-            field.setEnabled(enabled)
-
     # -- validation ------------------------------------------------------------------
 
     def data(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -304,7 +296,3 @@ class ScenarioEditor(QWidget):
         editor.deleteLater()
         self._renumber()
         self._on_any_value_edited()
-
-    def base_with(self, scenario: Scenario) -> Scenario:
-        """``scenario`` keeping fields the form does not show (description)."""
-        return replace(scenario, description=self._base.description)
