@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS = {
     "1": "overhead",
@@ -70,28 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     print(common.describe_machine(info))
     print(f"bytecode cache: {info['bytecode_cache']}")
     print("quick run: sizes too small for the targets\n" if args.quick else "")
-    reports = []
-    for key in keys:
-        module = importlib.import_module(f"bench.{BENCHMARKS[key]}")
-        began = time.monotonic()
-        load_before = common.loadavg()[0]
-        print(f"== {key}. {_headline(module.__doc__)}")
-        sys.stdout.flush()
-        try:
-            report = module.run(quick=args.quick)
-        except Exception as error:  # one broken benchmark must not hide the others
-            report = common.Report(key, BENCHMARKS[key])
-            report.check("ran", "completes", f"{type(error).__name__}: {error}", False)
-        report.load_before, report.load_after = load_before, common.loadavg()[0]
-        report.seconds = time.monotonic() - began
-        for text in report.tables:
-            print(text + "\n")
-        print(
-            f"({report.seconds:.1f} s; load {report.load_before:.2f} → "
-            f"{report.load_after:.2f})\n"
-        )
-        sys.stdout.flush()
-        reports.append(report)
+    from bench.background import BackgroundLoad
+
+    background = BackgroundLoad()
+    try:
+        reports = _run_all(keys, args.quick, background)
+    finally:
+        background.stop()
     print(summary(reports, args.quick))
     info["loadavg_end"] = common.loadavg()
     end = ", ".join(f"{v:.2f}" for v in info["loadavg_end"])
@@ -113,6 +99,42 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed and not args.quick else 0
 
 
+def _run_all(keys: list[str], quick: bool, background: Any) -> list[Any]:
+    from bench import common
+
+    reports = []
+    for key in keys:
+        module = importlib.import_module(f"bench.{BENCHMARKS[key]}")
+        began = time.monotonic()
+        load_before = common.loadavg()[0]
+        background.mark()  # start counting others' work from here
+        print(f"== {key}. {_headline(module.__doc__)}")
+        sys.stdout.flush()
+        try:
+            report = module.run(quick=quick)
+        except Exception as error:  # one broken benchmark must not hide the others
+            report = common.Report(key, BENCHMARKS[key])
+            report.check("ran", "completes", f"{type(error).__name__}: {error}", False)
+        report.others = background.mark()
+        report.load_before, report.load_after = load_before, common.loadavg()[0]
+        report.seconds = time.monotonic() - began
+        for text in report.tables:
+            print(text + "\n")
+        others = (
+            "not sampled (under 1 s)"
+            if report.others is None or report.others != report.others
+            else f"{report.others:.2f} on average"
+        )
+        print(
+            f"({report.seconds:.1f} s; load average {report.load_before:.2f} → "
+            f"{report.load_after:.2f}, ours included; other sessions' runnable "
+            f"processes: {others})\n"
+        )
+        sys.stdout.flush()
+        reports.append(report)
+    return reports
+
+
 def _headline(doc: str | None) -> str:
     """The docstring's first line without its "Benchmark N:" prefix."""
     line = (doc or "").strip().splitlines()[0] if doc and doc.strip() else ""
@@ -131,7 +153,7 @@ def summary(reports: list, quick: bool) -> str:
                 verdict = "(quick)"
             else:
                 verdict = "PASS" if check.passed else "FAIL"
-            notes = [check.note, common.load_note(check.load)]
+            notes = [check.note, common.others_note(report.others)]
             rows.append(
                 [
                     report.key,

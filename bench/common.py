@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BUSY_LOAD = 1.0  # 1-minute load above this (2 cores) is worth saying next to a figure
+BUSY_OTHERS = 0.5  # others' runnable processes (average) worth saying next to a figure
 
 
 @dataclass
@@ -50,6 +50,8 @@ class Report:
     data: dict[str, Any] = field(default_factory=dict)
     load_before: float | None = None
     load_after: float | None = None
+    others: float | None = None
+    """Runnable processes of other sessions, on average, while it ran."""
     seconds: float = 0.0
 
     def check(
@@ -183,9 +185,9 @@ def describe_machine(info: dict[str, Any]) -> str:
     )
 
 
-def load_note(load: float | None) -> str:
-    if load is not None and load > BUSY_LOAD:
-        return f"machine busy (load {load:.1f})"
+def others_note(others: float | None) -> str:
+    if others is not None and others > BUSY_OTHERS:
+        return f"machine busy with other work ({others:.1f} runnable)"
     return ""
 
 
