@@ -35,7 +35,7 @@ def runnable_elsewhere(own_sid: int) -> int:
                 fields = handle.read().rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        state, sid = fields[0], int(fields[4])
+        state, sid = fields[0], int(fields[3])
         if state == b"R" and sid not in (0, own_sid):
             count += 1
     return count
