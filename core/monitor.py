@@ -38,6 +38,7 @@ class Monitor:
     def __init__(self, hz: float = 5.0) -> None:
         self.period = 1.0 / hz if hz > 0 else 0.0
         self._tracked: dict[int, _Tracked] = {}
+        self._pending: dict[int, tuple[int, int | None]] = {}
         self._lock = threading.Lock()
         self._out: deque[Event] = deque()
         self._stop = threading.Event()
@@ -58,17 +59,30 @@ class Monitor:
             self._thread = None
 
     def track(self, worker_id: int, pid: int, tid: int | None = None) -> None:
-        try:
-            process = psutil.Process(pid)
-            process.cpu_percent(None)  # prime: the first reading is meaningless
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            return
+        """Start sampling ``pid`` (or its thread ``tid``); returns at once.
+
+        Called on the GUI thread for every started worker: creating and
+        priming the psutil object (about 0.4 ms) is left to the sampling thread.
+        """
         with self._lock:
-            self._tracked[worker_id] = _Tracked(process, tid)
+            self._pending[worker_id] = (pid, tid)
 
     def untrack(self, worker_id: int) -> None:
         with self._lock:
+            self._pending.pop(worker_id, None)
             self._tracked.pop(worker_id, None)
+
+    def _resolve_pending(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for worker_id, (pid, tid) in pending.items():
+            try:
+                process = psutil.Process(pid)
+                process.cpu_percent(None)  # prime: the first reading is meaningless
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            with self._lock:
+                self._tracked[worker_id] = _Tracked(process, tid)
 
     def drain(self) -> list[Event]:
         events = []
@@ -77,6 +91,7 @@ class Monitor:
         return events
 
     def sample_once(self) -> None:
+        self._resolve_pending()
         with self._lock:
             tracked = list(self._tracked.items())
         now = time.monotonic()

@@ -92,6 +92,16 @@ def multiprocessing_helpers() -> set[int]:
     return pids
 
 
+def start_stamp(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot), to tell a pid that was
+    reused from the process we knew; None if it is gone. One small read, so it
+    is cheap enough for every started worker on the GUI thread."""
+    fields = _stat_fields(str(pid))
+    if fields is None or len(fields) < 20:
+        return None
+    return int(fields[19])
+
+
 def group_alive(pgid: int) -> bool:
     """True if any process (zombies included) is still in the group."""
     try:

@@ -18,16 +18,13 @@ import multiprocessing
 import os
 import pickle
 import shutil
-import signal
 import tempfile
 import time
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-import psutil
-
-from core import preflight
+from core import preflight, process_tree
 from core.conductor import STOP_GRACE, TERM_GRACE, conductor_main
 from core.events import MAIN_ID, Event, EventKind, decode
 from core.monitor import Monitor
@@ -46,7 +43,7 @@ class Session:
         self._events: Connection | None = None
         self._commands: Connection | None = None
         self._run_dir: str | None = None
-        self._identities: dict[int, tuple[int, float]] = {}  # wid → (pid, ctime)
+        self._identities: dict[int, tuple[int, int]] = {}  # wid → (pid, start)
         self.finished = False
         self.closed = False
         self._unfrozen = 0  # events read since the last gc.freeze()
@@ -62,12 +59,26 @@ class Session:
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
-        self._conductor = ctx.Process(
+        conductor = ctx.Process(
             target=conductor_main,
             args=(self.scenario, events_writer, commands_reader, self._run_dir),
             name="procession-conductor",
         )
-        self._conductor.start()
+        try:
+            conductor.start()
+        except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
+            for conn in (
+                events_reader,
+                events_writer,
+                commands_reader,
+                commands_writer,
+            ):
+                conn.close()
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
+            self.closed = True
+            raise
+        self._conductor = conductor
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
@@ -152,8 +163,9 @@ class Session:
             self.monitor.untrack(MAIN_ID)
 
     def _remember(self, worker_id: int, pid: int) -> None:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            self._identities[worker_id] = (pid, psutil.Process(pid).create_time())
+        stamp = process_tree.start_stamp(pid)
+        if stamp is not None:
+            self._identities[worker_id] = (pid, stamp)
 
     def _conductor_lost(self) -> Event:
         self.finished = True
@@ -224,6 +236,9 @@ class Session:
             self._commands = None
         if self._run_dir:
             shutil.rmtree(self._run_dir, ignore_errors=True)
+        # Hand what read_events() froze back to the collector: this run's
+        # objects may now become garbage, and frozen cycles would never be freed.
+        gc.unfreeze()
 
     def _close_events(self) -> None:
         if self._events is not None:
@@ -231,20 +246,13 @@ class Session:
             self._events = None
 
     def _kill_known_groups(self) -> None:
-        """SIGKILL the group of every worker we know is ours (pid + create time,
+        """SIGKILL the group of every worker we know is ours (pid + start time,
         so a reused pid is never hit)."""
-        for pid, created in list(self._identities.values()):
-            try:
-                if psutil.Process(pid).create_time() != created:
-                    continue
-                os.killpg(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
-            except (
-                psutil.NoSuchProcess,
-                psutil.AccessDenied,
-                ProcessLookupError,
-                PermissionError,
-            ):
+        for pid, started in list(self._identities.values()):
+            if process_tree.start_stamp(pid) != started:
                 continue
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, process_tree.sigkill())
 
     def __enter__(self) -> Session:
         return self

@@ -9,6 +9,7 @@ number), so 1 024 lanes read as a ruled list rather than a smear of text.
 from __future__ import annotations
 
 import math
+import re
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -19,6 +20,7 @@ from gui import palette
 from gui.tooltips import identity, outcome_tooltip, sized
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+_DIGITS = re.compile(r"[0-9]")
 
 
 class LaneAxis(pg.AxisItem):
@@ -31,14 +33,28 @@ class LaneAxis(pg.AxisItem):
         self._lanes: list[Lane] = []
         self._scale = 1.0
         self._selected: int | None = None
+        # Text measurement is the costly part (1 024 lanes re-measured on every
+        # batch of new pids held the GUI thread for seconds): names are measured
+        # once, identities once per digit pattern (digits are equally wide).
+        self._name_widest: float | None = None
+        self._identity_widths: dict[str, float] = {}
+        self._patterns: dict[int, str] = {}  # worker id → its identity's pattern
         self.setPen(QColor(palette.GRID))
 
     def set_lanes(self, lanes: list[Lane]) -> None:
         self._lanes = lanes
+        self._name_widest = None
+        self._patterns = {lane.worker_id: _pattern(identity(lane)) for lane in lanes}
         self.refresh()
+
+    def identity_changed(self, worker_id: int, text: str) -> None:
+        """A lane's second line changed (its pid arrived); call refresh() after."""
+        self._patterns[worker_id] = _pattern(text)
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale
+        self._name_widest = None
+        self._identity_widths.clear()
         self.refresh()
 
     def set_selected(self, worker_id: int | None) -> None:
@@ -51,15 +67,20 @@ class LaneAxis(pg.AxisItem):
         self.update()
 
     def preferred_width(self) -> float:
-        name = QFontMetricsF(palette.font(palette.LABEL_PX * self._scale, bold=True))
-        sub = QFontMetricsF(palette.font(palette.SUBLABEL_PX * self._scale))
-        widest = 0.0
-        for lane in self._lanes[:2000]:
-            widest = max(
-                widest,
-                name.horizontalAdvance(lane.name),
-                sub.horizontalAdvance(identity(lane) + "00"),
+        lanes = self._lanes[:2000]
+        if self._name_widest is None:
+            bold = palette.font(palette.LABEL_PX * self._scale, bold=True)
+            name = QFontMetricsF(bold)
+            self._name_widest = max(
+                (name.horizontalAdvance(lane.name) for lane in lanes), default=0.0
             )
+        patterns = set(self._patterns.values())
+        unmeasured = patterns - self._identity_widths.keys()
+        if unmeasured:
+            sub = QFontMetricsF(palette.font(palette.SUBLABEL_PX * self._scale))
+            for text in unmeasured:
+                self._identity_widths[text] = sub.horizontalAdvance(text)
+        widest = max([self._name_widest] + [self._identity_widths[p] for p in patterns])
         return min(max(widest + 22 * self._scale, 90 * self._scale), 300 * self._scale)
 
     # -- painting --------------------------------------------------------------------
@@ -161,3 +182,9 @@ class LaneAxis(pg.AxisItem):
         if row is not None:
             event.accept()
             self.lane_clicked.emit(self._lanes[row].worker_id)
+
+
+def _pattern(text: str) -> str:
+    """Texts with the same pattern are equally wide (digits are tabular);
+    the two extra digits leave room for a longer pid arriving later."""
+    return _DIGITS.sub("0", text) + "00"

@@ -181,6 +181,7 @@ class TimelineView(QWidget):
                 text = identity(lane)
                 if self._identities.get(worker_id) != text:
                     self._identities[worker_id] = text
+                    self._axis.identity_changed(worker_id, text)
                     relabel = True
         if relabel:
             self._axis.refresh()
