@@ -218,7 +218,7 @@ def enable_bytecode_cache() -> str:
             sys.executable,
             "-c",
             "import core.worker, core.conductor, core.session, core.lifecycle, "
-            "core.targets, bench.plain, bench.common",
+            "core.target_functions, bench.plain, bench.common",
         ],
         cwd=ROOT,
         check=False,

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.wire import MAX_EVENT_BYTES, encode
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # typing costs ~2 ms at run time, in every spawn worker
     from typing import Any
@@ -30,8 +32,15 @@ if TYPE_CHECKING:  # typing costs ~2 ms at run time, in every spawn worker
 MAIN_ID = 0
 """Worker id of the main program's lane (the conductor)."""
 
-MAX_EVENT_BYTES = 64 * 1024
-"""Largest serialised event a worker sends; bigger ones are replaced by a notice."""
+__all__ = [
+    "MAIN_ID",
+    "MAX_EVENT_BYTES",
+    "WORKER_KINDS",
+    "Event",
+    "EventKind",
+    "decode",
+    "encode",
+]
 
 
 class EventKind(StrEnum):
@@ -146,15 +155,6 @@ class Event:
         except ValueError:
             raise ValueError(f"unknown event kind {kind!r}") from None
         return cls(event_kind, worker_id, seq, t_ns, data)
-
-
-def encode(kind: str, seq: int, t_ns: int, data: Mapping[str, Any]) -> bytes:
-    """Serialise one event for a pipe. Raises on unpicklable data.
-
-    Pickle is used only between Procession's own processes (as multiprocessing
-    itself does); nothing read from disk is ever unpickled.
-    """
-    return pickle.dumps((kind, seq, t_ns, data), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode(worker_id: int, raw: bytes) -> Event:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from core.conductor import Conductor
     from core.worker_handle import WorkerHandle
 
-_PRELOAD = ["core.worker", "core.targets"]
+_PRELOAD = ["core.worker", "core.target_functions"]
 STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
 
 

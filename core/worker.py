@@ -36,11 +36,10 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from core import probe
-from core.events import MAX_EVENT_BYTES, encode
+from core.wire import MAX_EVENT_BYTES, encode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # not at run time: every spawn worker imports this module
@@ -51,16 +50,40 @@ if TYPE_CHECKING:  # not at run time: every spawn worker imports this module
 TRACEBACK_LIMIT = 16 * 1024
 
 
-@dataclass(frozen=True)
 class WorkerConfig:
-    """Run-wide facts the worker needs besides its spec."""
+    """Run-wide facts the worker needs besides its spec.
 
-    log_path: str = ""
-    max_output_lines: int = 10_000
-    code_dir: str = ""
-    code_module: str = ""
-    inherited_fds: tuple[int, ...] = ()
-    """Conductor descriptors to close after fork (empty for spawn/forkserver)."""
+    A plain class, not a dataclass: every spawn worker unpickles one before its
+    first line, and importing dataclasses would cost it several milliseconds.
+    """
+
+    __slots__ = (
+        "code_dir",
+        "code_module",
+        "inherited_fds",
+        "log_path",
+        "max_output_lines",
+    )
+
+    def __init__(
+        self,
+        log_path: str = "",
+        max_output_lines: int = 10_000,
+        code_dir: str = "",
+        code_module: str = "",
+        inherited_fds: tuple[int, ...] = (),
+    ) -> None:
+        self.log_path = log_path
+        self.max_output_lines = max_output_lines
+        self.code_dir = code_dir
+        self.code_module = code_module
+        self.inherited_fds = inherited_fds
+        """Conductor descriptors to close after fork (empty for spawn/forkserver)."""
+
+    def with_inherited_fds(self, fds: tuple[int, ...]) -> WorkerConfig:
+        return WorkerConfig(
+            self.log_path, self.max_output_lines, self.code_dir, self.code_module, fds
+        )
 
 
 class EventSender:
@@ -282,9 +305,9 @@ def _load_target(spec: WorkerSpec, config: WorkerConfig) -> Any:
             sys.path.insert(0, config.code_dir)
         module = importlib.import_module(config.code_module)
         return getattr(module, spec.function)
-    from core import targets
+    from core import target_functions
 
-    return getattr(targets, spec.target)
+    return getattr(target_functions, spec.target)
 
 
 def _run_target(

@@ -95,7 +95,7 @@ class WorkerHandle:
             self.spec.start_method == "default" and ctx.get_start_method() == "fork"
         ):
             inherited = (*conductor_fds, reader.fileno(), life_writer.fileno())
-            config = WorkerConfig(**{**config.__dict__, "inherited_fds": inherited})
+            config = config.with_inherited_fds(inherited)
         else:
             # Pickled for the child: a WorkerSpec would make every spawn child
             # import core.scenario (validation, regexes, ~5 ms) just to unpickle
