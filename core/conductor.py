@@ -26,6 +26,7 @@ group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -145,6 +146,11 @@ class Conductor:
             raise_fd_limit(sum(not h.is_thread for h in self.handles.values()))
         if any(h.is_thread for h in self.handles.values()):
             ThreadOutput.install()
+        # Forked workers share the conductor's memory copy-on-write; a garbage
+        # collection in a child writes to every tracked object's header and
+        # copies those pages. Everything that exists now lives for the whole
+        # run: take it out of the collector's reach (Python docs, gc.freeze).
+        gc.freeze()
         self.emit(
             "run_started",
             pid=os.getpid(),
