@@ -68,19 +68,9 @@ def _describe(pid: int) -> str:
 
 
 def _zombie_children() -> list[int]:
-    me = str(os.getpid())
-    zombies = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] == "Z" and fields[1] == me:
-            zombies.append(int(name))
-    return zombies
+    from core import process_tree
+
+    return [pid for pid, state, _ in process_tree.children(os.getpid()) if state == "Z"]
 
 
 @pytest.fixture(autouse=True)

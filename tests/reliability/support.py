@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from core import process_tree
 from core.events import Event, EventKind
 from core.lifecycle import Lane, RunModel
 
@@ -104,18 +105,7 @@ def describe(pid: int) -> str:
 
 def children_of(pid: int) -> list[int]:
     """Direct children of ``pid`` (from /proc; zombies included)."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(name))
-    return found
+    return [child for child, _state, _pgid in process_tree.children(pid)]
 
 
 def descendants_of(pid: int) -> list[int]:
