@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import targets
-from core.scenario import MAX_WORKERS, WorkerGroup, custom_code_problem
+from core.scenario import MAX_WORKERS, WorkerGroup
+from core.scenario_validation import custom_code_problem
 from gui.code_editor import CodeEditor
 from gui.field_edit import HINT_COLOUR, MESSAGE_COLOUR, FieldEdit, tint
 from gui.param_form import ParamForm
