@@ -25,7 +25,6 @@ group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
@@ -38,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from core import process_tree
+from core.conductor_cleanup import ProcessCleanup
+from core.conductor_output import LOG_POLL, FdOutput
+from core.conductor_stopping import Stopping
 from core.events import MAIN_ID, encode
 from core.main_program import MainProgram
 from core.preflight import raise_fd_limit
@@ -45,11 +47,7 @@ from core.scenario import Scenario
 from core.worker import ThreadOutput, WorkerConfig
 from core.worker_handle import WorkerHandle
 
-STOP_GRACE = 1.0
-TERM_GRACE = 2.0
 DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
-LOG_POLL = 0.1
-LOG_SKIP_BYTES = 16 * 1024 * 1024  # past the output cap: bytes skipped per log poll
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
 FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
@@ -72,7 +70,7 @@ def conductor_main(
     os._exit(0)
 
 
-class Conductor:
+class Conductor(ProcessCleanup, Stopping, FdOutput):
     def __init__(
         self,
         scenario: Scenario,
@@ -282,61 +280,6 @@ class Conductor:
         handle.ended_at = time.monotonic()
         handle.cleaned_up += self._clean_group(handle)
 
-    def _outlived_forkserver(self, handle: WorkerHandle) -> bool:
-        """True if the worker runs on after the forkserver that started it died.
-
-        multiprocessing reads a forkserver child's status from the server, so
-        the moment the server dies every child it started "exits" with 255,
-        running or not. The worker is re-parented to the conductor (a child
-        subreaper), which keeps watching it and reads its real status itself;
-        multiprocessing never waits for a forkserver child, so nothing is
-        stolen from it (DESIGN §4 promise 6).
-        """
-        if (
-            handle.exitcode != 255
-            or handle.start_method != "forkserver"
-            or handle.pid is None
-        ):
-            return False
-        ended, code = process_tree.reap_status(handle.pid)
-        if ended:
-            if code is not None:  # it died too, and we could read how
-                handle.exitcode = code
-            return False  # else its status is lost: 255 is explained as such
-        handle.adopted = True
-        self.notice(
-            "the forkserver that started it died, so multiprocessing now "
-            "reports exit code 255 for it whatever happens; it is still "
-            "running, and Procession reads its real exit status itself",
-            "warning",
-            handle.spec.worker_id,
-        )
-        return True
-
-    def _poll_adopted(self, handle: WorkerHandle) -> None:
-        assert handle.pid is not None
-        ended, code = process_tree.reap_status(handle.pid)
-        if not ended:
-            return
-        if code is not None:
-            handle.exitcode = code
-        handle.ended_at = time.monotonic()
-        handle.cleaned_up += self._clean_group(handle)
-
-    def _clean_group(self, handle: WorkerHandle) -> int:
-        """Kill what the ended worker left in its group; return how many."""
-        pgid = handle.pid
-        if pgid is None or not process_tree.group_alive(pgid):
-            return 0
-        members = process_tree.group_members({pgid}).get(pgid, [])
-        process_tree.signal_group(pgid, process_tree.sigkill())
-        me = os.getpid()
-        living = [
-            pid for pid, _ppid, state in members if state != "Z" and pid != handle.pid
-        ]
-        self.orphans.update(pid for pid, ppid, _ in members if ppid == me)
-        return len(living)
-
     def _finish_ended(self, now: float) -> None:
         if self.orphans:
             self.orphans = process_tree.reap(self.orphans)
@@ -379,176 +322,6 @@ class Conductor:
         handle.stop_deadline = handle.term_deadline = None
         handle.close()
         self.open_handles.pop(wid, None)
-
-    # -- output written below Python (C code, children, crash dumps) ---------------
-
-    def _poll_logs(self) -> None:
-        for handle in self.handles.values():
-            if handle.alive or (handle.ended_at is not None and not handle.finished):
-                self._read_log(handle, LOG_SKIP_BYTES)
-
-    def _read_log(self, handle: WorkerHandle, skip_limit: int | None) -> None:
-        """New fd-level lines become output; past the cap they are only counted."""
-        cap = self.scenario.max_output_lines
-        if handle.fd_lines_kept < cap:
-            for line in handle.read_log_lines():
-                self._fd_output(handle, line)
-        if handle.fd_lines_kept >= cap:
-            handle.fd_lines_dropped += handle.skip_log_lines(skip_limit)
-        self._report_fd_dropped(handle)
-
-    def _fd_output(self, handle: WorkerHandle, line: str) -> None:
-        if handle.fd_lines_kept < self.scenario.max_output_lines:
-            handle.fd_lines_kept += 1
-            self.emit("notice", handle.spec.worker_id, level="output", text=line[:2000])
-        else:
-            handle.fd_lines_dropped += 1
-
-    def _report_fd_dropped(self, handle: WorkerHandle) -> None:
-        """Say how many fd-level lines were dropped: a cap must never be silent
-        (at most once per log poll, with the running count)."""
-        if handle.fd_lines_dropped == handle.fd_dropped_reported:
-            return
-        handle.fd_dropped_reported = handle.fd_lines_dropped
-        self.emit(
-            "notice",
-            handle.spec.worker_id,
-            level="output_dropped",
-            count=handle.fd_lines_dropped,
-            text=f"{handle.fd_lines_dropped} output lines dropped beyond the cap",
-        )
-
-    # -- the total process cap ---------------------------------------------------------
-
-    def _census(self) -> None:
-        groups = {
-            h.pid
-            for h in self.handles.values()
-            if h.alive and h.pid and not h.is_thread
-        }
-        if not groups:
-            return
-        tasks = process_tree.system_task_count()
-        cap = self.scenario.max_processes
-        if (
-            tasks is not None
-            and self.task_baseline is not None
-            and (tasks - self.task_baseline <= cap)
-        ):
-            return  # cannot be over the cap: skip the precise count
-        members = process_tree.group_members(groups)
-        total = sum(len(m) for m in members.values())
-        if total <= cap:
-            return
-        self.notice(
-            f"process cap reached: {total} processes in this run (limit "
-            f"{cap}); every worker's process group was killed",
-            "error",
-        )
-        self.main.stop_launching("the process cap was reached")
-        for handle in self.handles.values():
-            if handle.alive and not handle.is_thread and handle.pid:
-                self.emit(
-                    "signal_sent",
-                    handle.spec.worker_id,
-                    signal="SIGKILL",
-                    action="process_cap",
-                    by="the process cap",
-                    group=True,
-                )
-                process_tree.signal_group(handle.pid, process_tree.sigkill())
-
-    # -- stop, terminate, kill ----------------------------------------------------
-
-    def stop(self, handle: WorkerHandle, reason: str) -> None:
-        if not handle.alive or handle.stop_deadline or handle.term_deadline:
-            return
-        self.emit("stop_requested", handle.spec.worker_id, reason=reason)
-        handle.request_stop()
-        handle.stop_deadline = time.monotonic() + STOP_GRACE
-
-    def send_signal(self, handle: WorkerHandle, action: str, by: str) -> None:
-        """``terminate()`` or ``kill()`` exactly as multiprocessing does it."""
-        if handle.is_thread and handle.alive:
-            # Say no out loud: a silently ignored Terminate looks like a bug.
-            self.notice(
-                f"cannot {action} {handle.spec.name}: threads cannot be "
-                f"force-stopped (Python has no Thread.{action}()); use Stop, "
-                "which the thread's code must check",
-                "warning",
-                handle.spec.worker_id,
-            )
-            return
-        if not handle.alive or handle.process is None:
-            return
-        name = "SIGTERM" if action == "terminate" else "SIGKILL"
-        self.emit(
-            "signal_sent",
-            handle.spec.worker_id,
-            signal=name,
-            action=action,
-            by=by,
-            group=False,
-        )
-        if handle.adopted and handle.pid:  # multiprocessing thinks it has ended
-            os.kill(
-                handle.pid,
-                signal.SIGTERM if name == "SIGTERM" else process_tree.sigkill(),
-            )
-        elif action == "terminate":
-            handle.process.terminate()
-        else:
-            handle.process.kill()
-
-    def _escalate(self, now: float) -> None:
-        for handle in self.handles.values():
-            wid = handle.spec.worker_id
-            if not handle.alive:
-                continue
-            if handle.stop_deadline and now >= handle.stop_deadline:
-                handle.stop_deadline = None
-                if handle.is_thread:
-                    self._thread_ignored_stop(handle, now)
-                    continue
-                self.emit(
-                    "signal_sent",
-                    wid,
-                    signal="SIGTERM",
-                    action="escalate",
-                    by=f"stop (no reaction within {STOP_GRACE:g} s)",
-                    group=True,
-                )
-                process_tree.signal_group(handle.pid or 0, signal.SIGTERM)
-                handle.term_deadline = now + TERM_GRACE
-            elif handle.term_deadline and now >= handle.term_deadline:
-                handle.term_deadline = None
-                self.emit(
-                    "signal_sent",
-                    wid,
-                    signal="SIGKILL",
-                    action="escalate",
-                    by=f"stop (SIGTERM ignored for {TERM_GRACE:g} s)",
-                    group=True,
-                )
-                process_tree.signal_group(handle.pid or 0, process_tree.sigkill())
-
-    def _thread_ignored_stop(self, handle: WorkerHandle, now: float) -> None:
-        if not handle.stop_ignored_noted:
-            handle.stop_ignored_noted = True
-            self.notice(
-                f"{handle.spec.name} ignored the stop request and is still "
-                "running: threads cannot be force-stopped",
-                "warning",
-                handle.spec.worker_id,
-            )
-        if self.shutting_down:
-            self.abandon(handle, now)
-
-    def abandon(self, handle: WorkerHandle, now: float) -> None:
-        """Give up on a thread that will not stop: it ends with the conductor."""
-        if handle.alive:
-            handle.abandoned = True
-            handle.ended_at = now
 
     def own_fds(self) -> list[int]:
         """Every descriptor of ours that a forked worker must close."""
@@ -596,62 +369,6 @@ class Conductor:
             return [self.handles[ref]] if ref in self.handles else []
         names = self.scenario.resolve_worker_ref(ref)
         return [self.by_name[n] for n in names if n in self.by_name]
-
-    def _kill_strays(self) -> None:
-        """Kill what left its worker's process group and outlived the run.
-
-        A grandchild that starts a session of its own (setsid, a daemon,
-        ``start_new_session=True``) escapes the group cleanup. Once its parent
-        is gone it is re-parented to the conductor (a child subreaper), so when
-        every worker has ended, any child of ours that is not a worker or a
-        multiprocessing helper is such a stray. Killing one may orphan its own
-        escaped children in turn: they come back to us, hence the rounds.
-        """
-        me = os.getpid()
-        ours = {h.pid for h in self.handles.values() if h.pid}
-        ours |= process_tree.multiprocessing_helpers()
-        killed: set[int] = set()
-        for _ in range(5):
-            strays = [
-                (pid, pgid)
-                for pid, state, pgid in process_tree.children(me)
-                if pid not in ours and pid not in killed and state != "Z"
-            ]
-            if not strays:
-                break
-            for pid, pgid in strays:
-                if pgid == pid:
-                    process_tree.signal_group(pgid, process_tree.sigkill())
-                else:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, process_tree.sigkill())
-                killed.add(pid)
-            remaining = set(killed)
-            deadline = time.monotonic() + 1.0
-            while remaining and time.monotonic() < deadline:
-                remaining = process_tree.reap(remaining)
-                if remaining:
-                    time.sleep(0.005)
-        if killed:
-            self.notice(
-                f"{len(killed)} process(es) that left their worker's process group "
-                "(a session of their own) were still running at the end of the "
-                "run and were killed",
-                "warning",
-            )
-
-    def emergency_cleanup(self) -> None:
-        """SIGKILL every worker group; used when no one can watch a stop."""
-        for handle in self.handles.values():
-            # Only groups of workers not yet reported: a finished worker's pid
-            # may already belong to someone else.
-            if (
-                handle.started
-                and not handle.finished
-                and not handle.is_thread
-                and handle.pid
-            ):
-                process_tree.signal_group(handle.pid, process_tree.sigkill())
 
     # -- custom code ----------------------------------------------------------------
 

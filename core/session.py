@@ -25,7 +25,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from core import preflight, process_tree
-from core.conductor import STOP_GRACE, TERM_GRACE, conductor_main
+from core.conductor import conductor_main
+from core.conductor_stopping import STOP_GRACE, TERM_GRACE
 from core.events import MAIN_ID, Event, EventKind, decode
 from core.monitor import Monitor
 from core.scenario import Scenario

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from core.conductor import STOP_GRACE, TERM_GRACE
+from core.conductor_stopping import STOP_GRACE, TERM_GRACE
 from core.events import EventKind
 from core.outcomes import Outcome
 from tests.helpers import run

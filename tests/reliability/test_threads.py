@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.conductor import STOP_GRACE
+from core.conductor_stopping import STOP_GRACE
 from core.outcomes import Outcome
 from core.scenario import Scenario
 from core.validation import InputError
