@@ -64,11 +64,10 @@ WORKLOADS = {
 }
 
 
-def _child(first_lines: Any, index: int, target: str, args: dict[str, Any]) -> None:
-    first_lines[index] = time.monotonic_ns()
-    begun = time.monotonic_ns()
+def _child(report: Any, target: str, args: dict[str, Any]) -> None:
+    first_line = time.monotonic_ns()
     WORKLOADS[target](**args)
-    first_lines[len(first_lines) // 2 + index] = time.monotonic_ns() - begun
+    report.send((first_line, time.monotonic_ns() - first_line))
 
 
 def plain_main(
@@ -77,26 +76,33 @@ def plain_main(
     """Start ``count`` workers back to back, then join them in order.
 
     Sends back {starts, first_lines, target_ns, t_first_start, t_last_join} (ns).
+    Each child reports over a pipe of its own, as Procession's workers do; a
+    shared RawArray would make every spawn child import ctypes to unpickle it
+    (several ms), slowing the baseline down.
     """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # the children's prints go where a terminal would be
     ctx = multiprocessing.get_context(method)
-    shared = ctx.RawArray("q", 2 * count)
     processes = []
+    readers = []
     starts = []
-    for index in range(count):
+    for _ in range(count):
+        reader, writer = ctx.Pipe(duplex=False)
         starts.append(time.monotonic_ns())
-        process = ctx.Process(target=_child, args=(shared, index, target, args))
+        process = ctx.Process(target=_child, args=(writer, target, args))
         process.start()
+        writer.close()
         processes.append(process)
+        readers.append(reader)
     for process in processes:
         process.join()
     last_join = time.monotonic_ns()
+    reports = [reader.recv() for reader in readers]
     result.send(
         {
             "starts": starts,
-            "first_lines": list(shared[:count]),
-            "target_ns": list(shared[count:]),
+            "first_lines": [first for first, _ in reports],
+            "target_ns": [took for _, took in reports],
             "exitcodes": [p.exitcode for p in processes],
             "t_first_start": starts[0],
             "t_last_join": last_join,
