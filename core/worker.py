@@ -228,7 +228,17 @@ def run_process_worker(
     # each way), fewer objects touched after fork (copy-on-write faults), and
     # the target's threading.enumerate() sees only its own threads. It lives
     # like a daemon thread: nothing waits for it at exit.
-    _thread.start_new_thread(_watch_lifeline, (lifeline, context))
+    try:
+        _thread.start_new_thread(_watch_lifeline, (lifeline, context))
+    except RuntimeError as error:  # e.g. RLIMIT_NPROC: threads count as tasks
+        # Run the target anyway, but say what is missing: Stop then acts
+        # through signals only, and the session (not this worker) cleans up
+        # if the conductor dies.
+        print(
+            f"procession: no lifeline thread ({error}; the per-user process "
+            "limit, ulimit -u, counts threads): Stop will use signals only",
+            file=sys.stderr,
+        )
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=sender.after_fork_in_child)
     try:
