@@ -74,7 +74,10 @@ class ExportSheet(QWidget):
         self.title_label = QLabel(title(model))
         self.title_label.setFont(palette.font(30 * scale, bold=True))
         self.title_label.setStyleSheet(f"color: {palette.INK};")
-        self.subtitle_label = QLabel(subtitle(model))
+        text = subtitle(model)
+        if x_range is not None:  # a zoomed slide must say it is a detail
+            text += f" · showing {x_range[0]:.2f}–{x_range[1]:.2f} s"
+        self.subtitle_label = QLabel(text)
         self.subtitle_label.setFont(palette.font(16 * scale))
         self.subtitle_label.setStyleSheet(f"color: {palette.MUTED_INK};")
         self.timeline = TimelineView(model, controls=False)

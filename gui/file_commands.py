@@ -63,19 +63,28 @@ def save_scenario(scenario: Scenario, path: Path | str) -> Path:
     return path
 
 
-def export(kind: str, model: RunModel, path: Path | str) -> Path:
-    """Write ``model`` as ``kind`` (png, svg, trace, summary, recording)."""
+def export(
+    kind: str,
+    model: RunModel,
+    path: Path | str,
+    x_range: tuple[float, float] | None = None,
+) -> Path:
+    """Write ``model`` as ``kind`` (png, svg, trace, summary, recording).
+
+    ``x_range`` (seconds) limits the pictures to that stretch of the run: a
+    slide of what the teacher zoomed into. The data exports always hold it all.
+    """
     path = Path(path)
     if not path.suffix:
         path = path.with_name(path.name + DEFAULT_SUFFIX[kind])
     if kind == "png":
         from gui.export import export_png
 
-        export_png(model, path)
+        export_png(model, path, x_range=x_range)
     elif kind == "svg":
         from gui.export import export_svg
 
-        export_svg(model, path)
+        export_svg(model, path, x_range=x_range)
     elif kind == "trace":
         trace.save(model, path)
     elif kind == "summary":

@@ -374,12 +374,27 @@ class MainWindow(QMainWindow):
 
     def export_to(self, kind: str, path: Path | str) -> Path | None:
         try:
-            written = file_commands.export(kind, self.controller.model, path)
+            written = file_commands.export(
+                kind, self.controller.model, path, self._zoomed_range()
+            )
         except (OSError, ValueError) as error:
             self.show_error("Cannot export", str(error))
             return None
         self.status.showMessage(f"Exported {written}", 5000)
         return written
+
+    def _zoomed_range(self) -> tuple[float, float] | None:
+        """The visible stretch if the user zoomed into part of the run (the
+        picture then shows what they see), else None (the whole run)."""
+        model = self.controller.model
+        if not model.started:
+            return None
+        whole = model.now()
+        low, high = self.timeline.visible_time_range()
+        start, end = max(low, 0.0), min(high, whole)
+        if end <= start or (start <= 0.01 * whole and end >= 0.99 * whole):
+            return None
+        return start, end
 
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

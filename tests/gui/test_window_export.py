@@ -43,6 +43,12 @@ def test_exports_and_a_reopened_recording(qtbot, window, tmp_path, monkeypatch):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = window.export_to("svg", tmp_path / "run")
     assert svg.name == "run.svg" and "<svg" in svg.read_text()
+    assert "showing" not in svg.read_text()  # the whole run
+    # Zoomed in, the pictures show what the teacher sees, and say so.
+    window.timeline.show_time_range(0.1, 0.3)
+    zoomed = window.export_to("svg", tmp_path / "zoomed.svg").read_text()
+    assert "showing 0.10–0.30 s" in zoomed
+    window.timeline.fit()
     trace = json.loads(window.export_to("trace", tmp_path / "t.json").read_text())
     assert trace["traceEvents"]
     summary = json.loads(window.export_to("summary", tmp_path / "s.json").read_text())
