@@ -317,6 +317,7 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
                 handle.thread.join(timeout=0.5)  # its pipe closes just before it ends
             if handle.thread.is_alive():
                 data["still_running"] = True
+                data["abandoned"] = handle.abandoned or "ignored_stop"
         self.emit("exited", wid, **data)
         handle.finished = True
         handle.stop_deadline = handle.term_deadline = None
@@ -348,7 +349,7 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
             self.main.stop_launching("the app closed")
             for handle in self.handles.values():
                 if handle.is_thread:
-                    self.abandon(handle, time.monotonic())
+                    self.abandon(handle, time.monotonic(), "app_closed")
 
     def _on_command(self, verb: str, ref: str = "all") -> None:
         if verb == "shutdown":

@@ -128,7 +128,7 @@ class ProcessCleanup:
                     by="the process cap",
                     group=True,
                 )
-                process_tree.signal_group(handle.pid, process_tree.sigkill())
+                process_tree.signal_worker(handle.pid, process_tree.sigkill())
 
     def _kill_strays(self) -> None:
         """Kill what left its worker's process group and outlived the run.
@@ -184,4 +184,7 @@ class ProcessCleanup:
                 and not handle.is_thread
                 and handle.pid
             ):
-                process_tree.signal_group(handle.pid, process_tree.sigkill())
+                if handle.alive:  # not reaped yet: the pid is still its own
+                    process_tree.signal_worker(handle.pid, process_tree.sigkill())
+                else:  # ended: only what is left in its group
+                    process_tree.signal_group(handle.pid, process_tree.sigkill())

@@ -93,7 +93,8 @@ class Stopping:
                     by=f"stop (no reaction within {STOP_GRACE:g} s)",
                     group=True,
                 )
-                process_tree.signal_group(handle.pid or 0, signal.SIGTERM)
+                if handle.pid:
+                    process_tree.signal_worker(handle.pid, signal.SIGTERM)
                 handle.term_deadline = now + TERM_GRACE
             elif handle.term_deadline and now >= handle.term_deadline:
                 handle.term_deadline = None
@@ -105,7 +106,8 @@ class Stopping:
                     by=f"stop (SIGTERM ignored for {TERM_GRACE:g} s)",
                     group=True,
                 )
-                process_tree.signal_group(handle.pid or 0, process_tree.sigkill())
+                if handle.pid:
+                    process_tree.signal_worker(handle.pid, process_tree.sigkill())
 
     def _thread_ignored_stop(self, handle: WorkerHandle, now: float) -> None:
         if not handle.stop_ignored_noted:
@@ -117,10 +119,14 @@ class Stopping:
                 handle.spec.worker_id,
             )
         if self.shutting_down:
-            self.abandon(handle, now)
+            self.abandon(handle, now, "ignored_stop")
 
-    def abandon(self, handle: WorkerHandle, now: float) -> None:
-        """Give up on a thread that will not stop: it ends with the conductor."""
+    def abandon(self, handle: WorkerHandle, now: float, why: str) -> None:
+        """Give up on a thread that will not stop: it ends with the conductor.
+
+        ``why``: "ignored_stop", "daemon" (the main program exited without
+        joining it) or "app_closed"; the ending is explained from it.
+        """
         if handle.alive:
-            handle.abandoned = True
+            handle.abandoned = why
             handle.ended_at = now

@@ -85,6 +85,7 @@ class Lane:
     target: str = ""
     start_method: str = ""
     daemon: bool = False
+    args: dict[str, Any] = field(default_factory=dict)
     pid: int | None = None
     tid: int | None = None
     segments: list[Segment] = field(default_factory=list)
@@ -119,6 +120,11 @@ class Lane:
         return self.segments[-1].state if self.segments else None
 
     @property
+    def alive(self) -> bool:
+        """Started and not ended, as far as the events tell."""
+        return self.outcome is None and "start_called" in self.times
+
+    @property
     def error(self) -> dict[str, Any] | None:
         return self.report if self.report_kind == "target_raised" else None
 
@@ -146,6 +152,7 @@ class RunModel:
                 spec.target,
                 spec.start_method if spec.mode == "process" else "thread",
                 spec.daemon,
+                dict(spec.args),
             )
         self.events: list[Event] = []
         self.t0_ns: int | None = None
@@ -220,6 +227,16 @@ class RunModel:
     @property
     def main(self) -> Lane:
         return self.lanes[MAIN_ID]
+
+    def close_incomplete(self) -> None:
+        """End a run whose events stop before its end (a recording saved while
+        it ran): the clock stops at the last event instead of running on."""
+        if self.finished or not self.started:
+            return
+        text = "the recording ends here: it was saved while the run was going"
+        self.main.notices.append(text)
+        self.main.markers.append(Marker(self.last_t, "notice", "info", text))
+        _finish(self, self.last_t)
 
     def all_final(self) -> bool:
         return all(lane.outcome is not None for lane in self.worker_lanes())
@@ -363,6 +380,7 @@ def _exited(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> None:
         start_method=lane.start_method,
         signals=lane.signals,
         still_running=bool(d.get("still_running")),
+        abandoned=str(d.get("abandoned", "")),
     )
     lane.outcome = lane.explanation.outcome
     lane.enter(State.EXITED, t)
@@ -446,12 +464,19 @@ def _conductor_lost(m: RunModel, lane: Lane, t: float, d: dict[str, Any]) -> Non
     lane.notices.append(text)
     lane.markers.append(Marker(t, "notice", "error", text))
     for worker in m.worker_lanes():
-        if worker.outcome is None:
-            worker.outcome = Outcome.LOST
+        if worker.outcome is not None:
+            continue
+        if "start_called" not in worker.times:  # it never existed as a process
+            worker.outcome = Outcome.NOT_STARTED
             worker.explanation = Explanation(
-                Outcome.LOST, "lost", "exit status unavailable: " + text
+                Outcome.NOT_STARTED, "never started", "never started: " + text
             )
-            worker.enter(State.EXITED, t)
+            continue
+        worker.outcome = Outcome.LOST
+        worker.explanation = Explanation(
+            Outcome.LOST, "lost", "exit status unavailable: " + text
+        )
+        worker.enter(State.EXITED, t)
     _finish(m, t)
 
 

@@ -129,7 +129,7 @@ class MainProgram:
                         "info",
                         handle.spec.worker_id,
                     )
-                    self.c.abandon(handle, now)
+                    self.c.abandon(handle, now, "daemon")
                 else:
                     self.c.send_signal(
                         handle,

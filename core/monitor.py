@@ -39,6 +39,7 @@ class Monitor:
         self.period = 1.0 / hz if hz > 0 else 0.0
         self._tracked: dict[int, _Tracked] = {}
         self._pending: dict[int, tuple[int, int | None]] = {}
+        self._gone: set[int] = set()  # untracked: never (re)track these
         self._lock = threading.Lock()
         self._out: deque[Event] = deque()
         self._stop = threading.Event()
@@ -65,10 +66,12 @@ class Monitor:
         priming the psutil object (about 0.4 ms) is left to the sampling thread.
         """
         with self._lock:
+            self._gone.discard(worker_id)
             self._pending[worker_id] = (pid, tid)
 
     def untrack(self, worker_id: int) -> None:
         with self._lock:
+            self._gone.add(worker_id)  # also if it is being resolved right now
             self._pending.pop(worker_id, None)
             self._tracked.pop(worker_id, None)
 
@@ -82,7 +85,8 @@ class Monitor:
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             with self._lock:
-                self._tracked[worker_id] = _Tracked(process, tid)
+                if worker_id not in self._gone:  # it may have ended meanwhile
+                    self._tracked[worker_id] = _Tracked(process, tid)
 
     def drain(self) -> list[Event]:
         events = []

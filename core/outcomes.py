@@ -86,14 +86,20 @@ def explain(
     start_method: str | None = None,
     signals: list[SignalRecord] | None = None,
     still_running: bool = False,
+    abandoned: str = "",
 ) -> Explanation:
     """Explain an ending. ``report`` is the worker's own last word (the payload
     of target_returned / target_raised / target_exited) and ``report_kind``
     which of those it was; both are None if the worker never reported."""
     report = report or {}
     if is_thread:
-        return _explain_thread(report, report_kind, still_running)
-    assert exitcode is not None
+        return _explain_thread(report, report_kind, still_running, abandoned)
+    if exitcode is None:  # only from a damaged recording: say so, do not guess
+        return Explanation(
+            Outcome.LOST,
+            "lost",
+            "exit status unavailable: the record of this ending has no exit code",
+        )
     if exitcode < 0:
         return _explain_signal(-exitcode, signals or [])
     if (
@@ -196,17 +202,25 @@ def _explain_signal(number: int, signals: list[SignalRecord]) -> Explanation:
     )
 
 
+_ABANDONED = {
+    "daemon": "a daemon thread is not waited for: the main program exited without "
+    "joining it, and it died with its process while still running",
+    "app_closed": "the app closed while the thread was still running; threads "
+    "cannot be force-stopped, it died with its process",
+    "ignored_stop": "the thread ignored stop and was still running when the "
+    "program ended; threads cannot be force-stopped, it died with its process",
+}
+
+
 def _explain_thread(
-    report: dict[str, Any], report_kind: str | None, still_running: bool
+    report: dict[str, Any],
+    report_kind: str | None,
+    still_running: bool,
+    abandoned: str = "",
 ) -> Explanation:
     if still_running:
-        return Explanation(
-            Outcome.LOST,
-            "still running",
-            "the thread ignored stop "
-            "and was still running when the program ended; threads "
-            "cannot be force-stopped, it died with its process",
-        )
+        sentence = _ABANDONED.get(abandoned, _ABANDONED["ignored_stop"])
+        return Explanation(Outcome.LOST, "still running", sentence)
     if report_kind == "target_returned":
         return Explanation(
             Outcome.OK,

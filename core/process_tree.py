@@ -12,6 +12,7 @@ steal exit statuses that multiprocessing owns (DESIGN §4 promise 6).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -120,6 +121,19 @@ def signal_group(pgid: int, sig: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def signal_worker(pid: int, sig: int) -> None:
+    """Signal a live worker and its process group.
+
+    A worker that is still booting has not made its own group yet
+    (``os.setpgrp()`` is its first line): then signal the process itself, or
+    the signal would reach nobody. Only for workers not yet reaped, so that
+    ``pid`` is still theirs.
+    """
+    if not signal_group(pid, sig):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
 
 
 def reap(pids: set[int]) -> set[int]:

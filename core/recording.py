@@ -69,10 +69,16 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
     model = RunModel(scenario)
     try:
         model.apply(events)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except Exception as error:  # any damage in the data, named, never a crash
         raise InputError(
-            [Problem("events", f"inconsistent events ({error})")], source
+            [
+                Problem(
+                    "events", f"inconsistent events ({type(error).__name__}: {error})"
+                )
+            ],
+            source,
         ) from None
+    model.close_incomplete()
     return model
 
 

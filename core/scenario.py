@@ -21,6 +21,8 @@ START_METHODS = ("spawn", "fork", "forkserver", "default")
 ACTIONS = ("stop", "terminate", "kill")
 MAX_WORKERS = 1024
 MAX_CODE_CHARS = 256 * 1024
+MAX_DELAY = 3600.0  # seconds: a worker's start_delay
+MAX_RUN_SECONDS = 86_400.0  # seconds: join_timeout and an action's time
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}", re.ASCII)
 
 Path = tuple[str | int, ...]

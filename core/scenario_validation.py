@@ -16,6 +16,8 @@ from core import targets
 from core.scenario import (
     ACTIONS,
     MAX_CODE_CHARS,
+    MAX_DELAY,
+    MAX_RUN_SECONDS,
     MAX_WORKERS,
     MODES,
     NAME_PATTERN,
@@ -140,7 +142,11 @@ class _Validator:
             ),
             "join": self.get(data, (), "join", True, check_bool),
             "join_timeout": self.get(
-                data, (), "join_timeout", None, lambda v: check_float(v, 0, 86_400)
+                data,
+                (),
+                "join_timeout",
+                None,
+                lambda v: check_float(v, 0, MAX_RUN_SECONDS),
             ),
             "max_output_lines": self.get(
                 data,
@@ -224,7 +230,7 @@ class _Validator:
                 data, path, "count", 1, lambda v: check_int(v, 1, MAX_WORKERS)
             ),
             start_delay=self.get(
-                data, path, "start_delay", 0.0, lambda v: check_float(v, 0, 3600)
+                data, path, "start_delay", 0.0, lambda v: check_float(v, 0, MAX_DELAY)
             ),
             daemon=self.get(data, path, "daemon", False, check_bool),
             function=self.get(data, path, "function", "", check_str),
@@ -332,7 +338,9 @@ class _Validator:
             if missing:
                 self.fail(path, "missing " + ", ".join(repr(k) for k in missing))
                 continue
-            at = self.get(data, path, "at", None, lambda v: check_float(v, 0, 86_400))
+            at = self.get(
+                data, path, "at", None, lambda v: check_float(v, 0, MAX_RUN_SECONDS)
+            )
             kind = self.get(
                 data, path, "action", None, lambda v: check_choice(v, ACTIONS)
             )

@@ -47,7 +47,9 @@ class WorkerHandle:
         self.stop_deadline: float | None = None
         self.term_deadline: float | None = None
         self.stop_ignored_noted = False
-        self.abandoned = False  # a thread that would not stop, left to run on
+        # Why a thread was left to run on ("daemon", "ignored_stop",
+        # "app_closed"); empty while it is not.
+        self.abandoned = ""
         self.start_method = ""  # the real one ("default" resolved) once started
         self.adopted = False  # outlived its forkserver: the conductor reaps it
         self._log_offset = 0

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.scenario import ACTIONS, Action
+from core.scenario import ACTIONS, MAX_RUN_SECONDS, Action
 from gui.field_edit import FieldEdit
 
 ACTION_LABELS = {
@@ -109,7 +109,9 @@ class ActionsEditor(QWidget):
 
     def _add_row(self, item: dict[str, Any]) -> None:
         row = {
-            "at": FieldEdit("float", minimum=0, maximum=86_400, tooltip="seconds"),
+            "at": FieldEdit(
+                "float", minimum=0, maximum=MAX_RUN_SECONDS, tooltip="seconds"
+            ),
             "action": FieldEdit("choice", choices=ACTIONS, labels=ACTION_LABELS),
             "worker": FieldEdit(
                 "choice", choices=self._worker_choices, labels=self._worker_labels

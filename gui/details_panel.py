@@ -27,23 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.lifecycle import Lane, OutputLine, RunModel
+from core.lifecycle import Lane, OutputLine, RunModel, State
 from gui.metrics_plot import MetricsPlot
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
+from gui.tooltips import STATE_WORDS
+
+STREAM_MARKS = {"stdout": " ", "stderr": "!", "fd": "#"}
+"""How each output line says where it went: print() to stdout or stderr, or
+written below Python to fd 1/2 (C code, child processes, crash dumps)."""
 
 OUTPUT_BLOCKS = 2_000  # lines in the widget; the model keeps more
 LIVE_BLOCKS = 500  # during a run, a burst shows only its last lines
-STATE_WORDS = {
-    "created": "created",
-    "starting": "starting (booting)",
-    "running": "running the target",
-    "exiting": "exiting",
-    "exited": "exited, not joined",
-    "joined": "joined",
-    "main_running": "running",
-    "main_joining": "waiting in join()",
-    "main_finished": "code finished",
-}
 
 
 def _seconds(value: float | None) -> str:
@@ -58,6 +52,7 @@ class DetailsPanel(QWidget):
         self._output_lane: Lane | None = None
         self._output_count = 0
         self._history_key: tuple[int, int, int] | None = None
+        self._open_row: int | None = None  # the history row of an open segment
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         self.heading = QLabel()
@@ -187,8 +182,8 @@ class DetailsPanel(QWidget):
                     f"{html.escape(lane.explanation.sentence, quote=False)}"
                 )
             else:
-                state = str(lane.state or "")
-                lines.append(f"{name} {html.escape(STATE_WORDS.get(state, state))}")
+                words = STATE_WORDS.get(lane.state, "") if lane.state else ""
+                lines.append(f"{name} {html.escape(words)}")
         hidden = len(model.worker_lanes()) - 12
         if hidden > 0:
             lines.append(f"… and {hidden} more workers")
@@ -238,23 +233,12 @@ class DetailsPanel(QWidget):
         state = lane.state
         if state is None:
             return "Not run yet: press Run (F5)."
-        return f"Now: <b>{html.escape(STATE_WORDS.get(str(state), str(state)))}</b>"
+        return f"Now: <b>{html.escape(STATE_WORDS.get(state, str(state)))}</b>"
 
     def _facts(self, lane: Lane) -> str:
         facts = []
         if lane.kind != "main":
-            args = ""
-            if self.model is not None:
-                spec = next(
-                    (
-                        s
-                        for s in self.model.scenario.instances()
-                        if s.worker_id == lane.worker_id
-                    ),
-                    None,
-                )
-                if spec is not None:
-                    args = ", ".join(f"{k}={v!r}" for k, v in spec.args.items())
+            args = ", ".join(f"{k}={v!r}" for k, v in lane.args.items())
             facts.append(f"target {lane.target}({args})")
             if lane.group and lane.group != lane.name:
                 facts.append(f"group {lane.group}")
@@ -272,44 +256,53 @@ class DetailsPanel(QWidget):
             last = lane.samples[-1]
             cpu = "?" if last[1] is None else f"{last[1]:.0f} %"
             facts.append(f"last sample: CPU {cpu}, {last[2] / 2**20:.1f} MiB")
+            if last[4]:
+                facts.append(f"{last[4]} child process(es) in its group")
         return " · ".join(html.escape(f, quote=False) for f in facts)
 
     def _refresh_history(self, lane: Lane) -> None:
+        """Rebuild the table only when a segment or marker was added; while a
+        segment is open, update just its "so far" cell (a lane may carry
+        thousands of markers, and this runs five times a second)."""
         key = (id(lane), len(lane.segments), len(lane.markers))
-        last = lane.segments[-1] if lane.segments else None
-        if key == self._history_key and (last is None or last.end is not None):
+        if key == self._history_key:
+            self._refresh_open_row(lane)
             return
         self._history_key = key
-        rows: list[tuple[float, str, str, str, str]] = []
-        now = self.model.now() if self.model is not None else 0.0
+        rows: list[tuple[float, str, str, State | None, str, str]] = []
         for segment in lane.segments:
-            end = segment.end
-            words = STATE_WORDS.get(str(segment.state), str(segment.state))
-            duration = (end if end is not None else now) - segment.start
-            detail = segment.note or f"{duration * 1000:.1f} ms" + (
-                " so far" if end is None else ""
-            )
-            rows.append(
-                (segment.start, _seconds(segment.start), _seconds(end), words, detail)
-            )
+            words = STATE_WORDS.get(segment.state, str(segment.state))
+            detail = segment.note or self._duration_text(segment.start, segment.end)
+            start, end = _seconds(segment.start), _seconds(segment.end)
+            rows.append((segment.start, start, end, segment.state, words, detail))
         for marker in lane.markers:
-            rows.append(
-                (marker.t, _seconds(marker.t), "", f"• {marker.label}", marker.detail)
-            )
+            label = f"• {marker.label}"
+            rows.append((marker.t, _seconds(marker.t), "", None, label, marker.detail))
         rows.sort(key=lambda r: r[0])
+        self._open_row = None
         self.history.setRowCount(len(rows))
-        for index, (_, start, end, what, detail) in enumerate(rows):
+        for index, (_, start, end, state, what, detail) in enumerate(rows):
             for column, text in enumerate((start, end, what, detail)):
                 item = QTableWidgetItem(text)
-                if column == 2 and not what.startswith("•"):
-                    state = next(
-                        (s for s in STATE_STYLES if STATE_WORDS.get(str(s)) == what),
-                        None,
-                    )
-                    if state is not None:
-                        item.setData(Qt.ItemDataRole.DecorationRole, _swatch(state))
+                if column == 2 and state is not None:
+                    item.setData(Qt.ItemDataRole.DecorationRole, _swatch(state))
                 item.setToolTip(detail if column == 3 else text)
                 self.history.setItem(index, column, item)
+            if state is not None and end == "" and lane.segments[-1].end is None:
+                self._open_row = index
+
+    def _refresh_open_row(self, lane: Lane) -> None:
+        last = lane.segments[-1] if lane.segments else None
+        if self._open_row is None or last is None or last.note:
+            return
+        item = self.history.item(self._open_row, 3)
+        if item is not None:
+            item.setText(self._duration_text(last.start, last.end))
+
+    def _duration_text(self, start: float, end: float | None) -> str:
+        now = self.model.now() if self.model is not None else start
+        duration = (end if end is not None else now) - start
+        return f"{duration * 1000:.1f} ms" + (" so far" if end is None else "")
 
     def _refresh_output(self, lane: Lane) -> None:
         """Append what is new; after a burst, show only the last lines.
@@ -338,7 +331,7 @@ class DetailsPanel(QWidget):
             notes.append(f"… {lane.output_dropped} lines dropped (capture cap)")
         if len(lines) > keep:
             notes.append(f"showing the last {keep} of {len(lines)} kept")
-        notes.append("lines marked ! went to stderr")
+        notes.append("! = stderr, # = written below Python (fd 1/2)")
         self.output_note.setText("; ".join(notes))
         self.output_note.setVisible(bool(lines) or bool(lane.output_dropped))
 
@@ -351,8 +344,8 @@ class DetailsPanel(QWidget):
                 parts[-1] = f"{error.get('type')}: {error.get('message')}"
         if lane.log_tail.strip():
             parts.append(
-                "What the process wrote to stderr at the end:\n"
-                + lane.log_tail.rstrip()
+                "The end of what it wrote below Python (fd 1 and 2: C code, "
+                "child processes, crash reports):\n" + lane.log_tail.rstrip()
             )
         text = "\n\n".join(parts)
         if self.error.toPlainText() != text:
@@ -376,16 +369,20 @@ class DetailsPanel(QWidget):
 
 def _format_output(lines: list[OutputLine]) -> str:
     return "\n".join(
-        f"{line.t:7.3f}  {line.text}"
-        if line.stream == "stdout"
-        else f"{line.t:7.3f} ! {line.text}"
+        f"{line.t:7.3f} {STREAM_MARKS.get(line.stream, '?')} {line.text}"
         for line in lines
     )
 
 
-def _swatch(state: object):  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QColor, QPixmap
+_SWATCHES: dict[State, object] = {}
 
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(STATE_STYLES[state].colour))  # type: ignore[index]
-    return pixmap
+
+def _swatch(state: State):  # type: ignore[no-untyped-def]
+    """A small square of the state's colour (one per state, reused)."""
+    if state not in _SWATCHES:
+        from PySide6.QtGui import QColor, QPixmap
+
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(QColor(STATE_STYLES[state].colour))
+        _SWATCHES[state] = pixmap
+    return _SWATCHES[state]

@@ -7,7 +7,7 @@ cue: states also differ in bar height or hatching, outcome marks carry text
 
 Meaning, in short: warm = the process is being made or unmade (starting
 orange, exiting purple), blue = it runs its target (darker where the CPU is
-busy), yellow = ended but not joined yet (a zombie in OS terms), thin grey =
+busy), yellow = ended but not joined by the main program yet, thin grey =
 gone. The main program is dark: solid while it executes, hatched while it
 waits inside join().
 """

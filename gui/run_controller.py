@@ -10,7 +10,6 @@ not answer within the caller's deadline is closed by force.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from enum import StrEnum
 
@@ -75,11 +74,7 @@ class RunController(QObject):
 
     def alive_workers(self) -> int:
         """Workers started and not ended yet, as far as the model knows."""
-        return sum(
-            1
-            for lane in self.model.worker_lanes()
-            if lane.outcome is None and "start_called" in lane.times
-        )
+        return sum(1 for lane in self.model.worker_lanes() if lane.alive)
 
     # -- starting ---------------------------------------------------------------
 
@@ -104,14 +99,7 @@ class RunController(QObject):
             raise RuntimeError("a run is still active")
         session = Session(scenario)
         model = RunModel(scenario)
-        try:
-            session.start()
-        except BaseException:
-            # Session.close() asserts on a conductor whose start() failed
-            # (multiprocessing cannot join an unstarted process).
-            with contextlib.suppress(AssertionError, ValueError, OSError):
-                session.close()
-            raise
+        session.start()  # on failure it leaves nothing open behind it
         self.session = session
         self.model = model
         self.bridge = EventBridge(session, model, self)

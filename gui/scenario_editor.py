@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.scenario import START_METHODS, Scenario, WorkerGroup
+from core.scenario import MAX_RUN_SECONDS, START_METHODS, Scenario, WorkerGroup
 from core.validation import InputError
 from gui.actions_editor import ActionsEditor
 from gui.field_edit import MESSAGE_COLOUR, FieldEdit, tint
@@ -97,7 +97,7 @@ class ScenarioEditor(QWidget):
         self.join_timeout = FieldEdit(
             "float",
             minimum=0,
-            maximum=86_400,
+            maximum=MAX_RUN_SECONDS,
             optional=True,
             placeholder="no timeout (wait as long as it takes)",
             tooltip="seconds each join() waits; empty: no timeout",

@@ -174,12 +174,7 @@ class WindowActions(QObject):
         else:
             self.run.setToolTip("Run the scenario (F5)")
         self.stop.setEnabled(run.state == RunState.RUNNING)
-        alive = (
-            run.live
-            and lane is not None
-            and lane.outcome is None
-            and "start_called" in lane.times
-        )
+        alive = run.live and lane is not None and lane.alive
         for action, signal in ((self.terminate, "SIGTERM"), (self.kill, "SIGKILL")):
             if lane is not None and lane.kind == "thread":
                 action.setEnabled(False)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import targets
-from core.scenario import MAX_WORKERS, WorkerGroup
+from core.scenario import MAX_DELAY, MAX_WORKERS, WorkerGroup
 from core.scenario_validation import custom_code_problem
 from gui.code_editor import CodeEditor
 from gui.field_edit import HINT_COLOUR, MESSAGE_COLOUR, FieldEdit, tint
@@ -95,7 +95,7 @@ class WorkerGroupEditor(QFrame):
         self.start_delay = FieldEdit(
             "float",
             minimum=0,
-            maximum=3600,
+            maximum=MAX_DELAY,
             tooltip="seconds the main program waits before starting this group",
         )
         self.daemon = FieldEdit(

@@ -251,3 +251,35 @@ def test_every_event_arrives_numbered_without_gaps():
         assert seqs == list(range(len(seqs)))
         assert len(seqs) == 503  # booted, target started, 500 lines, returned
         assert len(lane.output) == 500 and lane.missing == 0
+
+
+def test_a_signal_reaches_a_worker_that_has_no_group_of_its_own_yet():
+    """A worker still booting has not called setpgrp: the group signal must
+    fall back to the process itself, or Stop's SIGTERM reaches nobody."""
+    import subprocess
+    import sys
+
+    from core import process_tree
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert not process_tree.group_alive(child.pid)  # it is in our group
+        process_tree.signal_worker(child.pid, 15)
+        assert child.wait(timeout=5) == -15
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_daemon_thread_left_running_is_explained_as_such():
+    model = run(
+        {
+            "mode": "thread",
+            "join": False,
+            "workers": [{"name": "d", "target": "forever", "daemon": True}],
+        }
+    )
+    lane = model.worker_lanes()[0]
+    assert lane.outcome is Outcome.LOST
+    assert "daemon thread is not waited for" in lane.explanation.sentence
+    assert "ignored stop" not in lane.explanation.sentence

@@ -108,3 +108,25 @@ def test_typed_numbers_in_range():
     assert parse_float_text(".5") == 0.5
     with pytest.raises(ValueError, match="from 1 to 10, got 11"):
         parse_int_text("11", 1, 10)
+
+
+def test_a_conductor_lost_before_a_start_leaves_that_worker_not_started():
+    model = RunModel(
+        scenario(
+            [
+                {"name": "a", "target": "sleep"},
+                {"name": "b", "target": "sleep", "wait_for_previous": True},
+            ]
+        )
+    )
+    model.apply(
+        [
+            ev("run_started", 0, 0, 0, pid=1),
+            ev("start_called", 1, 1, 1),
+            Event(EventKind.CONDUCTOR_LOST, 0, -1, 5 * MS, {"exitcode": -9}),
+        ]
+    )
+    a, b = model.worker_lanes()
+    assert a.outcome is Outcome.LOST and a.state is State.EXITED
+    assert b.outcome is Outcome.NOT_STARTED and b.state is State.CREATED
+    assert b.explanation.sentence.startswith("never started: the conductor")

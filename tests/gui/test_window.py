@@ -7,7 +7,9 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from core.lifecycle import State
 from core.outcomes import Outcome
+from gui.tooltips import STATE_WORDS
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     choose,
     close_and_wait,
@@ -49,7 +51,7 @@ def test_lesson_three_runs_and_the_details_explain_the_error(qtbot, window):
         window.details.history.item(row, 2).text()
         for row in range(window.details.history.rowCount())
     ]
-    assert "starting (booting)" in history and "joined" in history
+    assert STATE_WORDS[State.STARTING] in history and "joined" in history
     assert window.status.state.text().find("Finished") >= 0
     # the file on disk is untouched by editing the lesson
     assert 'start_method = "spawn"' in lesson("03").read_text()
@@ -65,7 +67,7 @@ def test_main_program_lane_shows_its_own_history(qtbot, window):
         window.details.history.item(row, 2).text()
         for row in range(window.details.history.rowCount())
     ]
-    assert "waiting in join()" in rows and "code finished" in rows
+    assert "waiting in join()" in rows and "finished its code" in rows
 
 
 def test_invalid_field_disables_run_with_a_message(qtbot, window):
