@@ -77,7 +77,6 @@ class Stopping:
 
     def _escalate(self, now: float) -> None:
         for handle in self.handles.values():
-            wid = handle.spec.worker_id
             if not handle.alive:
                 continue
             if handle.stop_deadline and now >= handle.stop_deadline:
@@ -85,29 +84,33 @@ class Stopping:
                 if handle.is_thread:
                     self._thread_ignored_stop(handle, now)
                     continue
-                self.emit(
-                    "signal_sent",
-                    wid,
-                    signal="SIGTERM",
-                    action="escalate",
-                    by=f"stop (no reaction within {STOP_GRACE:g} s)",
-                    group=True,
+                self._escalate_to(
+                    handle,
+                    signal.SIGTERM,
+                    f"stop (no reaction within {STOP_GRACE:g} s)",
                 )
-                if handle.pid:
-                    process_tree.signal_worker(handle.pid, signal.SIGTERM)
                 handle.term_deadline = now + TERM_GRACE
             elif handle.term_deadline and now >= handle.term_deadline:
                 handle.term_deadline = None
-                self.emit(
-                    "signal_sent",
-                    wid,
-                    signal="SIGKILL",
-                    action="escalate",
-                    by=f"stop (SIGTERM ignored for {TERM_GRACE:g} s)",
-                    group=True,
+                self._escalate_to(
+                    handle,
+                    process_tree.sigkill(),
+                    f"stop (SIGTERM ignored for {TERM_GRACE:g} s)",
                 )
-                if handle.pid:
-                    process_tree.signal_worker(handle.pid, process_tree.sigkill())
+
+    def _escalate_to(self, handle: WorkerHandle, sig: int, by: str) -> None:
+        """One step of Stop's escalation: report it, then signal the group."""
+        name = signal.Signals(sig).name
+        self.emit(
+            "signal_sent",
+            handle.spec.worker_id,
+            signal=name,
+            action="escalate",
+            by=by,
+            group=True,
+        )
+        if handle.pid:
+            process_tree.signal_worker(handle.pid, sig)
 
     def _thread_ignored_stop(self, handle: WorkerHandle, now: float) -> None:
         if not handle.stop_ignored_noted:

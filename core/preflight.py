@@ -67,7 +67,7 @@ def problems(scenario: Scenario) -> list[str]:
     if os.geteuid() != 0 and nproc_soft != resource.RLIM_INFINITY:
         threads = len(scenario.instances()) - len(workers)
         need = tasks_needed(len(workers), threads)
-        mine = _tasks_of_user(os.geteuid())
+        mine = tasks_of_user(os.geteuid())
         if mine + need > nproc_soft:
             found.append(
                 f"{len(workers)} worker processes need about {need} processes and "
@@ -77,7 +77,7 @@ def problems(scenario: Scenario) -> list[str]:
     return found
 
 
-def _tasks_of_user(uid: int) -> int:
+def tasks_of_user(uid: int) -> int:
     """Processes and threads of ``uid``: what RLIMIT_NPROC counts."""
     count = 0
     try:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from core import recording
+from core import preflight, recording
 from core.lifecycle import RunModel
 from core.outcomes import Outcome
 from core.scenario import Scenario
@@ -142,20 +142,6 @@ def unprivileged(workdir: Path) -> App:
     return App(workdir, python, NOBODY)
 
 
-def _tasks_of(uid: int) -> int:
-    """Tasks (processes and threads) of ``uid``: what RLIMIT_NPROC counts."""
-    count = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            if os.stat(f"/proc/{name}").st_uid == uid:
-                count += len(os.listdir(f"/proc/{name}/task"))
-        except OSError:
-            continue
-    return count
-
-
 def _started_k_of_n(model: RunModel) -> tuple[int, int, str]:
     [notice] = [n for n in model.main.notices if re.match(r"started \d+ of \d+: ", n)]
     match = re.match(r"started (\d+) of (\d+): (.*)", notice)
@@ -238,7 +224,7 @@ def test_too_many_workers_for_the_process_limit_are_refused_before_starting(
 ):
     # Each worker process is two tasks (its main thread and the watchdog that
     # notices the app's death), and RLIMIT_NPROC counts threads too.
-    limit = _tasks_of(NOBODY if unprivileged.user else os.getuid()) + 14
+    limit = preflight.tasks_of_user(NOBODY if unprivileged.user else os.getuid()) + 14
     data = {"workers": [{"name": "w", "target": "sleep", "count": 10}]}
     status, stderr, model, _ = unprivileged.run(data, [f"NPROC={limit}"])
     assert status == 2 and model is None, stderr
@@ -250,10 +236,9 @@ def test_too_many_workers_for_the_process_limit_are_refused_before_starting(
 def test_running_out_of_processes_mid_run_says_started_k_of_n(unprivileged, method):
     # Enough for the workers the pre-flight check can see, but the first
     # worker's own children (which no check can foresee) use up the rest.
-    from core import preflight
 
     workers = 5
-    limit = _tasks_of(NOBODY if unprivileged.user else os.getuid()) + 1
+    limit = preflight.tasks_of_user(NOBODY if unprivileged.user else os.getuid()) + 1
     limit += preflight.tasks_needed(workers, 0)
     data = {
         "start_method": method,
