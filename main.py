@@ -41,7 +41,7 @@ def _command_line(argv: list[str]) -> int:
         return cli.list_lessons(sys.stdout)
     status, model = cli.run(args, sys.stdout)
     if model is not None and (args.png or args.svg):
-        from gui.headless import render_files
+        from gui.export.headless_render import render_files
 
         render_files(model, png=args.png, svg=args.svg)
     return status

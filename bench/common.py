@@ -217,8 +217,9 @@ def enable_bytecode_cache() -> str:
         [
             sys.executable,
             "-c",
-            "import core.worker, core.conductor, core.session, core.lifecycle, "
-            "core.target_functions, bench.plain, bench.common",
+            "import core.worker.bootstrap, core.engine.conductor, core.engine.session, "
+            "core.model.run_model, "
+            "core.worker.builtin_targets, bench.plain, bench.common",
         ],
         cwd=ROOT,
         check=False,
@@ -231,7 +232,7 @@ def enable_bytecode_cache() -> str:
 
 
 def scenario(workers: list[dict[str, Any]], **top: Any) -> Any:
-    from core.scenario import Scenario
+    from core.scenario.definition import Scenario
 
     return Scenario.from_dict({"title": "bench", **top, "workers": workers})
 
@@ -248,8 +249,8 @@ def run_engine(
     ``on_batch(model, events)`` runs right after each ``model.apply``: the
     moment an event counts as applied in the parent.
     """
-    from core.lifecycle import RunModel
-    from core.session import Session
+    from core.engine.session import Session
+    from core.model.run_model import RunModel
 
     model = RunModel(spec)
     session = Session(spec, sample_hz=sample_hz)

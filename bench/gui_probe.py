@@ -45,9 +45,9 @@ def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from core.scenario import Scenario
+    from core.scenario.definition import Scenario
+    from gui.editor.trust_store import TrustStore
     from gui.main_window import MainWindow
-    from gui.trust_store import TrustStore
 
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     app = QApplication.instance() or QApplication(["procession-bench"])
@@ -201,8 +201,8 @@ def _synthetic_model(lanes: int, segments: int, seconds: float) -> Any:
     open and running), with markers and 5 Hz CPU samples, as the timeline sees
     it after a long run. Real runs have ~6 segments per lane; 20 is the
     issue's stress figure, so the segments are laid down directly."""
-    from core.lifecycle import Marker, RunModel, Segment, State
-    from core.scenario import Scenario
+    from core.model.run_model import Marker, RunModel, Segment, State
+    from core.scenario.definition import Scenario
 
     spec = {
         "title": "bench paint",
@@ -243,8 +243,8 @@ def paint(lanes: int, segments: int, frames: int) -> dict[str, Any]:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from gui.timeline_item import TimelineItem
-    from gui.timeline_view import TimelineView
+    from gui.timeline.timeline_item import TimelineItem
+    from gui.timeline.timeline_view import TimelineView
 
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     app = QApplication.instance() or QApplication(["procession-bench"])

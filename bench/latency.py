@@ -1,8 +1,8 @@
 """Benchmark 3: event latency, from a worker's send to the model in the parent.
 
-A custom target calls ``core.probe.mark()`` at a steady rate; each MARK event
-carries the worker's ``time.monotonic_ns()`` at send time. The parent runs the
-CLI's loop (``wait_events`` → ``model.apply``) and takes ``time.monotonic_ns()``
+A custom target calls ``core.worker.target_api.mark()`` at a steady rate; each
+MARK event carries the worker's ``time.monotonic_ns()`` at send time. The parent runs
+the CLI's loop (``wait_events`` → ``model.apply``) and takes ``time.monotonic_ns()``
 right after ``apply`` returns: the difference is the whole path, worker pipe →
 conductor → session pipe → decode → model. CLOCK_MONOTONIC is system-wide, so
 the two clocks compare directly.
@@ -27,14 +27,14 @@ TARGET_P99_MS = 5.0
 
 PULSE = '''
 import time
-from core import probe
+from core.worker import target_api
 
 
 def pulse(count, interval):
     """mark() every ``interval`` seconds on a fixed grid (no drift)."""
     due = time.monotonic()
     for i in range(count):
-        probe.mark("tick", i=i)
+        target_api.mark("tick", i=i)
         due += interval
         delay = due - time.monotonic()
         if delay > 0:

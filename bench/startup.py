@@ -21,8 +21,8 @@ TARGET_CONDUCTOR_MS = 60.0
 
 def conductor_start_ns() -> int:
     """``Session.start()`` → RUN_STARTED, in ns (the run then finishes)."""
-    from core.lifecycle import RunModel
-    from core.session import Session
+    from core.engine.session import Session
+    from core.model.run_model import RunModel
 
     spec = common.scenario([{"name": "w", "target": "noop"}], start_method="fork")
     model = RunModel(spec)

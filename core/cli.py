@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from core import recording, scenario_io, summary, trace
-from core.events import Event, EventKind
-from core.lifecycle import RunModel
-from core.scenario import MODES, START_METHODS, Scenario
-from core.session import Session
-from core.validation import InputError, parse_float_text
+from core.engine.session import Session
+from core.export import recording, summary, trace
+from core.input_checks import InputError, parse_float_text
+from core.model.events import Event, EventKind
+from core.model.run_model import RunModel
+from core.scenario import toml_io
+from core.scenario.definition import MODES, START_METHODS, Scenario
 
 
 class _Stopped(Exception):
@@ -93,7 +94,7 @@ def _rate(text: str) -> float:
 
 def load(args: argparse.Namespace) -> Scenario:
     """The scenario to run, with overrides applied (InputError if invalid)."""
-    scenario = scenario_io.load_scenario_or_lesson(args.scenario)
+    scenario = toml_io.load_scenario_or_lesson(args.scenario)
     if args.mode or args.start_method:
         try:
             scenario = scenario.with_overrides(args.mode, args.start_method)
@@ -104,7 +105,7 @@ def load(args: argparse.Namespace) -> Scenario:
 
 
 def list_lessons(out: TextIO) -> int:
-    for lesson in scenario_io.list_lessons():
+    for lesson in toml_io.list_lessons():
         out.write(f"{lesson.name:<36} {lesson.title}\n")
     return 0
 

@@ -22,8 +22,8 @@ import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from core.lifecycle import RunModel
-from core.session import Session
+from core.engine.session import Session
+from core.model.run_model import RunModel
 
 BATCH = 1_000
 BUDGET_S = 0.015

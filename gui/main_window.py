@@ -24,21 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.events import MAIN_ID
-from core.lifecycle import Lane, RunModel
-from core.scenario import Scenario
-from core.scenario_io import find_lesson, list_lessons
-from core.validation import InputError
-from gui import file_commands
-from gui.code_confirm_dialog import CodeConfirmDialog
-from gui.details_panel import DetailsPanel
-from gui.legend_widget import LegendWidget
-from gui.lessons_panel import LessonsPanel
+from core.input_checks import InputError
+from core.model.events import MAIN_ID
+from core.model.run_model import Lane, RunModel
+from core.scenario.definition import Scenario
+from core.scenario.toml_io import find_lesson, list_lessons
+from gui.editor.code_confirm_dialog import CodeConfirmDialog
+from gui.editor.scenario_editor import ScenarioEditor
+from gui.editor.trust_store import TrustStore
+from gui.export import file_commands
+from gui.panels.details_panel import DetailsPanel
+from gui.panels.legend_widget import LegendWidget
+from gui.panels.lessons_panel import LessonsPanel
+from gui.panels.run_status_bar import RunStatusBar
 from gui.run_controller import RunController, RunState
-from gui.run_status_bar import RunStatusBar
-from gui.scenario_editor import ScenarioEditor
-from gui.timeline_view import TimelineView
-from gui.trust_store import TrustStore
+from gui.timeline.timeline_view import TimelineView
 from gui.window_actions import EXPORT_KINDS, WindowActions
 
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from core.lifecycle import State
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
+from core.model.run_model import State
 
 # Okabe & Ito (2008), "Color Universal Design".
 ORANGE = "#E69F00"

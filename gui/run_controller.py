@@ -15,10 +15,10 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from core.events import MAIN_ID, Event, EventKind
-from core.lifecycle import RunModel
-from core.scenario import Scenario
-from core.session import Session
+from core.engine.session import Session
+from core.model.events import MAIN_ID, Event, EventKind
+from core.model.run_model import RunModel
+from core.scenario.definition import Scenario
 from gui.event_bridge import EventBridge
 
 RELEASE_POLL_MS = 20

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
-from core.lifecycle import Lane
+from core.model.run_model import Lane
 from gui.run_controller import RunController, RunState
 
 EXPORT_KINDS = {

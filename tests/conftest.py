@@ -68,7 +68,7 @@ def _describe(pid: int) -> str:
 
 
 def _zombie_children() -> list[int]:
-    from core import process_tree
+    from core.engine import process_tree
 
     return [pid for pid, state, _ in process_tree.children(os.getpid()) if state == "Z"]
 

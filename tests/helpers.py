@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from core.lifecycle import RunModel
-from core.scenario import Scenario
-from core.session import Session
+from core.engine.session import Session
+from core.model.run_model import RunModel
+from core.scenario.definition import Scenario
 
 
 def scenario(workers: list[dict[str, Any]], **top: Any) -> Scenario:

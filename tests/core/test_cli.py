@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from core import recording
-from core.outcomes import Outcome
+from core.export import recording
+from core.model.outcomes import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ FORBIDDEN = ("PySide6", "pyqtgraph", "PyQt5", "PyQt6", "gui")
 
 def test_no_core_module_imports_qt_or_gui():
     offenders = []
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             names = []
             if isinstance(node, ast.Import):
@@ -26,7 +26,9 @@ def test_no_core_module_imports_qt_or_gui():
 
 def test_importing_every_core_module_loads_no_qt():
     modules = [
-        f"core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__"
+        ".".join(p.relative_to(CORE.parent).with_suffix("").parts)
+        for p in sorted(CORE.rglob("*.py"))
+        if p.stem != "__init__"
     ]
     code = (
         "import importlib, sys\n"

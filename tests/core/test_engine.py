@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.events import WORKER_KINDS, EventKind
-from core.lifecycle import State
-from core.outcomes import Outcome
+from core.model.events import WORKER_KINDS, EventKind
+from core.model.outcomes import Outcome
+from core.model.run_model import State
 from tests.helpers import run
 
 CUSTOM_CODE = """
@@ -259,7 +259,7 @@ def test_a_signal_reaches_a_worker_that_has_no_group_of_its_own_yet():
     import subprocess
     import sys
 
-    from core import process_tree
+    from core.engine import process_tree
 
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import scenario_io
-from core.lifecycle import RunModel
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
+from core.model.run_model import RunModel
+from core.scenario import toml_io
 from tests.helpers import run
 
 METHODS = ["spawn", "fork", "forkserver"]
@@ -19,7 +19,7 @@ METHODS = ["spawn", "fork", "forkserver"]
 
 def lesson(number: str, method: str | None) -> RunModel:
     """Run a lesson, forcing ``method`` on every worker unless it is None."""
-    scenario = scenario_io.load_scenario(scenario_io.find_lesson(number).path)
+    scenario = toml_io.load_scenario(toml_io.find_lesson(number).path)
     if method:
         scenario = scenario.with_overrides(start_method=method)
     return run(scenario, timeout=60)

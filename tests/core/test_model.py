@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.events import Event, EventKind
-from core.lifecycle import RunModel, State
-from core.outcomes import Outcome
-from core.validation import parse_float_text, parse_int_text
+from core.input_checks import parse_float_text, parse_int_text
+from core.model.events import Event, EventKind
+from core.model.outcomes import Outcome
+from core.model.run_model import RunModel, State
 from tests.helpers import scenario
 
 MS = 1_000_000

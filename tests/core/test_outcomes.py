@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.outcomes import Outcome, explain
+from core.model.outcomes import Outcome, explain
 from tests.helpers import run
 
 ALL_ENDINGS = [
@@ -48,7 +48,9 @@ def test_each_ending_gives_the_os_status_and_its_explanation(method):
     assert error is not None and error["type"] == "NameError"
     assert error["message"] == "name 'name' is not defined"
     assert 'print(f"Hello {name}")' in error["traceback"]
-    assert "core/worker.py" not in error["traceback"]  # starts in the user's code
+    assert (
+        "core/worker/bootstrap.py" not in error["traceback"]
+    )  # starts in the user's code
     # multiprocessing's own report on the child's stderr is captured in order
     stderr = [line.text for line in lanes["error"].output if line.stream == "stderr"]
     assert stderr[0] == "Process error:" and stderr[-1].startswith("NameError")

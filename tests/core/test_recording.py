@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from core import recording
-from core.lifecycle import RunModel
-from core.outcomes import Outcome
-from core.validation import InputError
+from core.export import recording
+from core.input_checks import InputError
+from core.model.outcomes import Outcome
+from core.model.run_model import RunModel
 from tests.core.test_model import MS, ev
 from tests.helpers import scenario
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import scenario_io
-from core.scenario import Scenario
-from core.validation import InputError
+from core.input_checks import InputError
+from core.scenario import toml_io
+from core.scenario.definition import Scenario
 
 GOOD = """\
 title = "Two processes, joined"
@@ -45,12 +45,12 @@ worker = "sleeper-1"
 
 def problems(text: str) -> list[tuple[int | None, str, str]]:
     with pytest.raises(InputError) as caught:
-        scenario_io.parse_scenario(text, "x.toml")
+        toml_io.parse_scenario(text, "x.toml")
     return [(p.line, p.path, p.message) for p in caught.value.problems]
 
 
 def test_the_documented_example_is_valid():
-    scenario = scenario_io.parse_scenario(GOOD)
+    scenario = toml_io.parse_scenario(GOOD)
     names = [spec.name for spec in scenario.instances()]
     assert names == ["sleeper-1", "sleeper-2", "mine"]
     assert scenario.join_timeout == 10.0
@@ -59,19 +59,19 @@ def test_the_documented_example_is_valid():
 
 
 def test_round_trip_through_toml_is_lossless():
-    scenario = scenario_io.parse_scenario(GOOD)
-    again = scenario_io.parse_scenario(scenario_io.dumps_scenario(scenario))
+    scenario = toml_io.parse_scenario(GOOD)
+    again = toml_io.parse_scenario(toml_io.dumps_scenario(scenario))
     assert again == scenario
 
 
 def test_every_lesson_loads_and_round_trips():
-    lessons = scenario_io.list_lessons()
+    lessons = toml_io.list_lessons()
     assert len(lessons) >= 9
     for lesson in lessons:
-        scenario = scenario_io.load_scenario(lesson.path)
+        scenario = toml_io.load_scenario(lesson.path)
         assert scenario.title == lesson.title
-        text = scenario_io.dumps_scenario(scenario)
-        assert scenario_io.parse_scenario(text) == scenario
+        text = toml_io.dumps_scenario(scenario)
+        assert toml_io.parse_scenario(text) == scenario
 
 
 @pytest.mark.parametrize(
@@ -185,33 +185,33 @@ def test_file_guards(tmp_path):
     big = tmp_path / "big.toml"
     big.write_bytes(b"title = 'x'\n" + b"#" * (2 * 1024 * 1024))
     with pytest.raises(InputError, match="larger than 1024 KiB"):
-        scenario_io.load_scenario(big)
+        toml_io.load_scenario(big)
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b'title = "ok"\ndescription = "\xff\xfe"\n')
     with pytest.raises(InputError, match=r"line 2: not valid UTF-8"):
-        scenario_io.load_scenario(bad)
+        toml_io.load_scenario(bad)
     deep = tmp_path / "deep.toml"
     deep.write_text("x = " + "[" * 100_000 + "]" * 100_000)
     with pytest.raises(InputError, match="not valid TOML: nested too deeply"):
-        scenario_io.load_scenario(deep)
+        toml_io.load_scenario(deep)
     with pytest.raises(InputError, match="cannot read"):
-        scenario_io.load_scenario(tmp_path / "missing.toml")
+        toml_io.load_scenario(tmp_path / "missing.toml")
 
 
 def test_overrides_apply_to_every_group_and_revalidate():
-    lesson = scenario_io.load_scenario(scenario_io.find_lesson("8").path)
+    lesson = toml_io.load_scenario(toml_io.find_lesson("8").path)
     forked = lesson.with_overrides(start_method="fork")
     assert {s.start_method for s in forked.instances()} == {"fork"}
-    terminate = scenario_io.load_scenario(scenario_io.find_lesson("4").path)
+    terminate = toml_io.load_scenario(toml_io.find_lesson("4").path)
     with pytest.raises(InputError, match="threads cannot be force-stopped"):
         terminate.with_overrides(mode="thread")
 
 
 def test_lessons_are_found_by_number_name_and_short_name():
-    by_number = scenario_io.find_lesson("3")
+    by_number = toml_io.find_lesson("3")
     assert by_number is not None
-    assert scenario_io.find_lesson(by_number.name) == by_number
-    assert scenario_io.find_lesson(by_number.name.split("-", 1)[1]) == by_number
-    assert scenario_io.find_lesson("٣") is None
+    assert toml_io.find_lesson(by_number.name) == by_number
+    assert toml_io.find_lesson(by_number.name.split("-", 1)[1]) == by_number
+    assert toml_io.find_lesson("٣") is None
     with pytest.raises(InputError, match="no such file or lesson"):
-        scenario_io.load_scenario_or_lesson("no-such-lesson")
+        toml_io.load_scenario_or_lesson("no-such-lesson")

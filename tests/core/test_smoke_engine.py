@@ -1,4 +1,4 @@
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from tests.helpers import run
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from gui.run_controller import RunController, RunState
 from tests.helpers import scenario
 
@@ -116,11 +116,11 @@ def test_shutdown_deadline_closes_by_force(qtbot, controller):
 
 
 def test_invalid_start_starts_nothing(qtbot, controller, monkeypatch):
-    from core import preflight
+    from core.engine import preflight
 
     monkeypatch.setattr(preflight, "problems", lambda s: ["no room for workers"])
     spec = scenario([{"name": "w", "target": "noop"}])
-    from core.validation import InputError
+    from core.input_checks import InputError
 
     with pytest.raises(InputError, match="no room"):
         controller.start(spec)

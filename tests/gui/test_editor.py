@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import targets
-from core.scenario import Scenario
-from core.scenario_io import list_lessons, load_scenario, parse_scenario
-from gui.scenario_editor import ScenarioEditor
+from core.scenario import target_catalog
+from core.scenario.definition import Scenario
+from core.scenario.toml_io import list_lessons, load_scenario, parse_scenario
+from gui.editor.scenario_editor import ScenarioEditor
 from tests.gui.window_helpers import choose
 
 HOSTILE_NUMBERS = (
@@ -37,7 +37,7 @@ def normalised(scenario: Scenario) -> dict:
     form shows, and so writes, every argument)."""
     data = scenario.to_dict()
     for group in data["workers"]:
-        target = targets.LIBRARY.get(group["target"])
+        target = target_catalog.LIBRARY.get(group["target"])
         if target is not None:
             group["args"] = {**target.defaults(), **group["args"]}
     return data
@@ -169,7 +169,7 @@ def test_groups_and_actions_can_be_added_and_removed(editor):
 
 
 def test_saved_scenario_reads_back_equal(editor, tmp_path):
-    from gui import file_commands
+    from gui.export import file_commands
 
     lesson = list_lessons()[8]
     before = lesson.path.read_bytes()
@@ -180,7 +180,7 @@ def test_saved_scenario_reads_back_equal(editor, tmp_path):
     again = parse_scenario(path.read_text())
     assert normalised(again) == normalised(editor.scenario)
     assert lesson.path.read_bytes() == before
-    from core.validation import InputError
+    from core.input_checks import InputError
 
     with pytest.raises(InputError, match="read-only"):
         file_commands.save_scenario(editor.scenario, lesson.path)

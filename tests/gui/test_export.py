@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 
-from gui.export import export_png, export_svg
-from gui.export_sheet import SHEET_WIDTH, subtitle
+from gui.export.image_export import export_png, export_svg
+from gui.export.slide_sheet import SHEET_WIDTH, subtitle
 from tests.gui.timeline_events import finished_model
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from core import recording
-from gui.export_sheet import SHEET_WIDTH
-from gui.headless import render_files
+from core.export import recording
+from gui.export.headless_render import render_files
+from gui.export.slide_sheet import SHEET_WIDTH
 from tests.gui.timeline_events import finished_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,8 @@ def test_render_files_creates_its_own_offscreen_application(tmp_path) -> None:
     png = tmp_path / "b.png"
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from core import recording; from gui.headless import render_files;"
+        "from core.export import recording;"
+        "from gui.export.headless_render import render_files;"
         "render_files(recording.load(sys.argv[2]), png=sys.argv[3])"
     )
     env = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from core.lifecycle import State
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
+from core.model.run_model import State
 from gui import palette
-from gui.legend_widget import LegendWidget
+from gui.panels.legend_widget import LegendWidget
 
 
 def test_every_state_ending_and_mark_is_explained(qtbot) -> None:

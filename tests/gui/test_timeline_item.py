@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.lifecycle import RunModel, State
-from gui.timeline_data import TimelineData, bar_extent
-from gui.timeline_item import TimelineItem
+from core.model.run_model import RunModel, State
+from gui.timeline.timeline_data import TimelineData, bar_extent
+from gui.timeline.timeline_item import TimelineItem
 from tests.gui.timeline_events import (
     Script,
     begin,

@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from core.lifecycle import RunModel
+from core.model.run_model import RunModel
 from gui import palette
-from gui.timeline_view import TimelineView, grid_step
+from gui.timeline.timeline_view import TimelineView, grid_step
 from tests.gui.timeline_events import finish, finished_model, live_script
 
 
@@ -72,7 +72,7 @@ def test_hovering_a_segment_sets_its_tooltip(qtbot) -> None:
 
 
 def test_set_model_shows_another_run(qtbot) -> None:
-    from core.events import Event, EventKind
+    from core.model.events import Event, EventKind
     from tests.helpers import scenario
 
     view = make_view(qtbot, finished_model())
@@ -225,7 +225,7 @@ def test_pixels_show_state_colours(qtbot) -> None:
 
 
 def test_a_thousand_lanes_paint_without_labels_turning_to_mush(qtbot) -> None:
-    from core.events import Event, EventKind
+    from core.model.events import Event, EventKind
     from tests.helpers import scenario
 
     model = RunModel(scenario([{"name": "w", "target": "noop", "count": 1023}]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gui.trust_store import TrustStore, code_digest
+from gui.editor.trust_store import TrustStore, code_digest
 
 CODE = "def work():\n    return 1\n"
 

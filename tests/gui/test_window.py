@@ -7,9 +7,9 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from core.lifecycle import State
-from core.outcomes import Outcome
-from gui.tooltips import STATE_WORDS
+from core.model.outcomes import Outcome
+from core.model.run_model import State
+from gui.timeline.tooltips import STATE_WORDS
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     choose,
     close_and_wait,

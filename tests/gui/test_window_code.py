@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui.code_confirm_dialog import CodeConfirmDialog
-from gui.trust_store import TrustStore
+from gui.editor.code_confirm_dialog import CodeConfirmDialog
+from gui.editor.trust_store import TrustStore
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     RUN_TIMEOUT_MS,
     window_fixture,

@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtWidgets import QFileDialog
 
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from gui.run_controller import RunState
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     choose,

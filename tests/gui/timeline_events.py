@@ -11,8 +11,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from core.events import WORKER_KINDS, Event, EventKind
-from core.lifecycle import RunModel
+from core.model.events import WORKER_KINDS, Event, EventKind
+from core.model.run_model import RunModel
 from tests.helpers import scenario
 
 T0 = 1_000_000_000_000

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.scenario_io import LESSONS_DIR
+from core.scenario.toml_io import LESSONS_DIR
+from gui.editor.trust_store import TrustStore
 from gui.main_window import MainWindow
-from gui.trust_store import TrustStore
 
 RUN_TIMEOUT_MS = 30_000
 

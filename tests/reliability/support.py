@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from core import process_tree
-from core.events import Event, EventKind
-from core.lifecycle import Lane, RunModel
+from core.engine import process_tree
+from core.model.events import Event, EventKind
+from core.model.run_model import Lane, RunModel
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).resolve().parent / "harness"

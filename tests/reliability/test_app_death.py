@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from core import recording
-from core.outcomes import Outcome
+from core.export import recording
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,

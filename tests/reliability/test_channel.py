@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from core.events import MAX_EVENT_BYTES, EventKind
-from core.outcomes import Outcome
+from core.model.events import MAX_EVENT_BYTES, EventKind
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import METHODS, custom, events_of, lane, record
 
 BIG_MARKS = """
-from core.probe import mark
+from core.worker.target_api import mark
 
 def work():
     blob = "y" * 60_000  # each event just under the 64 KiB cap: one pipe buffer
@@ -31,7 +31,7 @@ def work():
 """
 
 BAD_EVENTS = f"""
-from core.probe import mark
+from core.worker.target_api import mark
 
 def work():
     mark("before")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.events import WORKER_KINDS, EventKind
-from core.outcomes import Outcome
+from core.model.events import WORKER_KINDS, EventKind
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,
@@ -18,7 +18,7 @@ from tests.reliability.support import (
 
 MARK_THEN_EXIT = """
 import os
-from core.probe import mark
+from core.worker.target_api import mark
 
 def work(n=200, code=0):
     for i in range(n):

@@ -14,7 +14,7 @@ import signal
 import time
 from typing import Any
 
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     assert_one_ending,

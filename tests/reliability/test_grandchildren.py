@@ -7,8 +7,8 @@ import ast
 
 import pytest
 
-from core.conductor import DRAIN_LIMIT
-from core.outcomes import Outcome
+from core.engine.conductor import DRAIN_LIMIT
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,

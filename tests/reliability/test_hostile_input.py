@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from core import recording, scenario_io
-from core.scenario import Scenario
-from core.validation import InputError
+from core.export import recording
+from core.input_checks import InputError
+from core.scenario import toml_io
+from core.scenario.definition import Scenario
 from tests.reliability.support import ROOT, python, record
 
 GROUP = """title = "hostile"
@@ -64,7 +65,7 @@ FIELD_CASES = [
 
 def _problems(text: str) -> list:
     with pytest.raises(InputError) as caught:
-        scenario_io.parse_scenario(text, "hostile.toml")
+        toml_io.parse_scenario(text, "hostile.toml")
     return caught.value.problems
 
 
@@ -147,7 +148,7 @@ def test_broken_files_are_rejected_without_a_traceback(tmp_path, name, payload, 
     path.write_bytes(payload)
     started = time.monotonic()
     with pytest.raises(InputError) as caught:
-        scenario_io.load_scenario(path)
+        toml_io.load_scenario(path)
     seconds = time.monotonic() - started
     assert words in caught.value.describe()
     assert str(path) in caught.value.describe()
@@ -215,11 +216,11 @@ def test_opening_a_scenario_never_runs_its_code(tmp_path):
         ],
     }
     path = tmp_path / "trojan.toml"
-    scenario_io.save_scenario(Scenario.from_dict(data), path)
-    loaded = scenario_io.load_scenario(path)
+    toml_io.save_scenario(Scenario.from_dict(data), path)
+    loaded = toml_io.load_scenario(path)
     assert loaded.has_custom_code and loaded.workers[0].code == code
     Scenario.from_dict(loaded.to_dict())  # validating compiles, never runs
-    scenario_io.dumps_scenario(loaded)
+    toml_io.dumps_scenario(loaded)
     assert not marker.exists()
 
 
@@ -242,7 +243,7 @@ def test_opening_never_unpickles(tmp_path, protocol):
         path = tmp_path / name
         path.write_bytes(payload)
         with pytest.raises(InputError):
-            scenario_io.load_scenario(path)
+            toml_io.load_scenario(path)
         with pytest.raises(InputError):
             recording.load(path)
     assert not marker.exists()

@@ -23,11 +23,12 @@ from typing import Any
 
 import pytest
 
-from core import preflight, recording
-from core.lifecycle import RunModel
-from core.outcomes import Outcome
-from core.scenario import Scenario
-from core.scenario_io import dumps_scenario
+from core.engine import preflight
+from core.export import recording
+from core.model.outcomes import Outcome
+from core.model.run_model import RunModel
+from core.scenario.definition import Scenario
+from core.scenario.toml_io import dumps_scenario
 from tests.reliability.support import HARNESS, METHODS, ROOT, custom, lane, record
 
 NOBODY = 65534
@@ -111,7 +112,7 @@ def _python_for_nobody() -> str | None:
             continue
         try:
             probe = subprocess.run(
-                [candidate, "-c", "import psutil, core.session"],
+                [candidate, "-c", "import psutil, core.engine.session"],
                 env={**os.environ, "PYTHONPATH": f"{ROOT}:{SITE / 'site-packages'}"},
                 user=NOBODY,
                 group=NOBODY,

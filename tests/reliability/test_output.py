@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 import tracemalloc
 
-from core.outcomes import Outcome
-from core.scenario import Scenario
+from core.model.outcomes import Outcome
+from core.scenario.definition import Scenario
 from tests.helpers import run
 from tests.reliability.support import custom, lane, record
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import custom, lane, record
 

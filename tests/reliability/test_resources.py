@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any
 
-from core.outcomes import Outcome
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,

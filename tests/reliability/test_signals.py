@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from core.conductor_stopping import STOP_GRACE, TERM_GRACE
-from core.events import EventKind
-from core.outcomes import Outcome
+from core.engine.stopping import STOP_GRACE, TERM_GRACE
+from core.model.events import EventKind
+from core.model.outcomes import Outcome
 from tests.helpers import run
 from tests.reliability.support import (
     METHODS,
@@ -27,7 +27,7 @@ DEAF = """
 import time
 
 def work():
-    # never looks at core.probe.stop_requested(), but dies of SIGTERM
+    # never looks at core.worker.target_api.stop_requested(), but dies of SIGTERM
     while True:
         time.sleep(0.02)
 """

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from core.conductor_stopping import STOP_GRACE
-from core.outcomes import Outcome
-from core.scenario import Scenario
-from core.validation import InputError
+from core.engine.stopping import STOP_GRACE
+from core.input_checks import InputError
+from core.model.outcomes import Outcome
+from core.scenario.definition import Scenario
 from tests.helpers import run
 from tests.reliability.support import custom, lane
 
@@ -18,7 +18,7 @@ STUBBORN = """
 import time
 
 def work():
-    while True:  # never checks core.probe.stop_requested()
+    while True:  # never checks core.worker.target_api.stop_requested()
         time.sleep(0.02)
 """
 

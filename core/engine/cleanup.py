@@ -1,0 +1,190 @@
+"""The conductor's process hygiene: nothing a worker starts outlives the run.
+
+Each worker leads its own process group. When a worker ends, what is left in
+its group is killed and counted; the conductor is a child subreaper, so what
+escaped the group (a session of its own) comes back to it and is killed at the
+end; a census enforces the scenario's total process cap (fork bombs); and if
+the forkserver dies, its still-running children are adopted and watched.
+A mixin of :class:`core.engine.conductor.Conductor`, kept apart to keep files small.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+
+from core.engine import process_tree
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from core.engine.scenario_player import MainProgram
+    from core.engine.worker_handle import WorkerHandle
+    from core.scenario.definition import Scenario
+
+
+class ProcessCleanup:
+    if TYPE_CHECKING:
+        handles: dict[int, WorkerHandle]
+        scenario: Scenario
+        main: MainProgram
+        orphans: set[int]
+        task_baseline: int | None
+
+        def emit(self, kind: str, worker_id: int = ..., **data: Any) -> None: ...
+
+        def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
+
+    def _outlived_forkserver(self, handle: WorkerHandle) -> bool:
+        """True if the worker runs on after the forkserver that started it died.
+
+        multiprocessing reads a forkserver child's status from the server, so
+        the moment the server dies every child it started "exits" with 255,
+        running or not. The worker is re-parented to the conductor (a child
+        subreaper), which keeps watching it and reads its real status itself;
+        multiprocessing never waits for a forkserver child, so nothing is
+        stolen from it (DESIGN §4 promise 6).
+        """
+        if (
+            handle.exitcode != 255
+            or handle.start_method != "forkserver"
+            or handle.pid is None
+        ):
+            return False
+        ended, code = process_tree.reap_status(handle.pid)
+        if ended:
+            if code is not None:  # it died too, and we could read how
+                handle.exitcode = code
+            return False  # else its status is lost: 255 is explained as such
+        handle.adopted = True
+        self.notice(
+            "the forkserver that started it died, so multiprocessing now "
+            "reports exit code 255 for it whatever happens; it is still "
+            "running, and Procession reads its real exit status itself",
+            "warning",
+            handle.spec.worker_id,
+        )
+        return True
+
+    def _poll_adopted(self, handle: WorkerHandle) -> None:
+        assert handle.pid is not None
+        ended, code = process_tree.reap_status(handle.pid)
+        if not ended:
+            return
+        if code is not None:
+            handle.exitcode = code
+        handle.ended_at = time.monotonic()
+        handle.cleaned_up += self._clean_group(handle)
+
+    def _clean_group(self, handle: WorkerHandle) -> int:
+        """Kill what the ended worker left in its group; return how many."""
+        pgid = handle.pid
+        if pgid is None or not process_tree.group_alive(pgid):
+            return 0
+        members = process_tree.group_members({pgid}).get(pgid, [])
+        process_tree.signal_group(pgid, process_tree.sigkill())
+        me = os.getpid()
+        living = [
+            pid for pid, _ppid, state in members if state != "Z" and pid != handle.pid
+        ]
+        self.orphans.update(pid for pid, ppid, _ in members if ppid == me)
+        return len(living)
+
+    def _census(self) -> None:
+        groups = {
+            h.pid
+            for h in self.handles.values()
+            if h.alive and h.pid and not h.is_thread
+        }
+        if not groups:
+            return
+        tasks = process_tree.system_task_count()
+        cap = self.scenario.max_processes
+        if (
+            tasks is not None
+            and self.task_baseline is not None
+            and (tasks - self.task_baseline <= cap)
+        ):
+            return  # cannot be over the cap: skip the precise count
+        members = process_tree.group_members(groups)
+        total = sum(len(m) for m in members.values())
+        if total <= cap:
+            return
+        self.notice(
+            f"process cap reached: {total} processes in this run (limit "
+            f"{cap}); every worker's process group was killed",
+            "error",
+        )
+        self.main.stop_launching("the process cap was reached")
+        for handle in self.handles.values():
+            if handle.alive and not handle.is_thread and handle.pid:
+                self.emit(
+                    "signal_sent",
+                    handle.spec.worker_id,
+                    signal="SIGKILL",
+                    action="process_cap",
+                    by="the process cap",
+                    group=True,
+                )
+                process_tree.signal_worker(handle.pid, process_tree.sigkill())
+
+    def _kill_strays(self) -> None:
+        """Kill what left its worker's process group and outlived the run.
+
+        A grandchild that starts a session of its own (setsid, a daemon,
+        ``start_new_session=True``) escapes the group cleanup. Once its parent
+        is gone it is re-parented to the conductor (a child subreaper), so when
+        every worker has ended, any child of ours that is not a worker or a
+        multiprocessing helper is such a stray. Killing one may orphan its own
+        escaped children in turn: they come back to us, hence the rounds.
+        """
+        me = os.getpid()
+        ours = {h.pid for h in self.handles.values() if h.pid}
+        ours |= process_tree.multiprocessing_helpers()
+        killed: set[int] = set()
+        for _ in range(5):
+            strays = [
+                (pid, pgid)
+                for pid, state, pgid in process_tree.children(me)
+                if pid not in ours and pid not in killed and state != "Z"
+            ]
+            if not strays:
+                break
+            for pid, pgid in strays:
+                if pgid == pid:
+                    process_tree.signal_group(pgid, process_tree.sigkill())
+                else:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, process_tree.sigkill())
+                killed.add(pid)
+            remaining = set(killed)
+            deadline = time.monotonic() + 1.0
+            while remaining and time.monotonic() < deadline:
+                remaining = process_tree.reap(remaining)
+                if remaining:
+                    time.sleep(0.005)
+        if killed:
+            self.notice(
+                f"{len(killed)} process(es) that left their worker's process group "
+                "(a session of their own) were still running at the end of the "
+                "run and were killed",
+                "warning",
+            )
+
+    def emergency_cleanup(self) -> None:
+        """SIGKILL every worker group; used when no one can watch a stop."""
+        for handle in self.handles.values():
+            # Only groups of workers not yet reported: a finished worker's pid
+            # may already belong to someone else.
+            if (
+                handle.started
+                and not handle.finished
+                and not handle.is_thread
+                and handle.pid
+            ):
+                if handle.alive:  # not reaped yet: the pid is still its own
+                    process_tree.signal_worker(handle.pid, process_tree.sigkill())
+                else:  # ended: only what is left in its group
+                    process_tree.signal_group(handle.pid, process_tree.sigkill())

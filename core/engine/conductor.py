@@ -1,0 +1,387 @@
+"""The conductor: a small process that plays a scenario's main program.
+
+::
+
+    session (GUI or CLI) ── commands pipe ──►  Conductor.run()  ── start() ─► workers
+            ▲                                   │  wait() on: commands, every
+            └────────── events pipe ◄───────────┘  worker's event pipe and
+                 (batches, one writer)              every Process.sentinel
+
+It starts workers at their times, joins them in order (or not), fires the
+scenario's timed actions, answers commands (stop / terminate / kill /
+shutdown) and forwards every event, in order, to the session. It is a separate
+process because forking the GUI is unsafe and slow, and so that the main
+program's lane is a real process (DESIGN §1). It is single-threaded in process
+mode, so fork is safe here.
+
+Every worker gets exactly one EXITED: when its sentinel fires (or a thread's
+pipe reaches EOF), the conductor reads the exit status, kills whatever the
+worker left in its process group, drains its pipe until EOF (bounded, since a
+grandchild may hold the write end) and only then reports the end.
+
+Stop escalates on fixed deadlines: the cooperative flag, then SIGTERM to the
+group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import time
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from core.engine import process_tree
+from core.engine.cleanup import ProcessCleanup
+from core.engine.fd_output import LOG_POLL, FdOutput
+from core.engine.preflight import raise_fd_limit
+from core.engine.scenario_player import MainProgram
+from core.engine.stopping import Stopping
+from core.engine.worker_handle import WorkerHandle
+from core.model.events import MAIN_ID, encode
+from core.scenario.definition import Scenario
+from core.worker.bootstrap import ThreadOutput, WorkerConfig
+
+DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
+CENSUS_POLL = 0.25
+READ_BATCH = 2000
+FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
+
+
+def conductor_main(
+    scenario: Scenario, events: Connection, commands: Connection, run_dir: str
+) -> None:
+    """Process entry point (the ``target`` the session starts)."""
+    # The session handles Ctrl+C for the whole run; a stray SIGINT sent to the
+    # terminal's foreground group must not kill the conductor mid-shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conductor = Conductor(scenario, events, commands, Path(run_dir))
+    try:
+        conductor.run()
+    finally:
+        conductor.emergency_cleanup()
+    # Skip multiprocessing's atexit join (no timeout): everything is reaped.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+class Conductor(ProcessCleanup, Stopping, FdOutput):
+    def __init__(
+        self,
+        scenario: Scenario,
+        events: Connection,
+        commands: Connection,
+        run_dir: Path,
+    ) -> None:
+        self.scenario = scenario
+        self.events = events
+        self.commands: Connection | None = commands
+        self.run_dir = run_dir
+        self.seq = 0
+        self.outbox: list[tuple[int, bytes]] = []
+        self.handles: dict[int, WorkerHandle] = {}
+        self.by_name: dict[str, WorkerHandle] = {}
+        self.orphans: set[int] = set()
+        # Started and not yet closed: their descriptors are the ones a forked
+        # worker must close. Kept apart so a start costs O(live), not O(N).
+        self.open_handles: dict[int, WorkerHandle] = {}
+        self.shutting_down = False
+        self.launch_error: str | None = None
+        self.next_log_poll = 0.0
+        self.next_census = 0.0
+        self.task_baseline = process_tree.system_task_count()
+        self.contexts: dict[str, Any] = {}
+        self.custom_modules = self._write_custom_code()
+        for spec in scenario.instances():
+            config = WorkerConfig(
+                log_path=str(run_dir / f"worker-{spec.worker_id}.log")
+                if spec.mode == "process"
+                else "",
+                max_output_lines=scenario.max_output_lines,
+                code_dir=str(run_dir / "code"),
+                code_module=self.custom_modules.get(spec.group, ""),
+            )
+            handle = WorkerHandle(spec, config)
+            self.handles[spec.worker_id] = handle
+            self.by_name[spec.name] = handle
+        self.main = MainProgram(self, scenario)
+
+    # -- events ----------------------------------------------------------------------
+
+    def emit(self, kind: str, worker_id: int = MAIN_ID, **data: Any) -> None:
+        self.outbox.append(
+            (worker_id, encode(kind, self.seq, time.monotonic_ns(), data))
+        )
+        self.seq += 1
+
+    def flush(self) -> None:
+        if self.outbox:
+            batch, self.outbox = self.outbox, []
+            try:
+                # Bounded messages: the window decodes a message whole, and one
+                # of 30 000 events (8 workers printing flat out) held its
+                # thread for 400 ms.
+                for i in range(0, len(batch), FLUSH_EVENTS):
+                    chunk = batch[i : i + FLUSH_EVENTS]
+                    self.events.send_bytes(pickle.dumps(chunk, protocol=5))
+            except OSError:
+                self.shutting_down = True  # the session is gone
+
+    def notice(self, text: str, level: str = "info", worker_id: int = MAIN_ID) -> None:
+        self.emit("notice", worker_id, level=level, text=text)
+
+    # -- the loop -----------------------------------------------------------------
+
+    def run(self) -> None:
+        has_processes = any(not h.is_thread for h in self.handles.values())
+        if has_processes:
+            process_tree.become_subreaper()
+            raise_fd_limit(sum(not h.is_thread for h in self.handles.values()))
+        if any(h.is_thread for h in self.handles.values()):
+            ThreadOutput.install()
+        # Forked workers share the conductor's memory copy-on-write; a garbage
+        # collection in a child writes to every tracked object's header and
+        # copies those pages. Everything that exists now lives for the whole
+        # run: take it out of the collector's reach (Python docs, gc.freeze).
+        gc.freeze()
+        self.emit(
+            "run_started",
+            pid=os.getpid(),
+            title=self.scenario.title,
+            mode=self.scenario.mode,
+            start_method=self.scenario.start_method,
+            default_start_method=multiprocessing.get_start_method(),
+            cpu_count=os.cpu_count(),
+            python=sys.version.split()[0],
+            platform=sys.platform,
+        )
+        self.flush()
+        while not self._done():
+            now = time.monotonic()
+            self._finish_ended(now)  # first: a join may be waiting for this end
+            self.main.advance(now)
+            self._escalate(now)
+            if now >= self.next_log_poll:
+                self._poll_logs()
+                self._poll_exits()
+                self.next_log_poll = now + LOG_POLL
+            if now >= self.next_census:
+                self._census()
+                self.next_census = now + CENSUS_POLL
+            self.flush()
+            if self._done():
+                break
+            self._wait(self._timeout(time.monotonic()))
+        self._kill_strays()
+        self._poll_logs()
+        self.emit("run_finished")
+        self.flush()
+
+    def _done(self) -> bool:
+        return (
+            self.main.finished
+            and all(h.finished for h in self.handles.values())
+            and not self.orphans
+        )
+
+    def _timeout(self, now: float) -> float:
+        deadlines = [now + LOG_POLL, self.main.next_deadline()]
+        for handle in self.handles.values():
+            deadlines += [d for d in (handle.stop_deadline, handle.term_deadline) if d]
+            if handle.ended_at is not None and not handle.finished:
+                deadlines.append(handle.ended_at + DRAIN_LIMIT)
+        return max(0.0, min(d for d in deadlines if d is not None) - now)
+
+    def _wait(self, timeout: float) -> None:
+        readers: dict[Any, WorkerHandle] = {}
+        sentinels: dict[Any, WorkerHandle] = {}
+        for handle in self.handles.values():
+            if handle.reader is not None:
+                readers[handle.reader] = handle
+            if handle.sentinel is not None:
+                sentinels[handle.sentinel] = handle
+        waitables: list[Any] = [*readers, *sentinels]
+        if self.commands is not None:
+            waitables.append(self.commands)
+        if not waitables:  # nothing to watch (e.g. every worker ended)
+            time.sleep(timeout)
+            return
+        ready = wait(waitables, timeout)
+        # Pipes before sentinels: a worker's last events precede its end.
+        for item in ready:
+            if item in readers:
+                self._read(readers[item])
+        for item in ready:
+            if item in sentinels:
+                self._on_process_ended(sentinels[item])
+        if self.commands is not None and self.commands in ready:
+            self._read_commands()
+
+    def _read(self, handle: WorkerHandle) -> None:
+        raws, broken = handle.read_events(READ_BATCH)
+        wid = handle.spec.worker_id
+        self.outbox.extend((wid, raw) for raw in raws)
+        if broken:
+            self.emit("channel_broken", wid, error=broken)
+        if handle.reader is None and handle.is_thread and handle.ended_at is None:
+            handle.ended_at = time.monotonic()  # a thread's pipe closes as it ends
+
+    # -- endings ---------------------------------------------------------------------
+
+    def _poll_exits(self) -> None:
+        """Catch ends whose sentinel stays silent.
+
+        A sentinel is a pipe whose write end the worker holds, and a process
+        the worker forks (a multiprocessing child started with fork) inherits
+        that end: the sentinel then fires only when the grandchild ends too,
+        possibly never. Asking for the exit status (multiprocessing's own
+        WNOHANG waitpid) finds the end anyway, for one system call per worker
+        (about 2 µs). A forkserver child's sentinel is written by the server,
+        which no grandchild holds, so those are left to it (and their poll
+        costs five times more).
+        """
+        for handle in self.handles.values():
+            process = handle.process
+            if handle.adopted and handle.alive:
+                self._poll_adopted(handle)
+            elif (
+                handle.alive
+                and process is not None
+                and handle.start_method != "forkserver"
+                and not handle.sentinel_stale
+                and process.exitcode is not None
+            ):
+                self._on_process_ended(handle)
+
+    def _on_process_ended(self, handle: WorkerHandle) -> None:
+        process = handle.process
+        assert process is not None
+        # The sentinel can be ready a moment before the child is reapable (its
+        # descriptors close before it becomes a zombie): retry briefly. Nap
+        # 50 µs first: the woken conductor often holds the very CPU the child
+        # needs to finish exiting, which then takes microseconds, so a 1 ms
+        # nap would add a whole millisecond to every start → join.
+        for attempt in range(70):
+            process.join(0)  # reaps it: the status is multiprocessing's to read
+            if process.exitcode is not None:
+                break
+            time.sleep(0.00005 if attempt < 20 else 0.001)
+        else:
+            handle.sentinel_stale = True  # poll it from the loop instead
+            return
+        handle.exitcode = process.exitcode
+        if self._outlived_forkserver(handle):
+            return
+        handle.ended_at = time.monotonic()
+        handle.cleaned_up += self._clean_group(handle)
+
+    def _finish_ended(self, now: float) -> None:
+        if self.orphans:
+            self.orphans = process_tree.reap(self.orphans)
+        for handle in self.handles.values():
+            if handle.sentinel_stale and handle.ended_at is None:
+                self._on_process_ended(handle)
+            if handle.ended_at is None or handle.finished:
+                continue
+            if handle.reader is not None and now < handle.ended_at + DRAIN_LIMIT:
+                continue  # still draining its last events
+            self._report_exit(handle)
+
+    def _report_exit(self, handle: WorkerHandle) -> None:
+        wid = handle.spec.worker_id
+        if handle.reader is not None:  # drained as far as the bound allows
+            self._read(handle)
+        # All of the log, not one more chunk: a worker may write at fd level
+        # faster than the periodic reads take it in.
+        cap = self.scenario.max_output_lines
+        while handle.fd_lines_kept < cap and (lines := handle.read_log_lines()):
+            for line in lines:
+                self._fd_output(handle, line)
+        self._read_log(handle, None)
+        for line in handle.flush_log_partial():
+            self._fd_output(handle, line)
+        self._report_fd_dropped(handle)  # the final count
+        data: dict[str, Any] = {
+            "exitcode": handle.exitcode,
+            "cleaned_up": handle.cleaned_up,
+        }
+        if handle.exitcode not in (0, None):
+            data["log_tail"] = handle.log_tail()
+        if handle.is_thread and handle.thread is not None:
+            if not handle.abandoned:
+                handle.thread.join(timeout=0.5)  # its pipe closes just before it ends
+            if handle.thread.is_alive():
+                data["still_running"] = True
+                data["abandoned"] = handle.abandoned or "ignored_stop"
+        self.emit("exited", wid, **data)
+        handle.finished = True
+        handle.stop_deadline = handle.term_deadline = None
+        handle.close()
+        self.open_handles.pop(wid, None)
+
+    def own_fds(self) -> list[int]:
+        """Every descriptor of ours that a forked worker must close."""
+        fds = [self.events.fileno()]
+        if self.commands is not None:
+            fds.append(self.commands.fileno())
+        for handle in self.open_handles.values():
+            fds += handle.open_fds()
+        return fds
+
+    # -- commands from the session ---------------------------------------------------
+
+    def _read_commands(self) -> None:
+        assert self.commands is not None
+        try:
+            while self.commands.poll():
+                command = self.commands.recv()
+                self._on_command(*command)
+        except (EOFError, OSError):
+            # The app died without asking: nobody will watch a graceful stop.
+            self.commands = None
+            self.shutting_down = True
+            self.emergency_cleanup()
+            self.main.stop_launching("the app closed")
+            for handle in self.handles.values():
+                if handle.is_thread:
+                    self.abandon(handle, time.monotonic(), "app_closed")
+
+    def _on_command(self, verb: str, ref: str = "all") -> None:
+        if verb == "shutdown":
+            self.shutting_down = True
+            self.main.stop_launching("the run was stopped")
+            verb = "stop"
+        for handle in self.resolve(ref):
+            if verb == "stop":
+                self.stop(handle, "requested by the user")
+            elif verb in ("terminate", "kill"):
+                self.send_signal(handle, verb, "the user")
+        self.flush()
+
+    def resolve(self, ref: str | int) -> list[WorkerHandle]:
+        if ref == "all":
+            return list(self.handles.values())
+        if isinstance(ref, int):
+            return [self.handles[ref]] if ref in self.handles else []
+        names = self.scenario.resolve_worker_ref(ref)
+        return [self.by_name[n] for n in names if n in self.by_name]
+
+    # -- custom code ----------------------------------------------------------------
+
+    def _write_custom_code(self) -> dict[str, str]:
+        """Write each custom group's code to a real module file, so that spawn
+        and forkserver children can import it like any other module."""
+        modules: dict[str, str] = {}
+        for index, group in enumerate(self.scenario.workers):
+            if group.target == "custom":
+                code_dir = self.run_dir / "code"
+                code_dir.mkdir(exist_ok=True)
+                module = f"procession_custom_{index}"
+                (code_dir / f"{module}.py").write_text(group.code, encoding="utf-8")
+                modules[group.name] = module
+        return modules

@@ -1,0 +1,220 @@
+"""The scenario's main program, as a state machine the conductor advances.
+
+A real main program blocks in ``time.sleep()`` before a delayed ``start()`` and
+in ``join()``; the conductor cannot block (it must keep reading every worker's
+pipe), so this class keeps the same order of operations as plain code would and
+reports each step as it happens:
+
+    for each stage (groups with wait_for_previous start a new stage):
+        start every worker of the stage at its start_delay
+        if join (or another stage follows): join each of them, in order
+    main program finished
+    (without join, multiprocessing terminates daemon workers at exit)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+from core.scenario.definition import Action, Scenario
+
+if TYPE_CHECKING:
+    from core.engine.conductor import Conductor
+    from core.engine.worker_handle import WorkerHandle
+
+_PRELOAD = ["core.worker.bootstrap", "core.worker.builtin_targets"]
+STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
+
+
+class MainProgram:
+    def __init__(self, conductor: Conductor, scenario: Scenario) -> None:
+        self.c = conductor
+        self.scenario = scenario
+        stages: dict[int, list[WorkerHandle]] = {}
+        for handle in conductor.handles.values():
+            stages.setdefault(handle.spec.stage, []).append(handle)
+        self.stages = [stages[k] for k in sorted(stages)]
+        self.stage_index = -1
+        self.stage_started = 0.0
+        self.pending: list[WorkerHandle] = []
+        self.join_queue: list[WorkerHandle] = []
+        self.joining: WorkerHandle | None = None
+        self.join_deadline: float | None = None
+        self.actions: list[Action] = list(scenario.actions)
+        self.t0: float | None = None
+        self.finished = False
+        self.launch_stopped: str | None = None
+        self.started_count = 0
+        self._contexts: dict[str, BaseContext] = {}
+
+    # -- driving -------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        if self.t0 is None:
+            self.t0 = now
+            self._next_stage(now)
+        self._fire_actions(now)
+        # Bounded: starting hundreds of spawn workers takes seconds, and the
+        # conductor must keep forwarding the events of those already started.
+        budget_end = time.monotonic() + STEP_BUDGET
+        while not self.finished and self._step(now):
+            if time.monotonic() >= budget_end:
+                break
+
+    def _step(self, now: float) -> bool:
+        """Do the next thing if it is due; False when the program must wait."""
+        if self.joining is not None:
+            return self._continue_join(now)
+        if self.pending:
+            handle = self.pending[0]
+            if (
+                self.launch_stopped is None
+                and now < self.stage_started + handle.spec.start_delay
+            ):
+                return False
+            self.pending.pop(0)
+            self._start(handle)
+            return True
+        if self.join_queue:
+            handle = self.join_queue.pop(0)
+            if handle.started:
+                timeout = self.scenario.join_timeout
+                self.c.emit("join_called", handle.spec.worker_id, timeout=timeout)
+                self.joining = handle
+                self.join_deadline = None if timeout is None else now + timeout
+            return True
+        if self.stage_index + 1 < len(self.stages) and self.launch_stopped is None:
+            self._next_stage(now)
+            return True
+        self._finish_code(now)
+        return False
+
+    def _continue_join(self, now: float) -> bool:
+        handle = self.joining
+        assert handle is not None
+        if handle.finished:
+            self.c.emit("join_returned", handle.spec.worker_id, timed_out=False)
+        elif self.join_deadline is not None and now >= self.join_deadline:
+            self.c.emit("join_returned", handle.spec.worker_id, timed_out=True)
+        else:
+            return False
+        self.joining = None
+        self.join_deadline = None
+        return True
+
+    def _next_stage(self, now: float) -> None:
+        self.stage_index += 1
+        self.stage_started = now
+        stage = self.stages[self.stage_index]
+        self.pending = sorted(stage, key=lambda h: h.spec.start_delay)
+        last = self.stage_index == len(self.stages) - 1
+        self.join_queue = list(stage) if self.scenario.join or not last else []
+
+    def _finish_code(self, now: float) -> None:
+        self.finished = True
+        self.c.emit("main_finished", joined=self.scenario.join)
+        if self.scenario.join:
+            return
+        # What multiprocessing's atexit hook does when the main code ends:
+        # terminate daemonic children, then wait for the others.
+        for handle in self.c.handles.values():
+            if handle.spec.daemon and handle.alive:
+                if handle.is_thread:
+                    self.c.notice(
+                        f"{handle.spec.name} is a daemon thread: it is "
+                        "abandoned when the main program exits",
+                        "info",
+                        handle.spec.worker_id,
+                    )
+                    self.c.abandon(handle, now, "daemon")
+                else:
+                    self.c.send_signal(
+                        handle,
+                        "terminate",
+                        "multiprocessing at the main program's exit (daemon cleanup)",
+                    )
+
+    def next_deadline(self) -> float | None:
+        deadlines: list[float] = []
+        if self.join_deadline is not None:
+            deadlines.append(self.join_deadline)
+        if self.pending and self.joining is None:
+            deadlines.append(self.stage_started + self.pending[0].spec.start_delay)
+        if self.actions and self.t0 is not None:
+            deadlines.append(self.t0 + self.actions[0].at)
+        return min(deadlines) if deadlines else None
+
+    # -- starting ------------------------------------------------------------------
+
+    def _context(self, method: str) -> BaseContext:
+        if method not in self._contexts:
+            ctx = multiprocessing.get_context(None if method == "default" else method)
+            if ctx.get_start_method() == "forkserver":
+                # Import our bootstrap once in the server, not in every child,
+                # so the start cost shown is multiprocessing's, not ours.
+                ctx.set_forkserver_preload(_PRELOAD)
+            self._contexts[method] = ctx
+        return self._contexts[method]
+
+    def _start(self, handle: WorkerHandle) -> None:
+        wid = handle.spec.worker_id
+        if self.launch_stopped is not None:
+            self.c.emit(
+                "start_failed", wid, error=self.launch_stopped, never_called=True
+            )
+            handle.finished = True
+            return
+        ctx = self._context(handle.spec.start_method)
+        self.c.emit("start_called", wid)
+        try:
+            if handle.is_thread:
+                ident = handle.start_thread(ctx)
+                self.c.emit("start_returned", wid, ident=ident, start_method="thread")
+            else:
+                pid = handle.start_process(ctx, self.c.own_fds())
+                self.c.emit(
+                    "start_returned", wid, pid=pid, start_method=ctx.get_start_method()
+                )
+        except Exception as error:  # EMFILE, EAGAIN, a dead forkserver, ...
+            text = f"{type(error).__name__}: {error}"
+            self.c.emit("start_failed", wid, error=text)
+            handle.finished = True
+            total = len(self.c.handles)
+            self.c.notice(f"started {self.started_count} of {total}: {text}", "error")
+            self.stop_launching(f"not started: launching stopped after {text}")
+            return
+        self.c.open_handles[wid] = handle
+        self.started_count += 1
+
+    def stop_launching(self, reason: str) -> None:
+        """Start nothing more; every worker not yet started is reported as such."""
+        if self.launch_stopped is not None:
+            return
+        self.launch_stopped = reason
+        for stage in self.stages[self.stage_index + 1 :]:
+            self.pending.extend(stage)
+        self.stage_index = len(self.stages) - 1
+        self.actions.clear()
+
+    # -- timed actions -------------------------------------------------------------
+
+    def _fire_actions(self, now: float) -> None:
+        assert self.t0 is not None
+        while self.actions and now >= self.t0 + self.actions[0].at:
+            action = self.actions.pop(0)
+            by = f"the main program (action at {action.at:g} s)"
+            for handle in self.c.resolve(action.worker):
+                if not handle.alive:
+                    self.c.notice(
+                        f"{action.action} at {action.at:g} s: "
+                        f"{handle.spec.name} was not running",
+                        "info",
+                        handle.spec.worker_id,
+                    )
+                elif action.action == "stop":
+                    self.c.stop(handle, by)
+                else:
+                    self.c.send_signal(handle, action.action, by)

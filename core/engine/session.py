@@ -1,0 +1,262 @@
+"""The parent-side handle of one run, shared by the window and the CLI.
+
+``Session.start()`` spawns the conductor (spawn, never fork: the GUI process has
+Qt threads), and from then on the caller either watches :meth:`fileno` (the
+window uses a QSocketNotifier) and calls :meth:`read_events`, or calls
+:meth:`wait_events` (the CLI). No call here blocks without a timeout.
+
+Shutdown is bounded: ask the conductor to stop everything (it escalates on its
+own deadlines), read its events until it reports the end, and if it does not
+within the deadline, SIGKILL it and every worker group it told us about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from core.engine import preflight, process_tree
+from core.engine.conductor import conductor_main
+from core.engine.monitor import Monitor
+from core.engine.stopping import STOP_GRACE, TERM_GRACE
+from core.input_checks import InputError, Problem
+from core.model.events import MAIN_ID, Event, EventKind, decode
+from core.scenario.definition import Scenario
+
+READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
+FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
+
+
+class Session:
+    def __init__(self, scenario: Scenario, sample_hz: float = 5.0) -> None:
+        self.scenario = scenario
+        self.monitor = Monitor(sample_hz)
+        self._conductor: BaseProcess | None = None
+        self._events: Connection | None = None
+        self._commands: Connection | None = None
+        self._run_dir: str | None = None
+        self._identities: dict[int, tuple[int, int]] = {}  # wid → (pid, start)
+        self.finished = False
+        self.closed = False
+        self._unfrozen = 0  # events read since the last gc.freeze()
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the run. InputError if the machine cannot run it (nothing starts)."""
+        problems = preflight.problems(self.scenario)
+        if problems:
+            raise InputError([Problem("", p) for p in problems])
+        self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
+        ctx = multiprocessing.get_context("spawn")
+        events_reader, events_writer = ctx.Pipe(duplex=False)
+        commands_reader, commands_writer = ctx.Pipe(duplex=False)
+        conductor = ctx.Process(
+            target=conductor_main,
+            args=(self.scenario, events_writer, commands_reader, self._run_dir),
+            name="procession-conductor",
+        )
+        try:
+            conductor.start()
+        except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
+            for conn in (
+                events_reader,
+                events_writer,
+                commands_reader,
+                commands_writer,
+            ):
+                conn.close()
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
+            self.closed = True
+            raise
+        self._conductor = conductor
+        events_writer.close()
+        commands_reader.close()
+        self._events = events_reader
+        self._commands = commands_writer
+        self.monitor.start()
+
+    @property
+    def conductor_pid(self) -> int | None:
+        return self._conductor.pid if self._conductor else None
+
+    def fileno(self) -> int:
+        """Readable when events are waiting (for select / QSocketNotifier)."""
+        if self._events is None:
+            raise ValueError("the session is not running")
+        return self._events.fileno()
+
+    def worker_pids(self) -> dict[int, int]:
+        return {wid: pid for wid, (pid, _) in self._identities.items()}
+
+    # -- events ---------------------------------------------------------------------
+
+    def read_events(self, limit: int = READ_LIMIT) -> list[Event]:
+        """Every event ready now (up to ``limit``), without blocking."""
+        out: list[Event] = []
+        events = self._events
+        try:
+            while events is not None and len(out) < limit and events.poll():
+                for wid, raw in pickle.loads(events.recv_bytes()):
+                    event = decode(wid, raw)
+                    self._observe(event)
+                    out.append(event)
+        except (EOFError, OSError):
+            self._close_events()
+            if not self.finished:
+                out.append(self._conductor_lost())
+        out.extend(self.monitor.drain())
+        self._unfrozen += len(out)
+        if self._unfrozen >= FREEZE_EVERY:
+            self._freeze()
+        return out
+
+    def _freeze(self) -> None:
+        """Take what exists now out of the garbage collector's full scans.
+
+        The model keeps every event of the run; without this each full
+        collection rescans all of them, and at 200 000 events that held the
+        window's thread for up to 150 ms. Frozen objects are still freed by
+        reference counting (a model holds no reference cycles); only cyclic
+        garbage not yet found would stay, so the young generations are
+        collected first (about a millisecond).
+        """
+        self._unfrozen = 0
+        gc.collect(1)
+        gc.freeze()
+
+    def wait_events(self, timeout: float) -> list[Event]:
+        """Block up to ``timeout`` seconds for events (CLI use)."""
+        if self._events is not None and not self.monitor.period:
+            wait([self._events], timeout)
+        elif self._events is not None:
+            wait([self._events], min(timeout, self.monitor.period))
+        return self.read_events()
+
+    def _observe(self, event: Event) -> None:
+        kind, data = event.kind, event.data
+        if kind is EventKind.RUN_STARTED:
+            self.monitor.track(MAIN_ID, int(data["pid"]))
+        elif kind is EventKind.START_RETURNED and "pid" in data:
+            pid = int(data["pid"])
+            self.monitor.track(event.worker_id, pid)
+            self._remember(event.worker_id, pid)
+        elif kind is EventKind.BOOTED and data.get("start_method") == "thread":
+            if self.conductor_pid:
+                self.monitor.track(
+                    event.worker_id, self.conductor_pid, tid=data.get("tid")
+                )
+        elif kind is EventKind.EXITED:
+            self.monitor.untrack(event.worker_id)
+            self._identities.pop(event.worker_id, None)
+        elif kind is EventKind.RUN_FINISHED:
+            self.finished = True
+            self.monitor.untrack(MAIN_ID)
+
+    def _remember(self, worker_id: int, pid: int) -> None:
+        stamp = process_tree.start_stamp(pid)
+        if stamp is not None:
+            self._identities[worker_id] = (pid, stamp)
+
+    def _conductor_lost(self) -> Event:
+        self.finished = True
+        code = None
+        if self._conductor is not None:
+            self._conductor.join(timeout=1.0)
+            code = self._conductor.exitcode
+        self._kill_known_groups()
+        return Event(
+            EventKind.CONDUCTOR_LOST,
+            MAIN_ID,
+            -1,
+            time.monotonic_ns(),
+            {"exitcode": code},
+        )
+
+    # -- commands -------------------------------------------------------------------
+
+    def send(self, verb: str, ref: str | int = "all") -> bool:
+        """Send a command (stop, terminate, kill, shutdown); False if it is gone."""
+        if self._commands is None or self.finished:
+            return False
+        try:
+            self._commands.send((verb, ref))
+        except OSError:
+            return False
+        return True
+
+    def request_shutdown(self) -> None:
+        """Ask the conductor to stop everything; returns at once."""
+        self.send("shutdown")
+
+    def shutdown(self, timeout: float = STOP_GRACE + TERM_GRACE + 3.0) -> list[Event]:
+        """Stop the run and release everything, within ``timeout`` (+~1 s).
+
+        Returns the events that arrived meanwhile, so that every lane can show
+        its final state before the caller goes away.
+        """
+        events: list[Event] = []
+        if self.closed:
+            return events
+        if self._conductor is not None and not self.finished:
+            self.request_shutdown()
+            deadline = time.monotonic() + timeout
+            while not self.finished and time.monotonic() < deadline:
+                events += self.wait_events(min(0.1, deadline - time.monotonic()))
+        events += self.read_events()
+        self.close()
+        return events
+
+    def close(self) -> None:
+        """Release everything now; SIGKILL what is still running."""
+        if self.closed:
+            return
+        self.closed = True
+        self.monitor.stop()
+        conductor = self._conductor
+        if conductor is not None:
+            conductor.join(timeout=0.5 if self.finished else 0)
+            if conductor.exitcode is None:
+                conductor.kill()
+                self._kill_known_groups()
+                conductor.join(timeout=2.0)
+            conductor.close() if conductor.exitcode is not None else None
+        self._close_events()
+        if self._commands is not None:
+            self._commands.close()
+            self._commands = None
+        if self._run_dir:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+        # Hand what read_events() froze back to the collector: this run's
+        # objects may now become garbage, and frozen cycles would never be freed.
+        gc.unfreeze()
+
+    def _close_events(self) -> None:
+        if self._events is not None:
+            self._events.close()
+            self._events = None
+
+    def _kill_known_groups(self) -> None:
+        """SIGKILL the group of every worker we know is ours (pid + start time,
+        so a reused pid is never hit)."""
+        for pid, started in list(self._identities.values()):
+            if process_tree.start_stamp(pid) != started:
+                continue
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, process_tree.sigkill())
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.shutdown()

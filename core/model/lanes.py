@@ -1,0 +1,126 @@
+"""The run model's vocabulary: lane states, segments, markers and lanes.
+
+Plain data, filled in by :mod:`core.model.run_model` (which folds events into it)
+and read by the window, the command-line summary and the exporters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from core.model.outcomes import Explanation, Outcome, SignalRecord
+
+
+class State(StrEnum):
+    """What a lane is doing during a segment."""
+
+    CREATED = "created"
+    """The worker exists; start() has not been called yet."""
+    STARTING = "starting"
+    """start() was called: the OS creates the process, the interpreter boots,
+    the target is unpickled (spawn and forkserver re-import the main module)."""
+    RUNNING = "running"
+    """The target function is executing."""
+    EXITING = "exiting"
+    """The target is done; the interpreter is shutting down (flushing, joining
+    its own children, running atexit hooks)."""
+    EXITED = "exited"
+    """The OS reported the end; the main program has not joined it (yet)."""
+    JOINED = "joined"
+    """The main program's join() returned for it."""
+    MAIN_RUNNING = "main_running"
+    """The main program is executing its own code (start() calls, sleeps)."""
+    MAIN_JOINING = "main_joining"
+    """The main program is blocked in join()."""
+    MAIN_FINISHED = "main_finished"
+    """The main program's code is done (the interpreter may still wait for
+    non-daemon children at exit)."""
+
+
+TERMINAL = {State.EXITED, State.JOINED}
+
+
+@dataclass
+class Segment:
+    state: State
+    start: float
+    end: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Marker:
+    t: float
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class OutputLine:
+    t: float
+    stream: str
+    text: str
+
+
+@dataclass
+class Lane:
+    worker_id: int
+    name: str
+    kind: str  # "main", "process" or "thread"
+    group: str = ""
+    target: str = ""
+    start_method: str = ""
+    daemon: bool = False
+    args: dict[str, Any] = field(default_factory=dict)
+    pid: int | None = None
+    tid: int | None = None
+    segments: list[Segment] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    times: dict[str, float] = field(default_factory=dict)
+    outcome: Outcome | None = None
+    exitcode: int | None = None
+    explanation: Explanation | None = None
+    report_kind: str | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    signals: list[SignalRecord] = field(default_factory=list)
+    output: list[OutputLine] = field(default_factory=list)
+    output_dropped: int = 0
+    dropped_reported: dict[str, int] = field(default_factory=dict)
+    """The latest running count of dropped lines per sender ("worker" for
+    Python-level output, "fd" for what the conductor read below Python), so
+    that output_dropped is their sum."""
+    log_tail: str = ""
+    cleaned_up: int = 0
+    notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    events_received: int = 0
+    missing: int = 0
+    next_seq: int = 0
+    samples: list[tuple[float, float | None, int, int, int]] = field(
+        default_factory=list
+    )
+    """(t, cpu %, rss bytes, threads, children) from psutil."""
+
+    @property
+    def state(self) -> State | None:
+        return self.segments[-1].state if self.segments else None
+
+    @property
+    def alive(self) -> bool:
+        """Started and not ended, as far as the events tell."""
+        return self.outcome is None and "start_called" in self.times
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        return self.report if self.report_kind == "target_raised" else None
+
+    def enter(self, state: State, t: float, note: str = "") -> None:
+        if self.segments:
+            last = self.segments[-1]
+            if last.state == state and last.note == note:
+                return
+            last.end = t
+        self.segments.append(Segment(state, t, None, note))

@@ -1,0 +1,477 @@
+"""Strict validation of scenario data: every problem, with its field and line.
+
+Kept apart from the scenario dataclasses (core/scenario/definition.py) because only
+validation needs the compiler (custom code is parsed, never run) and the
+per-field rules; workers and exporters only read validated scenarios.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from core.input_checks import (
+    InputError,
+    Problem,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_str,
+    type_name,
+)
+from core.scenario import target_catalog
+from core.scenario.definition import (
+    ACTIONS,
+    MAX_CODE_CHARS,
+    MAX_DELAY,
+    MAX_RUN_SECONDS,
+    MAX_WORKERS,
+    MODES,
+    NAME_PATTERN,
+    START_METHODS,
+    Action,
+    Locate,
+    Path,
+    Scenario,
+    WorkerGroup,
+)
+
+
+def validate(data: Any, locate: Locate | None = None) -> Scenario:
+    """Validate plain data into a Scenario, or raise InputError listing every
+    problem with its field path and (via ``locate``) its line."""
+    return _Validator(locate or (lambda path: None)).scenario(data)
+
+
+def path_text(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class _Validator:
+    """Collects every problem instead of stopping at the first."""
+
+    TOP = (
+        "title",
+        "description",
+        "mode",
+        "start_method",
+        "join",
+        "join_timeout",
+        "workers",
+        "actions",
+        "max_output_lines",
+        "max_processes",
+    )
+    GROUP = (
+        "name",
+        "target",
+        "count",
+        "args",
+        "start_delay",
+        "daemon",
+        "function",
+        "code",
+        "mode",
+        "start_method",
+        "wait_for_previous",
+    )
+    ACTION = ("at", "action", "worker")
+
+    def __init__(self, locate: Locate) -> None:
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def fail(self, path: Path, message: str) -> None:
+        line = None
+        for depth in range(len(path), 0, -1):  # the closest known enclosing line
+            line = self.locate(path[:depth])
+            if line:
+                break
+        self.problems.append(Problem(path_text(path), message, line))
+
+    def table(self, value: Any, path: Path, known: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table, got {type_name(value)}")
+            return {}
+        for key in value:
+            if key not in known:
+                self.fail(
+                    (*path, key),
+                    f"unknown key {key!r}; known keys: " + ", ".join(known),
+                )
+        return value
+
+    def get(
+        self,
+        data: dict[str, Any],
+        path: Path,
+        key: str,
+        default: Any,
+        check: Callable[[Any], str | None],
+    ) -> Any:
+        if key not in data:
+            return default
+        problem = check(data[key])
+        if problem:
+            self.fail((*path, key), problem)
+            return default
+        return data[key]
+
+    def scenario(self, raw: Any) -> Scenario:
+        data = self.table(raw, (), self.TOP)
+        top = {
+            "title": self.get(data, (), "title", "Untitled scenario", check_str),
+            "description": self.get(
+                data, (), "description", "", lambda v: check_str(v, 20_000)
+            ),
+            "mode": self.get(
+                data, (), "mode", "process", lambda v: check_choice(v, MODES)
+            ),
+            "start_method": self.get(
+                data,
+                (),
+                "start_method",
+                "spawn",
+                lambda v: check_choice(v, START_METHODS),
+            ),
+            "join": self.get(data, (), "join", True, check_bool),
+            "join_timeout": self.get(
+                data,
+                (),
+                "join_timeout",
+                None,
+                lambda v: check_float(v, 0, MAX_RUN_SECONDS),
+            ),
+            "max_output_lines": self.get(
+                data,
+                (),
+                "max_output_lines",
+                10_000,
+                lambda v: check_int(v, 0, 1_000_000),
+            ),
+            "max_processes": self.get(
+                data, (), "max_processes", 512, lambda v: check_int(v, 1, 8192)
+            ),
+        }
+        groups = self.groups(data.get("workers"), top["mode"])
+        scenario = Scenario(**top, workers=tuple(groups))
+        actions = self.actions(data.get("actions", []), scenario)
+        if self.problems:
+            raise InputError(self.problems)
+        return replace(scenario, actions=tuple(actions))
+
+    def groups(self, raw: Any, default_mode: str) -> list[WorkerGroup]:
+        if not isinstance(raw, list) or not raw:
+            self.fail(
+                ("workers",),
+                "expected at least one [[workers]] table, got "
+                + ("nothing" if raw is None else type_name(raw)),
+            )
+            return []
+        groups: list[WorkerGroup] = []
+        seen: set[str] = set()
+        total = 0
+        for index, item in enumerate(raw):
+            group = self.group(item, ("workers", index), default_mode, index)
+            if group is None:
+                continue
+            if group.name in seen:
+                self.fail(
+                    ("workers", index, "name"),
+                    f"the name {group.name!r} is used by another group",
+                )
+            seen.update([*group.instance_names(), group.name])
+            total += group.count
+            groups.append(group)
+        if total > MAX_WORKERS:
+            self.fail(("workers",), f"{total} workers in all; at most {MAX_WORKERS}")
+        return groups
+
+    def group(
+        self, raw: Any, path: Path, default_mode: str, index: int
+    ) -> WorkerGroup | None:
+        data = self.table(raw, path, self.GROUP)
+        if not data and not isinstance(raw, dict):
+            return None
+        target = data.get("target")
+        if target is None:
+            self.fail(path, "missing key 'target'")
+            return None
+        choices = (*target_catalog.LIBRARY, target_catalog.CUSTOM)
+        problem = check_choice(target, choices)
+        if problem:
+            self.fail((*path, "target"), problem)
+            return None
+        name = self.get(
+            data,
+            path,
+            "name",
+            target,
+            lambda v: (
+                check_str(v, 40)
+                or (
+                    None
+                    if NAME_PATTERN.fullmatch(v)
+                    else "use letters, digits, '_', '-' or '.' (at most 40)"
+                )
+            ),
+        )
+        mode = self.get(data, path, "mode", None, lambda v: check_choice(v, MODES))
+        group = WorkerGroup(
+            name=name,
+            target=target,
+            count=self.get(
+                data, path, "count", 1, lambda v: check_int(v, 1, MAX_WORKERS)
+            ),
+            start_delay=self.get(
+                data, path, "start_delay", 0.0, lambda v: check_float(v, 0, MAX_DELAY)
+            ),
+            daemon=self.get(data, path, "daemon", False, check_bool),
+            function=self.get(data, path, "function", "", check_str),
+            code=self.get(
+                data, path, "code", "", lambda v: check_str(v, MAX_CODE_CHARS)
+            ),
+            mode=mode,
+            start_method=self.get(
+                data,
+                path,
+                "start_method",
+                None,
+                lambda v: check_choice(v, START_METHODS),
+            ),
+            wait_for_previous=self.get(
+                data, path, "wait_for_previous", False, check_bool
+            ),
+        )
+        if group.wait_for_previous and index == 0:
+            self.fail(
+                (*path, "wait_for_previous"),
+                "the first group has no previous group to wait for",
+            )
+        args = data.get("args", {})
+        if not isinstance(args, dict):
+            self.fail((*path, "args"), f"expected a table, got {type_name(args)}")
+            args = {}
+        if target == target_catalog.CUSTOM:
+            self.custom(group, args, path)
+        else:
+            self.library_args(target_catalog.LIBRARY[target], args, path, group)
+            thread_problem = target_catalog.LIBRARY[target].thread_problem
+            if (mode or default_mode) == "thread" and thread_problem:
+                self.fail(
+                    (*path, "target"),
+                    f"{target!r} cannot run as a thread: {thread_problem}",
+                )
+        return replace(group, args=dict(args))
+
+    def library_args(
+        self,
+        target: target_catalog.Target,
+        args: dict[str, Any],
+        path: Path,
+        group: WorkerGroup,
+    ) -> None:
+        for key in ("function", "code"):
+            if getattr(group, key):
+                self.fail((*path, key), "only used with target = 'custom'")
+        for key, value in args.items():
+            param = target.param(key)
+            if param is None:
+                known = ", ".join(p.name for p in target.params) or "none"
+                self.fail(
+                    (*path, "args", key),
+                    f"{target.name!r} has no argument {key!r}; its arguments: {known}",
+                )
+                continue
+            problem = check_param(param, value)
+            if problem:
+                self.fail((*path, "args", key), problem)
+
+    def custom(self, group: WorkerGroup, args: dict[str, Any], path: Path) -> None:
+        if not group.code.strip():
+            self.fail((*path, "code"), "a custom target needs its code")
+            return
+        if not group.function:
+            self.fail(
+                (*path, "function"),
+                "a custom target needs the name of the function to call",
+            )
+            return
+        problem = custom_code_problem(group.code, group.function, set(args))
+        if problem:
+            code_line, message = problem
+            start = self.locate((*path, "code"))
+            line = start + code_line if start and code_line else start
+            self.problems.append(Problem(path_text((*path, "code")), message, line))
+        for key, value in args.items():
+            if type(value) not in (str, int, float, bool):
+                self.fail(
+                    (*path, "args", key),
+                    "custom arguments must be text, "
+                    f"numbers or booleans, got {type_name(value)}",
+                )
+            elif isinstance(value, float) and check_float(value):
+                self.fail((*path, "args", key), check_float(value) or "")
+
+    def actions(self, raw: Any, scenario: Scenario) -> list[Action]:
+        if not isinstance(raw, list):
+            self.fail(
+                ("actions",),
+                f"expected a list of [[actions]] tables, got {type_name(raw)}",
+            )
+            return []
+        groups_invalid = any(p.path.startswith("workers") for p in self.problems)
+        specs = {s.name: s for s in scenario.instances()}
+        actions: list[Action] = []
+        for index, item in enumerate(raw[:256]):
+            path: Path = ("actions", index)
+            data = self.table(item, path, self.ACTION)
+            if not isinstance(item, dict):
+                continue
+            missing = [k for k in self.ACTION if k not in data]
+            if missing:
+                self.fail(path, "missing " + ", ".join(repr(k) for k in missing))
+                continue
+            at = self.get(
+                data, path, "at", None, lambda v: check_float(v, 0, MAX_RUN_SECONDS)
+            )
+            kind = self.get(
+                data, path, "action", None, lambda v: check_choice(v, ACTIONS)
+            )
+            worker = self.get(data, path, "worker", None, check_str)
+            if at is None or kind is None or worker is None:
+                continue
+            names = scenario.resolve_worker_ref(worker)
+            if not names and groups_invalid:
+                continue  # the names depend on fields that are already wrong
+            if not names:
+                self.fail(
+                    (*path, "worker"),
+                    f"no worker or group named {worker!r}; "
+                    "use an instance name, a group name or 'all'",
+                )
+                continue
+            threads = [n for n in names if specs[n].mode == "thread"]
+            if kind != "stop" and threads:
+                self.fail(
+                    (*path, "action"),
+                    f"cannot {kind} {threads[0]!r}: threads "
+                    "cannot be force-stopped; use 'stop' (cooperative)",
+                )
+                continue
+            actions.append(Action(float(at), kind, worker))
+        if isinstance(raw, list) and len(raw) > 256:
+            self.fail(("actions",), f"{len(raw)} actions; at most 256")
+        return sorted(actions, key=lambda a: a.at)
+
+
+def check_param(param: target_catalog.Param, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``param`` (None when it is fine)."""
+    if param.kind == "int":
+        return check_int(value, _bound(param.minimum), _bound(param.maximum))
+    if param.kind == "float":
+        return check_float(value, param.minimum, param.maximum)
+    if param.kind == "choice":
+        return check_choice(value, param.choices)
+    return check_str(value, 500)
+
+
+def _bound(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def custom_code_problem(
+    code: str, function: str, arg_names: frozenset[str] | set[str] = frozenset()
+) -> tuple[int | None, str] | None:
+    """(line in the code, message) if the code cannot be run as asked.
+
+    Compiles only; nothing is executed.
+    """
+    try:
+        tree = ast.parse(code, filename="<custom code>")
+    except SyntaxError as error:
+        return error.lineno, f"SyntaxError at code line {error.lineno}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return None, f"the code cannot be compiled: {error}"
+    defs = [
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function
+    ]
+    if not defs:
+        names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+        known = ", ".join(names) if names else "none"
+        line, why = _why_not_top_level(tree, function)
+        return line, (
+            f"the code defines no top-level function {function!r}"
+            + (f": {why}" if why else f" (functions defined: {known})")
+        )
+    params = defs[-1].args
+    if params.kwarg is None:
+        accepted = {a.arg for a in params.args + params.kwonlyargs}
+        unknown = sorted(arg_names - accepted)
+        if unknown:
+            return defs[-1].lineno, (f"{function}() takes no argument {unknown[0]!r}")
+    return None
+
+
+def _why_not_top_level(tree: ast.Module, function: str) -> tuple[int | None, str]:
+    """(code line, reason) when ``function`` exists in the code but not as a
+    top-level ``def`` that a worker can find; (None, "") if it is not there.
+
+    Every worker imports the code as a module (not as ``__main__``) and looks
+    the function up by name, as spawn and forkserver children must.
+    """
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == function for t in targets):
+                if isinstance(node.value, ast.Lambda):
+                    return node.lineno, (
+                        f"{function!r} is bound to a lambda (code line "
+                        f"{node.lineno}). Workers find their function by name, "
+                        "and multiprocessing cannot send a lambda to a spawn or "
+                        "forkserver child at all: pickle refers to a function by "
+                        "its own name, and a lambda's is '<lambda>'. Write "
+                        f"def {function}(...): at the top level instead"
+                    )
+                return node.lineno, (
+                    f"{function!r} is assigned (code line {node.lineno}), not "
+                    f"defined with def; write def {function}(...): at the top level"
+                )
+    for outer in tree.body:
+        for inner in ast.walk(outer):
+            if (
+                isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
+                and inner.name == function
+            ):
+                return inner.lineno, _nested_reason(outer, inner, function)
+    return None, ""
+
+
+def _nested_reason(outer: ast.stmt, node: ast.stmt, function: str) -> str:
+    if node is outer:  # a top-level async def
+        return (
+            f"{function!r} is an async def (code line {node.lineno}); calling it "
+            "would only create a coroutine. Use a plain def that runs "
+            "asyncio.run(...) if you need one"
+        )
+    if isinstance(outer, ast.If) and "__main__" in ast.unparse(outer.test):
+        place = 'inside if __name__ == "__main__":'
+    elif isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef):
+        place = f"inside the function {outer.name}()"
+    elif isinstance(outer, ast.ClassDef):
+        place = f"inside the class {outer.name}"
+    else:
+        place = f"inside the block at code line {outer.lineno}"
+    return (
+        f"it is defined only {place} (code line {node.lineno}). Each worker "
+        "imports this code as a module, where that block does not define it, "
+        f"and looks {function!r} up by name (spawn and forkserver children "
+        "can only find a function that way); move the def to the top level of "
+        "the code"
+    )

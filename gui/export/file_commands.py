@@ -1,0 +1,108 @@
+"""Opening, saving and exporting, without widgets (the window asks for paths).
+
+Opening never runs code and never unpickles: scenarios are TOML read by
+core.scenario.toml_io, recordings are JSON replayed by core.export.recording.
+Lessons are never written: saving onto a lesson file is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.export import recording, summary, trace
+from core.input_checks import InputError, Problem
+from core.model.run_model import RunModel
+from core.scenario import toml_io
+from core.scenario.definition import Scenario
+
+DEFAULT_SUFFIX = {
+    "png": ".png",
+    "svg": ".svg",
+    "trace": ".trace.json",
+    "summary": ".summary.json",
+    "recording": ".procession.json",
+}
+
+
+def is_lesson(path: Path | str | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return Path(path).resolve().parent == toml_io.LESSONS_DIR
+    except OSError:
+        return False
+
+
+def open_any(ref: str | Path) -> tuple[Scenario, RunModel | None]:
+    """A scenario (.toml, lesson name or number) or a recording (.json).
+
+    Returns (scenario, recorded model or None); InputError names the problem.
+    """
+    path = Path(ref)
+    if path.suffix.lower() == ".json":
+        model = recording.load(path)
+        return model.scenario, model
+    if path.suffix and path.suffix.lower() != ".toml" and path.exists():
+        raise InputError(
+            [Problem("", "expected a scenario (.toml) or a recording (.json)")],
+            str(ref),
+        )
+    return toml_io.load_scenario_or_lesson(str(ref)), None
+
+
+def save_scenario(scenario: Scenario, path: Path | str) -> Path:
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_suffix(".toml")
+    if is_lesson(path):
+        raise InputError(
+            [Problem("", "the built-in lessons are read-only; save somewhere else")],
+            str(path),
+        )
+    toml_io.save_scenario(scenario, path)
+    return path
+
+
+def export(
+    kind: str,
+    model: RunModel,
+    path: Path | str,
+    x_range: tuple[float, float] | None = None,
+) -> Path:
+    """Write ``model`` as ``kind`` (png, svg, trace, summary, recording).
+
+    ``x_range`` (seconds) limits the pictures to that stretch of the run: a
+    slide of what the teacher zoomed into. The data exports always hold it all.
+    """
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_name(path.name + DEFAULT_SUFFIX[kind])
+    if kind == "png":
+        from gui.export.image_export import export_png
+
+        export_png(model, path, x_range=x_range)
+    elif kind == "svg":
+        from gui.export.image_export import export_svg
+
+        export_svg(model, path, x_range=x_range)
+    elif kind == "trace":
+        trace.save(model, path)
+    elif kind == "summary":
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(
+            json.dumps(summary.summary(model), indent=2) + "\n", encoding="utf-8"
+        )
+        temporary.replace(path)
+    elif kind == "recording":
+        recording.save(model, path)
+    else:
+        raise ValueError(f"unknown export kind {kind!r}")
+    return path
+
+
+def suggested_name(title: str, kind: str) -> str:
+    stem = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+    while "--" in stem:
+        stem = stem.replace("--", "-")
+    return (stem or "procession") + DEFAULT_SUFFIX.get(kind, ".toml")

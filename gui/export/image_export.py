@@ -1,0 +1,109 @@
+"""Slide-ready pictures of a run: PNG at 2× resolution and SVG.
+
+Both render an :class:`~gui.export.slide_sheet.ExportSheet` (title, subtitle,
+timeline, legend) that is never shown on screen. SVG goes through
+QSvgGenerator + ``render()``: pyqtgraph's own SVGExporter fails on PySide6
+≥ 6.11 (pyqtgraph issue #3485, DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
+
+from core.model.run_model import RunModel
+from gui import palette
+from gui.export.slide_sheet import ExportSheet, subtitle, title
+
+
+def _sheet(model: RunModel, x_range: tuple[float, float] | None) -> ExportSheet:
+    if QApplication.instance() is None:
+        raise RuntimeError(
+            "exports need a QApplication (see gui.export.headless_render)"
+        )
+    if x_range is not None:
+        start, end = (float(x_range[0]), float(x_range[1]))
+        if not end > start:
+            raise ValueError(f"x_range must go forward in time, got {x_range!r}")
+        x_range = (start, end)
+    sheet = ExportSheet(model, x_range)
+    sheet.show()  # WA_DontShowOnScreen: lays out without a window appearing
+    QApplication.processEvents()
+    sheet.settle()
+    QApplication.processEvents()
+    return sheet
+
+
+def export_png(
+    model: RunModel,
+    path: str | os.PathLike[str],
+    *,
+    x_range: tuple[float, float] | None = None,
+    scale: float = 2.0,
+) -> None:
+    """Write a PNG of the run, ``scale`` × the sheet's logical size."""
+    if not 0.25 <= scale <= 8.0:
+        raise ValueError(f"scale must be between 0.25 and 8, got {scale!r}")
+    sheet = _sheet(model, x_range)
+    try:
+        size = sheet.size()
+        image = QImage(
+            round(size.width() * scale),
+            round(size.height() * scale),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(scale)
+        image.fill(QColor(palette.BACKGROUND))
+        image.setText("Title", title(model))
+        image.setText("Description", subtitle(model))
+        image.setText("Software", "Procession")
+        painter = QPainter(image)
+        try:
+            sheet.render(painter, QPoint())
+        finally:
+            painter.end()
+        if not image.save(str(Path(path)), "PNG"):
+            raise OSError(f"could not write the PNG file {os.fspath(path)!r}")
+    finally:
+        sheet.close()
+        sheet.deleteLater()
+
+
+def export_svg(
+    model: RunModel,
+    path: str | os.PathLike[str],
+    *,
+    x_range: tuple[float, float] | None = None,
+) -> None:
+    """Write an SVG of the run (vector: text stays text)."""
+    sheet = _sheet(model, x_range)
+    try:
+        size = sheet.size()
+        target = Path(path)
+        if not target.parent.is_dir():
+            raise OSError(f"no such folder for the SVG file: {str(target.parent)!r}")
+        generator = QSvgGenerator()
+        generator.setFileName(str(target))
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setResolution(96)  # CSS pixels: browsers show it at sheet size
+        generator.setTitle(title(model))
+        generator.setDescription(subtitle(model))
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write the SVG file {os.fspath(path)!r}")
+        try:
+            painter.fillRect(
+                QRect(0, 0, size.width(), size.height()), QColor("#FFFFFF")
+            )
+            sheet.render(painter, QPoint())
+        finally:
+            painter.end()
+    finally:
+        sheet.close()
+        sheet.deleteLater()

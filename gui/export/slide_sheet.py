@@ -1,0 +1,118 @@
+"""A slide: title, one-line subtitle, the timeline and the legend, for exports.
+
+Built as ordinary widgets (never shown on screen) so that the exported picture
+uses the very same drawing code as the window; :mod:`gui.export.image_export` renders it
+into a 2× PNG or an SVG.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
+
+from core.model.run_model import RunModel
+from gui import palette
+from gui.panels.legend_widget import LegendWidget
+from gui.timeline.timeline_view import TimelineView
+
+SHEET_WIDTH = 1600
+LANES_MAX_HEIGHT = 900
+LANES_MIN_HEIGHT = 180
+SLIDE_SCALE = 1.25
+"""Presentation scale of exports: a slide is read from the back of a room."""
+AXIS_ALLOWANCE = 64
+
+
+def subtitle(model: RunModel) -> str:
+    """Mode, start method, duration and size of the run, in one line."""
+    info = model.info
+    lanes = model.worker_lanes()
+    kinds = {lane.kind for lane in lanes}
+    if kinds == {"thread", "process"}:
+        parts = ["threads and processes"]
+    else:
+        mode = str(info.get("mode") or model.scenario.mode)
+        parts = ["threads" if mode == "thread" else "processes"]
+    methods = list(
+        dict.fromkeys(lane.start_method for lane in lanes if lane.kind == "process")
+    )
+    if methods:
+        label = "start method" if len(methods) == 1 else "start methods"
+        parts.append(f"{label} {', '.join(methods)}")
+    workers = len(lanes)
+    parts.append(f"{workers} worker{'s' if workers != 1 else ''}")
+    if model.finished:
+        parts.append(f"run took {model.now():.2f} s")
+    elif model.started:
+        parts.append(f"{model.now():.2f} s so far (still running)")
+    else:
+        parts.append("not run yet")
+    if model.broken:
+        parts.append("the main program died")
+    if info.get("cpu_count"):
+        parts.append(f"{info['cpu_count']} CPUs")
+    if info.get("python"):
+        parts.append(f"Python {info['python']}")
+    return " · ".join(parts)
+
+
+def title(model: RunModel) -> str:
+    return str(model.scenario.title or model.info.get("title") or "Procession run")
+
+
+class ExportSheet(QWidget):
+    """Title, subtitle, timeline and legend laid out for one picture."""
+
+    def __init__(
+        self, model: RunModel, x_range: tuple[float, float] | None = None
+    ) -> None:
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.setStyleSheet(f"background: {palette.BACKGROUND};")
+        self._x_range = x_range
+        scale = SLIDE_SCALE
+        self.title_label = QLabel(title(model))
+        self.title_label.setFont(palette.font(30 * scale, bold=True))
+        self.title_label.setStyleSheet(f"color: {palette.INK};")
+        text = subtitle(model)
+        if x_range is not None:  # a zoomed slide must say it is a detail
+            text += f" · showing {x_range[0]:.2f}–{x_range[1]:.2f} s"
+        self.subtitle_label = QLabel(text)
+        self.subtitle_label.setFont(palette.font(16 * scale))
+        self.subtitle_label.setStyleSheet(f"color: {palette.MUTED_INK};")
+        self.timeline = TimelineView(model, controls=False)
+        self.timeline.zoom_presentation(1)  # SLIDE_SCALE
+        # The sheet is white already; pyqtgraph's cached background would land
+        # in the SVG as a plot-sized white bitmap.
+        self.timeline.plot_widget.setBackground(None)
+        self.timeline.plot_widget.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.legend = LegendWidget()
+        self.legend.set_presentation_scale(scale)
+
+        rows = self.timeline.item.data.row_count
+        lane_px = palette.LANE_MAX_PX * scale
+        lanes_height = min(max(rows * lane_px, LANES_MIN_HEIGHT), LANES_MAX_HEIGHT)
+        self.timeline.setFixedHeight(round(lanes_height + AXIS_ALLOWANCE * scale))
+        legend_height = self.legend.heightForWidth(SHEET_WIDTH - 48)
+        self.legend.setFixedHeight(legend_height)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 14)
+        layout.setSpacing(6)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.subtitle_label)
+        layout.addSpacing(8)
+        layout.addWidget(self.timeline)
+        layout.addSpacing(6)
+        layout.addWidget(self.legend)
+        self.setFixedWidth(SHEET_WIDTH)
+        self.adjustSize()
+
+    def settle(self) -> None:
+        """Set the ranges once the widgets have their real sizes."""
+        self.timeline.show_all_rows()
+        if self._x_range is None:
+            self.timeline.fit()
+            self.timeline.show_all_rows()
+        else:
+            self.timeline.show_time_range(*self._x_range)

@@ -1,0 +1,203 @@
+"""The always-visible legend: what each colour, mark and symbol means.
+
+It paints itself (no child widgets) with the same drawing code as the lanes,
+so the legend in a PNG or SVG export is pixel-for-pixel what the window shows,
+and it wraps its entries to any width (``heightForWidth``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from core.model.outcomes import Outcome
+from core.model.run_model import State
+from gui import palette
+from gui.palette import LEGEND_MARKERS, LEGEND_STATES, OUTCOME_STYLES, STATE_STYLES
+from gui.timeline import marks
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "heading", "state", "outcome" or "marker"
+    key: str
+    text: str
+
+
+def _entries() -> list[list[_Entry]]:
+    states = [_Entry("heading", "", "States")] + [
+        _Entry("state", state.value, STATE_STYLES[state].label)
+        for state in LEGEND_STATES
+    ]
+    outcomes = [_Entry("heading", "", "Endings")] + [
+        _Entry("outcome", outcome.value, style.legend)
+        for outcome, style in OUTCOME_STYLES.items()
+    ]
+    markers = [_Entry("heading", "", "Marks")] + [
+        _Entry("marker", kind, text) for kind, text in LEGEND_MARKERS.items()
+    ]
+    return [states, outcomes, markers]
+
+
+class LegendWidget(QWidget):
+    """Swatches for states, sample badges for endings, glyphs for marks."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = 1.0
+        self._sections = _entries()
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setToolTip("What the colours and marks on the timeline mean")
+
+    def set_presentation_scale(self, scale: float) -> None:
+        self._scale = scale
+        self.updateGeometry()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """Every caption, in order (what a reader of the legend sees)."""
+        return [entry.text for section in self._sections for entry in section]
+
+    # -- layout -----------------------------------------------------------------------
+
+    def _fonts(self):
+        return (
+            palette.font(palette.LEGEND_PX * self._scale),
+            palette.font(palette.LEGEND_PX * self._scale, bold=True),
+            palette.font(palette.BADGE_PX * self._scale * 0.9, bold=True),
+        )
+
+    def _line_height(self) -> float:
+        return QFontMetricsF(self._fonts()[0]).height() * 1.7
+
+    def _entry_width(self, entry: _Entry) -> float:
+        text_font, bold, badge_font = self._fonts()
+        metrics = QFontMetricsF(bold if entry.kind == "heading" else text_font)
+        width = metrics.horizontalAdvance(entry.text)
+        if entry.kind == "state":
+            width += self._swatch_width() + 6 * self._scale
+        elif entry.kind == "outcome":
+            sample = OUTCOME_STYLES[Outcome(entry.key)].sample
+            width += marks.badge_size(sample, badge_font)[0] + 6 * self._scale
+        elif entry.kind == "marker":
+            width += self._line_height() * 0.7 + 4 * self._scale
+        else:
+            width += 4 * self._scale
+        return width + 18 * self._scale
+
+    def _swatch_width(self) -> float:
+        return 30 * self._scale
+
+    def _layout(self, width: float) -> list[tuple[_Entry, QRectF]]:
+        """Place entries left to right, wrapping to ``width``.
+
+        Each section starts a line with its heading; continuation lines start
+        under the section's first entry, so the headings form a column.
+        """
+        placed = []
+        line_h = self._line_height()
+        margin = 8 * self._scale
+        column = margin + max(
+            self._entry_width(section[0]) for section in self._sections
+        )
+        y = margin / 2
+        for section in self._sections:
+            placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
+            x = column
+            for entry in section[1:]:
+                entry_w = self._entry_width(entry)
+                if x > column and x + entry_w > width - margin:
+                    x = column
+                    y += line_h
+                placed.append((entry, QRectF(x, y, entry_w, line_h)))
+                x += entry_w
+            y += line_h
+        return placed
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        placed = self._layout(float(width))
+        return int(placed[-1][1].bottom() + 4 * self._scale) if placed else 0
+
+    def sizeHint(self) -> QSize:
+        width = 900
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(200, self.heightForWidth(200))
+
+    # -- painting ---------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(self.rect(), QColor(palette.BACKGROUND))
+        self.paint_into(p, float(self.width()))
+        p.end()
+
+    def paint_into(self, p: QPainter, width: float) -> None:
+        text_font, bold, badge_font = self._fonts()
+        for entry, rect in self._layout(width):
+            centre = rect.center().y()
+            x = rect.left()
+            if entry.kind == "heading":
+                p.setFont(bold)
+                p.setPen(QColor(palette.INK))
+                p.drawText(
+                    QRectF(x, rect.top(), rect.width(), rect.height()),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    entry.text + ":",
+                )
+                continue
+            if entry.kind == "state":
+                x = self._paint_swatch(p, State(entry.key), x, centre, rect.height())
+            elif entry.kind == "outcome":
+                outcome = Outcome(entry.key)
+                badge = marks.draw_badge(
+                    p, x, centre, OUTCOME_STYLES[outcome].sample, outcome, badge_font
+                )
+                x = badge.right() + 6 * self._scale
+            else:
+                size = rect.height() * 0.45
+                marks.draw_glyph(p, entry.key, x + size / 2, centre, size)
+                x += size + 6 * self._scale
+            p.setFont(text_font)
+            p.setPen(QColor(palette.INK))
+            p.drawText(
+                QRectF(x, rect.top(), rect.right() - x, rect.height()),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                entry.text,
+            )
+
+    def _paint_swatch(
+        self, p: QPainter, state: State, x: float, centre: float, line_h: float
+    ) -> float:
+        style = STATE_STYLES[state]
+        width = self._swatch_width()
+        height = line_h * 0.62 * style.height / palette.BAR
+        rect = QRectF(x, centre - height / 2, width, height)
+        p.setPen(Qt.PenStyle.NoPen)
+        if style.hatch:
+            p.setBrush(QColor(style.pale))
+            p.drawRect(rect)
+            p.setBrush(QBrush(QColor(style.colour), palette.HATCH_STYLE))
+        else:
+            p.setBrush(QColor(style.colour))
+        p.drawRect(rect)
+        if state is State.RUNNING:  # the CPU shading, as it appears on busy lanes
+            busy = QRectF(
+                rect.left() + width * 0.45,
+                rect.top() + height * 0.35,
+                width * 0.55,
+                height * 0.65,
+            )
+            p.setBrush(QColor(palette.CPU_FILL))
+            p.drawRect(busy)
+        return x + width + 6 * self._scale
