@@ -66,10 +66,29 @@ class OutputLine:
 
 
 @dataclass
+class TaskSpan:
+    """One task a lane ran (a pool or executor task, or a chunk of them).
+
+    A lane holds many tasks beside its state segments; ``end`` is None while
+    the task runs. ``outcome``: "" while running, "ok", "error" (it raised) or
+    "cut" (cut off when its worker ended, e.g. a pool terminated under it).
+    """
+
+    task_id: int
+    label: str
+    start: float
+    end: float | None = None
+    outcome: str = ""
+    detail: str = ""
+    """What a person hovering over it reads: arguments, result or error."""
+    submitted: float | None = None
+
+
+@dataclass
 class Lane:
     worker_id: int
     name: str
-    kind: str  # "main", "process" or "thread"
+    kind: str  # "main", "process", "thread", "helper" or "untracked"
     group: str = ""
     target: str = ""
     start_method: str = ""
@@ -77,6 +96,10 @@ class Lane:
     args: dict[str, Any] = field(default_factory=dict)
     pid: int | None = None
     tid: int | None = None
+    parent: int | None = None
+    """The lane that created (and starts, joins) this one; None for the main
+    program. Lanes form a tree: a worker can start workers of its own."""
+    tasks: list[TaskSpan] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     times: dict[str, float] = field(default_factory=dict)
