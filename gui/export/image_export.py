@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from core.model.run_model import RunModel
 from gui import palette
 from gui.export.slide_sheet import ExportSheet, subtitle, title
+from gui.export.svg_flatten import flatten_file
 
 
 def _sheet(model: RunModel, x_range: tuple[float, float] | None) -> ExportSheet:
@@ -104,6 +105,7 @@ def export_svg(
             sheet.render(painter, QPoint())
         finally:
             painter.end()
+        flatten_file(target)
     finally:
         sheet.close()
         sheet.deleteLater()
