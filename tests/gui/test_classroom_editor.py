@@ -26,3 +26,34 @@ def test_switching_target_drops_the_old_arguments(qtbot, window, target):
     assert window.editor.scenario is not None
     assert "seconds" not in window.editor.scenario.workers[0].args
     assert window.actions_.run.isEnabled()
+
+
+def test_code_editor_indents_like_a_python_editor(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from core.scenario.rules import custom_code_problem
+    from gui.editor.code_editor import CodeEditor
+
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    # The tutorial's function, typed key by key with no indentation of its own.
+    QTest.keyClicks(editor, "def work(seconds=1.0):")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QTest.keyClicks(editor, "for i in range(3):")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QTest.keyClicks(editor, "print(i)")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QTest.keyClick(editor, Qt.Key.Key_Backspace)  # out of the loop
+    QTest.keyClicks(editor, "return seconds")
+    assert editor.toPlainText() == (
+        "def work(seconds=1.0):\n"
+        "    for i in range(3):\n"
+        "        print(i)\n"
+        "    return seconds"
+    )
+    assert custom_code_problem(editor.toPlainText(), "work") is None
+    # Room for a line of the tutorial without scrolling sideways.
+    columns = (editor.viewport().width()) / editor.fontMetrics().horizontalAdvance("m")
+    assert columns >= 40
