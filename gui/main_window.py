@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -39,14 +38,15 @@ from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.run_status_bar import RunStatusBar
 from gui.run_controller import RunController, RunState
 from gui.timeline.timeline_view import TimelineView
-from gui.window_actions import EXPORT_KINDS, WindowActions
+from gui.window_actions import WindowActions
+from gui.window_files import WindowFiles
 
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
 REFRESH_MS = 200
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, QMainWindow):
     def __init__(
         self, trust_store: TrustStore | None = None, parent: QWidget | None = None
     ) -> None:
@@ -354,95 +354,6 @@ class MainWindow(QMainWindow):
     def _zoom(self, step: int) -> None:
         self.timeline.zoom_presentation(step)
         self.legend.set_presentation_scale(self.timeline.presentation_scale())
-
-    # -- files -----------------------------------------------------------------------
-
-    def save_scenario(self, path: Path | str) -> Path | None:
-        scenario = self.editor.validate()
-        if scenario is None:
-            self.show_error("Cannot save", "Fix the scenario's problems first.")
-            return None
-        try:
-            saved = file_commands.save_scenario(scenario, path)
-        except (InputError, OSError) as error:
-            text = error.describe() if isinstance(error, InputError) else str(error)
-            self.show_error("Cannot save the scenario", text)
-            return None
-        self.source = saved.resolve()
-        self.status.showMessage(f"Saved {saved}", 5000)
-        return saved
-
-    def export_to(self, kind: str, path: Path | str) -> Path | None:
-        try:
-            written = file_commands.export(
-                kind, self.controller.model, path, self._zoomed_range()
-            )
-        except (OSError, ValueError) as error:
-            self.show_error("Cannot export", str(error))
-            return None
-        self.status.showMessage(f"Exported {written}", 5000)
-        return written
-
-    def _zoomed_range(self) -> tuple[float, float] | None:
-        """The visible stretch if the user zoomed into part of the run (the
-        picture then shows what they see), else None (the whole run)."""
-        model = self.controller.model
-        if not model.started:
-            return None
-        whole = model.now()
-        low, high = self.timeline.visible_time_range()
-        start, end = max(low, 0.0), min(high, whole)
-        if end <= start or (start <= 0.01 * whole and end >= 0.99 * whole):
-            return None
-        return start, end
-
-    def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open a scenario or a recording",
-            str(self._dialog_dir()),
-            "Scenarios and recordings (*.toml *.json);;All files (*)",
-        )
-        if path:
-            self.open_path(path)
-
-    def _on_save_triggered(self, ask: bool) -> None:
-        path: str | Path | None = self.source
-        if (
-            ask
-            or path is None
-            or file_commands.is_lesson(path)
-            or path.suffix != ".toml"
-        ):
-            title = self.editor.scenario.title if self.editor.scenario else ""
-            path, _ = QFileDialog.getSaveFileName(
-                self,
-                "Save the scenario",
-                str(self._dialog_dir() / file_commands.suggested_name(title, "toml")),
-                "Scenario (*.toml)",
-            )
-        if path:
-            self.save_scenario(path)
-
-    def _on_export_triggered(self, kind: str | None) -> None:
-        kinds = [kind] if kind else list(EXPORT_KINDS)
-        filters = [EXPORT_KINDS[k][1] for k in kinds]
-        title = self.controller.model.scenario.title
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export the run",
-            str(self._dialog_dir() / file_commands.suggested_name(title, kinds[0])),
-            ";;".join(filters),
-        )
-        if path:
-            self.export_to(
-                kinds[filters.index(chosen)] if chosen in filters else kinds[0], path
-            )
-
-    def _dialog_dir(self) -> Path:
-        if self.source is not None and not file_commands.is_lesson(self.source):
-            return self.source.parent
-        return Path.home()
 
     def show_error(self, title: str, text: str) -> None:
         """A non-blocking message box (and the status bar)."""

@@ -1,8 +1,14 @@
-"""The always-visible legend: what each colour, mark and symbol means.
+"""The legend: what each colour, mark and symbol means.
 
 It paints itself (no child widgets) with the same drawing code as the lanes,
 so the legend in a PNG or SVG export is pixel-for-pixel what the window shows,
 and it wraps its entries to any width (``heightForWidth``).
+
+It can list everything, or only what the run on screen shows (:meth:`show_only`:
+lesson 1 has no SIGSEGV, so its legend does not explain one), compactly on
+flowing lines without section headings. Given a height budget
+(:meth:`set_max_height`) it shrinks its own text rather than squeeze the lanes:
+the timeline is the picture, the legend its caption (issue 11, defect 1).
 """
 
 from __future__ import annotations
@@ -10,11 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.model.outcomes import Outcome
-from core.model.run_model import State
+from core.model.run_model import RunModel, State
 from gui import palette
 from gui.palette import LEGEND_MARKERS, LEGEND_STATES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline import marks
@@ -27,19 +40,45 @@ class _Entry:
     text: str
 
 
-def _entries() -> list[list[_Entry]]:
+@dataclass(frozen=True)
+class Shown:
+    """What a run puts on the screen, for a legend that explains only that."""
+
+    states: frozenset[State]
+    outcomes: frozenset[Outcome]
+    markers: frozenset[str]
+
+    @classmethod
+    def of(cls, model: RunModel) -> Shown:
+        lanes = list(model.lanes.values())
+        return cls(
+            frozenset(s.state for lane in lanes for s in lane.segments),
+            frozenset(lane.outcome for lane in lanes if lane.outcome is not None),
+            frozenset(m.kind for lane in lanes for m in lane.markers),
+        )
+
+
+MIN_FIT_SCALE = 0.6
+"""Below this the legend is unreadable anyway; it is then cut, not shrunk."""
+
+
+def _entries(shown: Shown | None) -> list[list[_Entry]]:
     states = [_Entry("heading", "", "States")] + [
         _Entry("state", state.value, STATE_STYLES[state].label)
         for state in LEGEND_STATES
+        if shown is None or state in shown.states
     ]
     outcomes = [_Entry("heading", "", "Endings")] + [
         _Entry("outcome", outcome.value, style.legend)
         for outcome, style in OUTCOME_STYLES.items()
+        if shown is None or outcome in shown.outcomes
     ]
     markers = [_Entry("heading", "", "Marks")] + [
-        _Entry("marker", kind, text) for kind, text in LEGEND_MARKERS.items()
+        _Entry("marker", kind, text)
+        for kind, text in LEGEND_MARKERS.items()
+        if shown is None or kind in shown.markers
     ]
-    return [states, outcomes, markers]
+    return [section for section in (states, outcomes, markers) if len(section) > 1]
 
 
 class LegendWidget(QWidget):
@@ -47,17 +86,58 @@ class LegendWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._requested_scale = 1.0
         self._scale = 1.0
-        self._sections = _entries()
+        self._max_height: int | None = None
+        self._compact = False
+        self._shown: Shown | None = None
+        self._sections = _entries(None)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setToolTip("What the colours and marks on the timeline mean")
 
     def set_presentation_scale(self, scale: float) -> None:
-        self._scale = scale
+        self._requested_scale = scale
+        self._refit()
+
+    def presentation_scale(self) -> float:
+        """The scale used: the requested one, or less to stay in its budget."""
+        return self._scale
+
+    def show_only(self, shown: Shown | None) -> None:
+        """Explain only what ``shown`` lists (None: everything)."""
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._sections = _entries(shown)
+        self._refit()
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: entries flow on as few lines as possible, no headings."""
+        self._compact = compact
+        self._refit()
+
+    def set_max_height(self, pixels: int | None) -> None:
+        self._max_height = pixels
+        self._refit()
+
+    def _refit(self) -> None:
+        self._scale = self._requested_scale
+        width = float(max(self.width(), 200))
+        while (
+            self._max_height is not None
+            and self._scale > MIN_FIT_SCALE
+            and self._height_for(width) > self._max_height
+        ):
+            self._scale = max(MIN_FIT_SCALE, self._scale * 0.9)
         self.updateGeometry()
         self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._max_height is not None and event.oldSize().width() != self.width():
+            self._refit()
 
     def texts(self) -> list[str]:
         """Every caption, in order (what a reader of the legend sees)."""
@@ -99,16 +179,23 @@ class LegendWidget(QWidget):
         Each section starts a line with its heading; continuation lines start
         under the section's first entry, so the headings form a column.
         """
-        placed = []
+        placed: list[tuple[_Entry, QRectF]] = []
         line_h = self._line_height()
         margin = 8 * self._scale
-        column = margin + max(
-            self._entry_width(section[0]) for section in self._sections
-        )
+        if not self._sections:
+            return placed
+        if self._compact:  # one paragraph: no headings, no column
+            column = margin
+        else:
+            column = margin + max(
+                self._entry_width(section[0]) for section in self._sections
+            )
         y = margin / 2
+        x = column
         for section in self._sections:
-            placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
-            x = column
+            if not self._compact:
+                placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
+                x = column
             for entry in section[1:]:
                 entry_w = self._entry_width(entry)
                 if x > column and x + entry_w > width - margin:
@@ -116,14 +203,18 @@ class LegendWidget(QWidget):
                     y += line_h
                 placed.append((entry, QRectF(x, y, entry_w, line_h)))
                 x += entry_w
-            y += line_h
+            if not self._compact:
+                y += line_h
         return placed
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        placed = self._layout(float(width))
+        return self._height_for(float(width))
+
+    def _height_for(self, width: float) -> int:
+        placed = self._layout(width)
         return int(placed[-1][1].bottom() + 4 * self._scale) if placed else 0
 
     def sizeHint(self) -> QSize:
