@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,8 +35,10 @@ from gui.panels.details_panel import DetailsPanel
 from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.run_status_bar import RunStatusBar
+from gui.presentation import Presentation
 from gui.run_controller import RunController, RunState
 from gui.timeline.timeline_view import TimelineView
+from gui.timeline_pane import TimelinePane
 from gui.window_actions import WindowActions
 from gui.window_files import WindowFiles
 
@@ -70,6 +71,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.actions_.build_menus(self)
         self.actions_.build_toolbar(self)
         self._build_layout()
+        self.presentation = Presentation(self)
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -104,16 +106,8 @@ class MainWindow(WindowFiles, QMainWindow):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 3)
         left.setSizes([400, 560])
-        centre_top = QWidget()
-        top_layout = QVBoxLayout(centre_top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.setSpacing(2)
-        top_layout.addWidget(self.timeline, 1)
-        top_layout.addWidget(self.legend)
-        # The legend's minimumSizeHint is its height at its narrowest width
-        # (625 px), which would make the whole window taller than a 1000 px
-        # screen; the layout still gives it heightForWidth at the real width.
-        self.legend.setMinimumHeight(40)
+        centre_top = TimelinePane(self.timeline, self.legend)
+        self.pane = centre_top
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(centre_top)
         centre.addWidget(self.details)
@@ -127,6 +121,7 @@ class MainWindow(WindowFiles, QMainWindow):
         main.setStretchFactor(1, 1)
         main.setSizes([400, 1100])
         self.splitter = main
+        self.centre = centre
         self.setCentralWidget(main)
 
     def _connect(self) -> None:
@@ -150,6 +145,15 @@ class MainWindow(WindowFiles, QMainWindow):
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(0))
         a.about.triggered.connect(self._on_about_triggered)
+        a.present.toggled.connect(self.presentation.set_active)
+        self.presentation.changed.connect(self._on_presentation_changed)
+        a.leave_presentation.triggered.connect(
+            lambda: self.presentation.set_active(False)
+        )
+        for mode, action in a.legend_modes.items():
+            action.triggered.connect(
+                lambda _=False, m=mode: self.pane.set_legend_mode(m)
+            )
         self.lessons.lesson_chosen.connect(self.open_path)
         self.editor.scenario_edited.connect(self._on_editor_scenario_edited)
         self.timeline.lane_selected.connect(self._on_timeline_lane_selected)
@@ -213,6 +217,7 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
+        self.pane.refresh_legend(model)
         self.timeline.set_live(self.controller.live)
         selected = self.selected if self.selected in model.lanes else None
         self._select(selected)
@@ -284,6 +289,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.lessons.list.setEnabled(True)
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
+        self.pane.refresh_legend(self.controller.model)
         self.details.show_lane(self.controller.model, self.selected)  # in full
         self._update_status()
         self._update_actions()
@@ -292,6 +298,8 @@ class MainWindow(WindowFiles, QMainWindow):
             QTimer.singleShot(FINAL_PAINT_MS, self.close)
 
     def _on_timer_timeout(self) -> None:
+        if self.controller.live:
+            self.pane.refresh_legend(self.controller.model)
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()
@@ -350,6 +358,9 @@ class MainWindow(WindowFiles, QMainWindow):
         self._update_title()
         self._update_actions()
         self._update_status()
+
+    def _on_presentation_changed(self, active: bool) -> None:
+        self.actions_.present.setChecked(active)
 
     def _zoom(self, step: int) -> None:
         self.timeline.zoom_presentation(step)

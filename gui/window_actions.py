@@ -7,7 +7,7 @@ whether each action is enabled is decided by MainWindow from the run state.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 from core.model.run_model import Lane
@@ -108,6 +108,27 @@ class WindowActions(QObject):
         self.zoom_out = make("Smaller", "Ctrl+-", None, "Presentation zoom: smaller")
         self.zoom_reset = make("Normal size", "Ctrl+0")
         self.about = make("About Procession")
+        self.present = make(
+            "Present",
+            "F11",
+            sp.SP_TitleBarMaxButton,
+            "Presentation mode: the timeline alone, full screen, large text",
+        )
+        self.present.setCheckable(True)
+        self.leave_presentation = make("Leave presentation", "Escape")
+        legend_texts = {
+            "shown": "Legend: only what this run shows",
+            "all": "Legend: everything",
+            "hidden": "Legend: hidden",
+        }
+        group = QActionGroup(self)
+        self.legend_modes = {}
+        for mode, text in legend_texts.items():
+            action = make(text)
+            action.setCheckable(True)
+            action.setChecked(mode == "shown")
+            group.addAction(action)
+            self.legend_modes[mode] = action
 
     def build_menus(self, window: QMainWindow) -> None:
         bar = window.menuBar()
@@ -132,6 +153,10 @@ class WindowActions(QObject):
         view_menu = bar.addMenu("&View")
         for action in (self.fit, self.zoom_in, self.zoom_out, self.zoom_reset):
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.present)
+        for action in self.legend_modes.values():
+            view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about)
 
@@ -148,7 +173,9 @@ class WindowActions(QObject):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         toolbar.addAction(self.zoom_out)
         toolbar.addAction(self.zoom_in)
+        toolbar.addAction(self.present)
         window.addToolBar(toolbar)
+        self.toolbar = toolbar
         return toolbar
 
     def update_enabled(

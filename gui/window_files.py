@@ -113,4 +113,3 @@ class WindowFiles(_Base):
         if self.source is not None and not file_commands.is_lesson(self.source):
             return self.source.parent
         return Path.home()
-

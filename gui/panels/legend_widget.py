@@ -105,6 +105,9 @@ class LegendWidget(QWidget):
         """The scale used: the requested one, or less to stay in its budget."""
         return self._scale
 
+    def smallest_text_px(self) -> float:
+        return min(palette.LEGEND_PX, palette.BADGE_PX * 0.9) * self._scale
+
     def show_only(self, shown: Shown | None) -> None:
         """Explain only what ``shown`` lists (None: everything)."""
         if shown == self._shown:
@@ -130,7 +133,7 @@ class LegendWidget(QWidget):
             and self._scale > MIN_FIT_SCALE
             and self._height_for(width) > self._max_height
         ):
-            self._scale = max(MIN_FIT_SCALE, self._scale * 0.9)
+            self._scale = max(MIN_FIT_SCALE, self._scale * 0.95)
         self.updateGeometry()
         self.update()
 
@@ -141,7 +144,21 @@ class LegendWidget(QWidget):
 
     def texts(self) -> list[str]:
         """Every caption, in order (what a reader of the legend sees)."""
-        return [entry.text for section in self._sections for entry in section]
+        return [
+            self._caption(entry)
+            for section in self._sections
+            for entry in section
+            if not (self._compact and entry.kind == "heading")
+        ]
+
+    def _caption(self, entry: _Entry) -> str:
+        """Compact captions drop the parenthesis: "starting (booting)" is
+        "starting"; the swatch or sample badge says the rest."""
+        text = entry.text
+        cut = text.find(" (")
+        if self._compact and entry.kind != "heading" and cut > 0 and text[-1] == ")":
+            return text[:cut]
+        return text
 
     # -- layout -----------------------------------------------------------------------
 
@@ -153,12 +170,14 @@ class LegendWidget(QWidget):
         )
 
     def _line_height(self) -> float:
-        return QFontMetricsF(self._fonts()[0]).height() * 1.7
+        return QFontMetricsF(self._fonts()[0]).height() * (
+            1.45 if self._compact else 1.7
+        )
 
     def _entry_width(self, entry: _Entry) -> float:
         text_font, bold, badge_font = self._fonts()
         metrics = QFontMetricsF(bold if entry.kind == "heading" else text_font)
-        width = metrics.horizontalAdvance(entry.text)
+        width = metrics.horizontalAdvance(self._caption(entry))
         if entry.kind == "state":
             width += self._swatch_width() + 6 * self._scale
         elif entry.kind == "outcome":
@@ -222,7 +241,9 @@ class LegendWidget(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, self.heightForWidth(200))
+        # It fits itself into whatever height it gets (set_max_height); its
+        # height at 200 px wide would make the window taller than a screen.
+        return QSize(200, round(self._line_height()))
 
     # -- painting ---------------------------------------------------------------------
 
@@ -264,7 +285,7 @@ class LegendWidget(QWidget):
             p.drawText(
                 QRectF(x, rect.top(), rect.right() - x, rect.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                entry.text,
+                self._caption(entry),
             )
 
     def _paint_swatch(

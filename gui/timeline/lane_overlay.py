@@ -127,6 +127,14 @@ def paint_hatch(
     p.setPen(Qt.PenStyle.NoPen)
 
 
+def text_px(lane_px: float, scale: float) -> tuple[float, float]:
+    """(badge, marker text) font sizes in pixels for lanes ``lane_px`` tall."""
+    return (
+        min(palette.BADGE_PX * scale, lane_px * 0.5),
+        min(palette.MARKER_TEXT_PX * scale, lane_px * 0.36),
+    )
+
+
 def paint_decorations(
     p: QPainter,
     data: TimelineData,
@@ -139,10 +147,9 @@ def paint_decorations(
     first = max(0, math.floor(view.top()))
     last = min(data.row_count, math.ceil(view.bottom()))
     glyph = min(13.0 * scale, lane_px * 0.42)
-    badge_font = palette.font(min(palette.BADGE_PX * scale, lane_px * 0.5), bold=True)
-    text_font = palette.font(
-        min(palette.MARKER_TEXT_PX * scale, lane_px * 0.36), bold=True
-    )
+    badge_px, marker_px = text_px(lane_px, scale)
+    badge_font = palette.font(badge_px, bold=True)
+    text_font = palette.font(marker_px, bold=True)
     sx, dx = transform.m11(), transform.dx()
     sy, dy = transform.m22(), transform.dy()
     visible = transform.mapRect(view)

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from core.model.run_model import RunModel
 from gui import palette
-from gui.timeline.lane_axis import LaneAxis
+from gui.timeline.lane_axis import LaneAxis, label_px
+from gui.timeline.lane_overlay import text_px
 from gui.timeline.timeline_item import TimelineItem
 from gui.timeline.timeline_view_box import TimelineViewBox
 from gui.timeline.tooltips import identity
@@ -31,6 +32,8 @@ BADGE_ROOM_PX = 120.0
 LEFT_ROOM_PX = 10.0
 """Pixels left of t = 0 so that symbols at the very start are not cut."""
 TICK_MIN_PX = 90.0
+FILL_GROWTH = 1.8
+"""How much taller than usual lanes may grow to fill the height."""
 MIN_LIVE_SPAN = 1.0
 """Seconds shown by fit() before a run has finished (or even started)."""
 
@@ -65,6 +68,7 @@ class TimelineView(QWidget):
         self._live = False
         self._following = True
         self._auto_rows = True
+        self._fill = False
         self._scale_index = palette.PRESENTATION_SCALES.index(1.0)
         self._identities: dict[int, str] = {}
 
@@ -112,6 +116,7 @@ class TimelineView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        self._hint = QLabel()
         self._follow_button = QToolButton(text="Follow")
         self._fit_button = QToolButton(text="Fit")
         if controls:
@@ -130,7 +135,7 @@ class TimelineView(QWidget):
     def _build_controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
-        hint = QLabel(
+        hint = self._hint = QLabel(
             "wheel: zoom time · Shift+wheel or wheel on names: zoom lanes · "
             "drag: pan · click a lane: details"
         )
@@ -227,6 +232,34 @@ class TimelineView(QWidget):
         self._auto_rows = True
         self._fit_rows()
 
+    def set_presentation_scale(self, scale: float) -> None:
+        """Jump to one of palette.PRESENTATION_SCALES (the nearest)."""
+        scales = palette.PRESENTATION_SCALES
+        self._scale_index = min(
+            range(len(scales)), key=lambda i: abs(scales[i] - scale)
+        )
+        self._apply_scale()
+        self._auto_rows = True
+        self._fit_rows()
+
+    def set_hint_visible(self, visible: bool) -> None:
+        """The mouse hint above the lanes (hidden when presenting)."""
+        self._hint.setVisible(visible)
+
+    def lane_height_px(self) -> float:
+        """How tall one lane is on screen now."""
+        low, high = self._box.viewRange()[1]
+        return self._box.height() / max(high - low, 1e-9)
+
+    def smallest_text_px(self) -> float:
+        """The smallest font on the lanes now (labels, pids, badges, marks, axis)."""
+        lane_px, scale = self.lane_height_px(), self.presentation_scale()
+        return min(
+            *label_px(lane_px, scale),
+            *text_px(lane_px, scale),
+            palette.TICK_PX * scale,
+        )
+
     def presentation_scale(self) -> float:
         return palette.PRESENTATION_SCALES[self._scale_index]
 
@@ -305,9 +338,18 @@ class TimelineView(QWidget):
         span = FOLLOW_SPANS[-1]
         self._box.setXRange(now - span * (usable + left), now + span * right, padding=0)
 
+    def set_fill_height(self, fill: bool) -> None:
+        """Fill: few lanes grow (up to twice their usual height) to use the
+        whole height instead of leaving it empty (presentation mode)."""
+        self._fill = fill
+        self._auto_rows = True
+        self._fit_rows()
+
     def _fit_rows(self) -> None:
         rows = self._item.data.row_count
         lane_px = palette.LANE_MAX_PX * self.presentation_scale()
+        if self._fill:
+            lane_px *= FILL_GROWTH
         fits = max(self._box.height(), 1.0) / lane_px
         extent = max(float(rows), fits)
         self._box.setLimits(yMin=-0.25, yMax=extent + 0.25, minYRange=1.0)

@@ -1,0 +1,103 @@
+"""Presentation mode (F11): the timeline alone, full screen, legible from the
+back of a room.
+
+The lessons, the editor, the details, the menu bar and the status bar go;
+the toolbar stays (Run, Stop, and the button that leaves). Every text on the
+timeline and its legend uses one scale, :data:`PRESENTING_SCALE`, chosen so
+that the smallest label (a lane's pid line, 12 px at scale 1) is at least
+16 px; Ctrl+= / Ctrl+- still change it, for everything together. Leaving
+restores the window exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+PRESENTING_SCALE = 1.5
+
+
+@dataclass
+class _Saved:
+    state: Qt.WindowState
+    geometry: QRect
+    scale: float
+    hidden: list[bool]
+
+
+class Presentation(QObject):
+    changed = Signal(bool)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._saved: _Saved | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._saved is not None
+
+    def set_active(self, active: bool) -> None:
+        if active == self.active:
+            return
+        self._enter() if active else self._leave()
+        self.changed.emit(active)
+
+    def toggle(self) -> None:
+        self.set_active(not self.active)
+
+    def _chrome(self) -> list:
+        w = self._window
+        return [w.splitter.widget(0), w.centre.widget(1), w.menuBar(), w.status]
+
+    def _enter(self) -> None:
+        w = self._window
+        chrome = self._chrome()
+        self._saved = _Saved(
+            w.windowState(),
+            w.geometry(),
+            w.timeline.presentation_scale(),
+            [part.isHidden() for part in chrome],
+        )
+        for part in chrome:
+            part.hide()
+        w.timeline.set_hint_visible(False)
+        w.timeline.set_fill_height(True)
+        w.actions_.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        w.pane.set_presenting(True)
+        self._set_scale(PRESENTING_SCALE)
+        screen = w.screen()
+        if w.isVisible() and screen is not None:
+            w.setWindowState(w.windowState() | Qt.WindowState.WindowFullScreen)
+            # Without a window manager (a bare X server, a kiosk) the state
+            # alone changes nothing: take the screen's size ourselves.
+            w.setGeometry(screen.geometry())
+
+    def _leave(self) -> None:
+        w = self._window
+        saved = self._saved
+        assert saved is not None
+        self._saved = None
+        for part, hidden in zip(self._chrome(), saved.hidden, strict=True):
+            part.setHidden(hidden)
+        w.timeline.set_hint_visible(True)
+        w.timeline.set_fill_height(False)
+        w.actions_.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        w.pane.set_presenting(False)
+        self._set_scale(saved.scale)
+        if w.isVisible():
+            w.setWindowState(saved.state)
+            w.setGeometry(saved.geometry)
+
+    def _set_scale(self, scale: float) -> None:
+        w = self._window
+        w.timeline.set_presentation_scale(scale)
+        w.legend.set_presentation_scale(w.timeline.presentation_scale())
+        w.timeline.fit()
