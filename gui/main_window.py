@@ -198,6 +198,7 @@ class MainWindow(WindowFiles, QMainWindow):
             raise RuntimeError("a run is still active")
         self.source = source
         self.editor.set_scenario(scenario, code_locked=code_locked)
+        self._fit_editor_width()
         lesson = file_commands.is_lesson(source)
         self.lessons.select_path(source if lesson else None)
         self.lessons.show_description(scenario.title, scenario.description)
@@ -298,6 +299,8 @@ class MainWindow(WindowFiles, QMainWindow):
             QTimer.singleShot(FINAL_PAINT_MS, self.close)
 
     def _on_timer_timeout(self) -> None:
+        if not self.controller.active:  # rows appear as targets change
+            self._fit_editor_width()
         if self.controller.live:
             self.pane.refresh_legend(self.controller.model)
         if self._details_dirty or self.controller.live:
@@ -354,7 +357,17 @@ class MainWindow(WindowFiles, QMainWindow):
         suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
         self.setWindowTitle(f"Procession — {title}{suffix}")
 
+    def _fit_editor_width(self) -> None:
+        """Never cut the form on the right: its scroll area is at least as wide
+        as the form plus the vertical scrollbar (issue 11, defect 4)."""
+        bar = self.editor_scroll.verticalScrollBar().sizeHint().width()
+        frame = 2 * self.editor_scroll.frameWidth()
+        width = self.editor.minimumSizeHint().width() + bar + frame
+        if width != self.editor_scroll.minimumWidth():
+            self.editor_scroll.setMinimumWidth(width)
+
     def _on_editor_scenario_edited(self) -> None:
+        self._fit_editor_width()
         self._update_title()
         self._update_actions()
         self._update_status()

@@ -90,6 +90,7 @@ class LegendWidget(QWidget):
         self._scale = 1.0
         self._max_height: int | None = None
         self._compact = False
+        self._auto_compact = False
         self._shown: Shown | None = None
         self._sections = _entries(None)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -126,16 +127,33 @@ class LegendWidget(QWidget):
         self._refit()
 
     def _refit(self) -> None:
-        self._scale = self._requested_scale
+        """The largest scale up to the requested one that fits the budget;
+        compact lines first if the sectioned layout would need shrinking by
+        more than a quarter. Past MIN_FIT_SCALE the legend is cut instead."""
         width = float(max(self.width(), 200))
+        self._auto_compact = False
+        self._scale = self._fit_scale(width)
+        if self._scale < 0.75 * self._requested_scale and not self._compact:
+            self._auto_compact = True
+            self._scale = self._fit_scale(width)
+        limit = self._max_height if self._max_height is not None else 16_777_215
+        self.setMaximumHeight(limit)
+        self.updateGeometry()
+        self.update()
+
+    def _fit_scale(self, width: float) -> float:
+        self._scale = self._requested_scale
         while (
             self._max_height is not None
             and self._scale > MIN_FIT_SCALE
             and self._height_for(width) > self._max_height
         ):
             self._scale = max(MIN_FIT_SCALE, self._scale * 0.95)
-        self.updateGeometry()
-        self.update()
+        return self._scale
+
+    @property
+    def compact(self) -> bool:
+        return self._compact or self._auto_compact
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -148,7 +166,7 @@ class LegendWidget(QWidget):
             self._caption(entry)
             for section in self._sections
             for entry in section
-            if not (self._compact and entry.kind == "heading")
+            if not (self.compact and entry.kind == "heading")
         ]
 
     def _caption(self, entry: _Entry) -> str:
@@ -156,7 +174,7 @@ class LegendWidget(QWidget):
         "starting"; the swatch or sample badge says the rest."""
         text = entry.text
         cut = text.find(" (")
-        if self._compact and entry.kind != "heading" and cut > 0 and text[-1] == ")":
+        if self.compact and entry.kind != "heading" and cut > 0 and text[-1] == ")":
             return text[:cut]
         return text
 
@@ -171,7 +189,7 @@ class LegendWidget(QWidget):
 
     def _line_height(self) -> float:
         return QFontMetricsF(self._fonts()[0]).height() * (
-            1.45 if self._compact else 1.7
+            1.45 if self.compact else 1.7
         )
 
     def _entry_width(self, entry: _Entry) -> float:
@@ -203,7 +221,7 @@ class LegendWidget(QWidget):
         margin = 8 * self._scale
         if not self._sections:
             return placed
-        if self._compact:  # one paragraph: no headings, no column
+        if self.compact:  # one paragraph: no headings, no column
             column = margin
         else:
             column = margin + max(
@@ -212,7 +230,7 @@ class LegendWidget(QWidget):
         y = margin / 2
         x = column
         for section in self._sections:
-            if not self._compact:
+            if not self.compact:
                 placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
                 x = column
             for entry in section[1:]:
@@ -222,7 +240,7 @@ class LegendWidget(QWidget):
                     y += line_h
                 placed.append((entry, QRectF(x, y, entry_w, line_h)))
                 x += entry_w
-            if not self._compact:
+            if not self.compact:
                 y += line_h
         return placed
 
