@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.input_checks import InputError
 from core.model.events import MAIN_ID
+from core.model.headline import measured_text
 from core.model.run_model import Lane, RunModel
 from core.scenario.definition import Scenario
 from core.scenario.toml_io import find_lesson, list_lessons
@@ -34,8 +35,9 @@ from gui.export import file_commands
 from gui.panels.details_panel import DetailsPanel
 from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
+from gui.panels.predict_box import PredictBox
 from gui.panels.run_status_bar import RunStatusBar
-from gui.presentation import Presentation
+from gui.presentation import PREDICT_MAX_SCALE, Presentation
 from gui.run_controller import RunController, RunState
 from gui.timeline.timeline_view import TimelineView
 from gui.timeline_pane import TimelinePane
@@ -64,6 +66,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.editor = ScenarioEditor()
         self.timeline = TimelineView(self.controller.model)
         self.legend = LegendWidget()
+        self.predict = PredictBox()
         self.details = DetailsPanel()
         self.status = RunStatusBar()
         self.setStatusBar(self.status)
@@ -106,7 +109,7 @@ class MainWindow(WindowFiles, QMainWindow):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 3)
         left.setSizes([400, 560])
-        centre_top = TimelinePane(self.timeline, self.legend)
+        centre_top = TimelinePane(self.timeline, self.legend, self.predict)
         self.pane = centre_top
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(centre_top)
@@ -202,6 +205,7 @@ class MainWindow(WindowFiles, QMainWindow):
         lesson = file_commands.is_lesson(source)
         self.lessons.select_path(source if lesson else None)
         self.lessons.show_description(scenario.title, scenario.description)
+        self.predict.set_lesson(scenario.question, scenario.answer)
         if recorded is not None:
             self.controller.review(recorded)
         else:
@@ -266,6 +270,7 @@ class MainWindow(WindowFiles, QMainWindow):
     # -- run updates -----------------------------------------------------------------
 
     def _on_controller_run_started(self, model: RunModel) -> None:
+        self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
         self._update_actions()
@@ -291,6 +296,8 @@ class MainWindow(WindowFiles, QMainWindow):
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
         self.pane.refresh_legend(self.controller.model)
+        if self.controller.model.finished:
+            self.predict.reveal(measured_text(self.controller.model))
         self.details.show_lane(self.controller.model, self.selected)  # in full
         self._update_status()
         self._update_actions()
@@ -377,7 +384,9 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def _zoom(self, step: int) -> None:
         self.timeline.zoom_presentation(step)
-        self.legend.set_presentation_scale(self.timeline.presentation_scale())
+        scale = self.timeline.presentation_scale()
+        self.legend.set_presentation_scale(scale)
+        self.predict.set_text_scale(min(scale, PREDICT_MAX_SCALE))
 
     def show_error(self, title: str, text: str) -> None:
         """A non-blocking message box (and the status bar)."""

@@ -62,7 +62,9 @@ STATE_STYLES: dict[State, StateStyle] = {
     State.RUNNING: StateStyle(SKY_BLUE, BAR, "running (dark = CPU busy)"),
     State.EXITING: StateStyle(REDDISH_PURPLE, BAR, "exiting"),
     State.EXITED: StateStyle(YELLOW, BAR * 0.7, "exited, not joined"),
-    State.JOINED: StateStyle("#A8A8A8", THIN, "joined"),
+    # Thin and pale: a joined process is gone; a grey bar the height of
+    # "created" read as activity (issue 11, defect 8).
+    State.JOINED: StateStyle("#CDCDCD", THIN * 0.5, "joined (gone)"),
     State.MAIN_RUNNING: StateStyle("#3A3A3A", BAR, "main: running"),
     State.MAIN_JOINING: StateStyle(
         "#3A3A3A", BAR, "main: waiting in join()", hatch=True, pale="#D7D7D7"

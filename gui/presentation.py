@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 PRESENTING_SCALE = 1.5
+PREDICT_MAX_SCALE = 1.25
+"""The question above the lanes: 19 px is read from the back; larger would
+take the lanes' height."""
 
 
 @dataclass
@@ -100,4 +103,5 @@ class Presentation(QObject):
         w = self._window
         w.timeline.set_presentation_scale(scale)
         w.legend.set_presentation_scale(w.timeline.presentation_scale())
+        w.predict.set_text_scale(min(scale, PREDICT_MAX_SCALE))
         w.timeline.fit()

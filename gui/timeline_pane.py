@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.model.run_model import RunModel
 from gui.panels.legend_widget import LegendWidget, Shown
+from gui.panels.predict_box import PredictBox
 from gui.timeline.timeline_view import TimelineView
 
 LEGEND_MODES = ("shown", "all", "hidden")
@@ -22,15 +23,19 @@ PRESENTING_LEGEND_SHARE = 0.22
 
 
 class TimelinePane(QWidget):
-    def __init__(self, timeline: TimelineView, legend: LegendWidget) -> None:
+    def __init__(
+        self, timeline: TimelineView, legend: LegendWidget, predict: PredictBox
+    ) -> None:
         super().__init__()
         self.timeline = timeline
         self.legend = legend
+        self.predict = predict
         self._mode = "shown"
         self._share = LEGEND_SHARE
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(predict)
         layout.addWidget(timeline, 1)
         layout.addWidget(legend)
         legend.setMinimumHeight(0)

@@ -17,10 +17,12 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 from shiboken6 import wrapInstance
 
+from core.model.headline import badge_text, signal_ignored
 from core.model.run_model import State
 from gui import palette
 from gui.palette import MARKER_STYLES
 from gui.timeline import marks
+from gui.timeline.callouts import paint_callouts
 from gui.timeline.stamp_cache import StampCache
 from gui.timeline.timeline_data import TimelineData, bar_extent
 
@@ -152,6 +154,7 @@ def paint_decorations(
     text_font = palette.font(marker_px, bold=True)
     sx, dx = transform.m11(), transform.dx()
     sy, dy = transform.m22(), transform.dy()
+    now = data.model.now()
     visible = transform.mapRect(view)
     left_px, right_px = visible.left() - glyph, visible.right() + glyph
     spacing = glyph * 0.8
@@ -175,9 +178,11 @@ def paint_decorations(
             for index in shown:
                 stamp_glyph(p, kind, float(xs[index]), y_px, glyph)
                 if kind in LABELLED_KINDS and lane_px >= 22:
+                    marker = run.items[index]
+                    ignored = signal_ignored(lane, marker, now)
                     _paint_marker_text(
                         p,
-                        run.items[index].label,
+                        f"{marker.label} ignored" if ignored else marker.label,
                         float(xs[index]) + glyph * 0.65,
                         y_px,
                         text_font,
@@ -188,10 +193,12 @@ def paint_decorations(
                 p,
                 outcome_px + 3.0,
                 (row + 0.5) * sy + dy,
-                lane.explanation.label,
+                badge_text(lane),
                 lane.outcome,
                 badge_font,
             )
+    if lane_px >= 22:
+        paint_callouts(p, data, view, transform, scale, marker_px)
     p.restore()
 
 

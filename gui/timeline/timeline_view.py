@@ -27,7 +27,7 @@ from gui.timeline.tooltips import identity
 FRAME_MS = 33
 FOLLOW_SPANS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 """Round spans the live view steps through; past the last it slides."""
-BADGE_ROOM_PX = 120.0
+BADGE_ROOM_PX = 190.0
 """Pixels kept free right of the last event for outcome badges."""
 LEFT_ROOM_PX = 10.0
 """Pixels left of t = 0 so that symbols at the very start are not cut."""
