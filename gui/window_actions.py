@@ -14,8 +14,10 @@ from core.model.run_model import Lane
 from gui.run_controller import RunController, RunState
 
 EXPORT_KINDS = {
-    "png": ("Timeline as PNG image (2×, slide-ready)…", "PNG image (*.png)"),
-    "svg": ("Timeline as SVG image…", "SVG image (*.svg)"),
+    "png": ("Slide as PNG, 16:9, 1920×1080…", "PNG image (*.png)"),
+    "png4k": ("Slide as PNG, 16:9, 3840×2160…", "PNG image, 4K (*.png)"),
+    "pngfit": ("Timeline as PNG sized to its content (2×)…", "PNG image, fit (*.png)"),
+    "svg": ("Slide as SVG, 16:9…", "SVG image (*.svg)"),
     "trace": ("Chrome / Perfetto trace JSON…", "Chrome trace (*.trace.json *.json)"),
     "summary": ("Summary JSON…", "Summary JSON (*.summary.json *.json)"),
     "recording": ("Recording (reopen later)…", "Procession recording (*.json)"),
