@@ -17,8 +17,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QSplitter,
     QWidget,
 )
 
@@ -40,16 +38,16 @@ from gui.panels.run_status_bar import RunStatusBar
 from gui.presentation import PREDICT_MAX_SCALE, Presentation
 from gui.run_controller import RunController, RunState
 from gui.timeline.timeline_view import TimelineView
-from gui.timeline_pane import TimelinePane
 from gui.window_actions import WindowActions
 from gui.window_files import WindowFiles
+from gui.window_layout import WindowLayout
 
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
 REFRESH_MS = 200
 
 
-class MainWindow(WindowFiles, QMainWindow):
+class MainWindow(WindowFiles, WindowLayout, QMainWindow):
     def __init__(
         self, trust_store: TrustStore | None = None, parent: QWidget | None = None
     ) -> None:
@@ -85,47 +83,6 @@ class MainWindow(WindowFiles, QMainWindow):
         if lessons:
             self.open_path(lessons[0].path)
         self._update_actions()
-
-    def _fit_to_screen(self) -> None:
-        """Big enough for a projector, never larger than the screen."""
-        screen = self.screen()
-        area = screen.availableGeometry() if screen is not None else None
-        width, height = 1600, 1000
-        if area is not None:
-            width, height = min(width, area.width()), min(height, area.height())
-        self.resize(width, height)
-
-    def _build_layout(self) -> None:
-        editor_scroll = QScrollArea()
-        editor_scroll.setWidgetResizable(True)
-        editor_scroll.setWidget(self.editor)
-        self.editor_scroll = editor_scroll
-        editor_scroll.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.lessons)
-        left.addWidget(editor_scroll)
-        left.setStretchFactor(0, 2)
-        left.setStretchFactor(1, 3)
-        left.setSizes([400, 560])
-        centre_top = TimelinePane(self.timeline, self.legend, self.predict)
-        self.pane = centre_top
-        centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(centre_top)
-        centre.addWidget(self.details)
-        centre.setStretchFactor(0, 3)
-        centre.setStretchFactor(1, 2)
-        centre.setSizes([640, 300])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(left)
-        main.addWidget(centre)
-        main.setStretchFactor(0, 0)
-        main.setStretchFactor(1, 1)
-        main.setSizes([400, 1100])
-        self.splitter = main
-        self.centre = centre
-        self.setCentralWidget(main)
 
     def _connect(self) -> None:
         a = self.actions_
@@ -298,6 +255,10 @@ class MainWindow(WindowFiles, QMainWindow):
         self.pane.refresh_legend(self.controller.model)
         if self.controller.model.finished:
             self.predict.reveal(measured_text(self.controller.model))
+        failed = [w for w in self.controller.model.worker_lanes() if w.error]
+        if self.selected is None and failed:  # the traceback without a hunt
+            self._select(failed[0].worker_id)
+            self.details.tabs.setCurrentWidget(self.details.error)
         self.details.show_lane(self.controller.model, self.selected)  # in full
         self._update_status()
         self._update_actions()
@@ -363,15 +324,6 @@ class MainWindow(WindowFiles, QMainWindow):
             title = self.editor.scenario.title
         suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
         self.setWindowTitle(f"Procession — {title}{suffix}")
-
-    def _fit_editor_width(self) -> None:
-        """Never cut the form on the right: its scroll area is at least as wide
-        as the form plus the vertical scrollbar (issue 11, defect 4)."""
-        bar = self.editor_scroll.verticalScrollBar().sizeHint().width()
-        frame = 2 * self.editor_scroll.frameWidth()
-        width = self.editor.minimumSizeHint().width() + bar + frame
-        if width != self.editor_scroll.minimumWidth():
-            self.editor_scroll.setMinimumWidth(width)
 
     def _on_editor_scenario_edited(self) -> None:
         self._fit_editor_width()

@@ -71,6 +71,7 @@ class Presentation(QObject):
             part.hide()
         w.timeline.set_hint_visible(False)
         w.timeline.set_fill_height(True)
+        w.pane.hold_predict()  # the question is for the class: on the big screen
         w.actions_.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         w.pane.set_presenting(True)
         self._set_scale(PRESENTING_SCALE)
@@ -90,6 +91,7 @@ class Presentation(QObject):
             part.setHidden(hidden)
         w.timeline.set_hint_visible(True)
         w.timeline.set_fill_height(False)
+        w.lessons.hold(w.predict)
         w.actions_.toolbar.setToolButtonStyle(
             Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         )

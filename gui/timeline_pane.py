@@ -35,7 +35,6 @@ class TimelinePane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(predict)
         layout.addWidget(timeline, 1)
         layout.addWidget(legend)
         legend.setMinimumHeight(0)
@@ -50,6 +49,12 @@ class TimelinePane(QWidget):
         self._mode = mode
         self.legend.setVisible(mode != "hidden")
         self.refresh_legend(self.timeline.model)
+
+    def hold_predict(self) -> None:
+        """Take the predict box above the lanes (presentation mode)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.predict)
 
     def set_presenting(self, presenting: bool) -> None:
         self._share = PRESENTING_LEGEND_SHARE if presenting else LEGEND_SHARE

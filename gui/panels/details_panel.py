@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.model.run_model import Lane, OutputLine, RunModel, State
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
+from gui.panels.error_view import ErrorView
 from gui.panels.metrics_plot import MetricsPlot
 from gui.timeline.tooltips import STATE_WORDS
 
@@ -97,8 +98,7 @@ class DetailsPanel(QWidget):
         output_layout.setContentsMargins(0, 0, 0, 0)
         output_layout.addWidget(self.output_note)
         output_layout.addWidget(self.output)
-        self.error = QPlainTextEdit(readOnly=True)
-        self.error.setFont(mono)
+        self.error = ErrorView()
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -147,7 +147,7 @@ class DetailsPanel(QWidget):
             self.facts.hide()
             self.facts.setText("")
             self.history.setRowCount(0)
-            self.error.setPlainText("")
+            self.error.show_lane(None)
             self.notes.setText("")
             self.output_note.hide()
             self.metrics.show_lane(None)
@@ -336,21 +336,8 @@ class DetailsPanel(QWidget):
         self.output_note.setVisible(bool(lines) or bool(lane.output_dropped))
 
     def _refresh_error(self, lane: Lane) -> None:
-        error = lane.error
-        parts = []
-        if error:
-            parts.append(str(error.get("traceback") or "").rstrip())
-            if not parts[-1]:
-                parts[-1] = f"{error.get('type')}: {error.get('message')}"
-        if lane.log_tail.strip():
-            parts.append(
-                "The end of what it wrote below Python (fd 1 and 2: C code, "
-                "child processes, crash reports):\n" + lane.log_tail.rstrip()
-            )
-        text = "\n\n".join(parts)
-        if self.error.toPlainText() != text:
-            self.error.setPlainText(text)
-        self.tabs.setTabText(2, "Error ✗" if error else "Error")
+        has_error = self.error.show_lane(lane)
+        self.tabs.setTabText(2, "Error ✗" if has_error else "Error")
 
     def _refresh_notes(self, lane: Lane) -> None:
         items = [f"⚠ {html.escape(p)}" for p in lane.problems]

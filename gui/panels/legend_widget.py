@@ -91,6 +91,10 @@ class LegendWidget(QWidget):
         self._max_height: int | None = None
         self._compact = False
         self._auto_compact = False
+        self._font_key: float | None = None
+        self._font_cache: tuple | None = None
+        self._unit_widths: dict[tuple[_Entry, bool], float] = {}
+        self._unit_line = QFontMetricsF(palette.font(palette.LEGEND_PX)).height()
         self._shown: Shown | None = None
         self._sections = _entries(None)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -142,14 +146,20 @@ class LegendWidget(QWidget):
         self.update()
 
     def _fit_scale(self, width: float) -> float:
-        self._scale = self._requested_scale
-        while (
-            self._max_height is not None
-            and self._scale > MIN_FIT_SCALE
-            and self._height_for(width) > self._max_height
-        ):
-            self._scale = max(MIN_FIT_SCALE, self._scale * 0.95)
-        return self._scale
+        """Bisect: the height grows with the scale, and each layout measures
+        every caption, so a few tries beat shrinking step by step."""
+        self._scale = high = self._requested_scale
+        if self._max_height is None or self._height_for(width) <= self._max_height:
+            return high
+        low = min(MIN_FIT_SCALE, high)
+        for _ in range(7):
+            self._scale = (low + high) / 2
+            if self._height_for(width) <= self._max_height:
+                low = self._scale
+            else:
+                high = self._scale
+        self._scale = low
+        return low
 
     @property
     def compact(self) -> bool:
@@ -181,6 +191,11 @@ class LegendWidget(QWidget):
     # -- layout -----------------------------------------------------------------------
 
     def _fonts(self):
+        if self._font_key != self._scale:
+            self._font_key, self._font_cache = self._scale, self._make_fonts()
+        return self._font_cache
+
+    def _make_fonts(self):
         return (
             palette.font(palette.LEGEND_PX * self._scale),
             palette.font(palette.LEGEND_PX * self._scale, bold=True),
@@ -188,24 +203,35 @@ class LegendWidget(QWidget):
         )
 
     def _line_height(self) -> float:
-        return QFontMetricsF(self._fonts()[0]).height() * (
-            1.45 if self.compact else 1.7
-        )
+        return self._unit_line * self._scale * (1.45 if self.compact else 1.7)
 
     def _entry_width(self, entry: _Entry) -> float:
-        text_font, bold, badge_font = self._fonts()
-        metrics = QFontMetricsF(bold if entry.kind == "heading" else text_font)
-        width = metrics.horizontalAdvance(self._caption(entry))
+        """Measured once at scale 1, then scaled: text widths grow with the
+        pixel size, and fitting tries several scales, each of which would
+        otherwise measure every caption with cold font caches (~25 µs each)."""
+        key = (entry, self.compact)
+        unit = self._unit_widths.get(key)
+        if unit is None:
+            unit = self._unit_widths[key] = self._measure(entry)
+        return unit * self._scale
+
+    def _measure(self, entry: _Entry) -> float:
+        """Width of ``entry`` at scale 1."""
+        text = QFontMetricsF(
+            palette.font(palette.LEGEND_PX, bold=entry.kind == "heading")
+        )
+        width = text.horizontalAdvance(self._caption(entry))
         if entry.kind == "state":
-            width += self._swatch_width() + 6 * self._scale
+            width += 30 + 6
         elif entry.kind == "outcome":
             sample = OUTCOME_STYLES[Outcome(entry.key)].sample
-            width += marks.badge_size(sample, badge_font)[0] + 6 * self._scale
+            badge_font = palette.font(palette.BADGE_PX * 0.9, bold=True)
+            width += marks.badge_size(sample, badge_font)[0] + 6
         elif entry.kind == "marker":
-            width += self._line_height() * 0.7 + 4 * self._scale
+            width += self._unit_line * (1.45 if self.compact else 1.7) * 0.7 + 4
         else:
-            width += 4 * self._scale
-        return width + 18 * self._scale
+            width += 4
+        return width + 18
 
     def _swatch_width(self) -> float:
         return 30 * self._scale

@@ -1,4 +1,5 @@
-"""Predict, then reveal: the lesson's question above the timeline, its answer
+"""Predict, then reveal: the lesson's question (under the lesson's text; above
+the lanes when presenting), its answer
 hidden until the run has ended or the teacher presses Reveal.
 
 The class's guess can be typed in; once revealed it is shown beside the
@@ -29,7 +30,7 @@ class PredictBox(QWidget):
         self.question.setWordWrap(True)
         self.guess = QLineEdit()
         self.guess.setPlaceholderText("the class's guess")
-        self.guess.setMaximumWidth(220)
+        self.guess.setMaximumWidth(320)
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.setToolTip(
             "Show the answer now (it shows by itself when the run ends)"
@@ -40,12 +41,12 @@ class PredictBox(QWidget):
         self.answer.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.question, 1)
-        row.addWidget(self.guess)
+        row.addWidget(self.guess, 1)
         row.addWidget(self.reveal_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
+        layout.addWidget(self.question)
         layout.addLayout(row)
         layout.addWidget(self.answer)
         self.set_text_scale(1.0)

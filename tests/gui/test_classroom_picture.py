@@ -67,3 +67,18 @@ def test_reveal_button_shows_the_answer_before_any_run(qtbot, window):
     assert box.revealed and "SIGKILL cannot be ignored" in box.answer.text()
     window.lessons.list.setCurrentRow(8)  # lesson 9 has no question
     assert not box.isVisible()
+
+
+def test_lesson_3_error_is_shown_readable_without_a_hunt(qtbot, window):
+    window.lessons.list.setCurrentRow(2)  # 3. An error in the child
+    run_to_end(qtbot, window)
+    details = window.details
+    # no lane click and no tab needed: the failing lane's traceback is up
+    assert window.selected is not None
+    assert details.tabs.currentWidget() is details.error
+    text = details.error.toPlainText()
+    assert "the lesson's target raise_error()" in text
+    assert 'print(f"Hello {name}")' in text and "builtin_targets.py" not in text
+    assert details.error.text.font().pixelSize() >= 14
+    details.error.all_frames.setChecked(True)
+    assert "builtin_targets.py" in details.error.toPlainText()
