@@ -6,7 +6,7 @@ from core.model.student_traceback import student_view
 from core.scenario.toml_io import load_scenario_or_lesson
 from tests.helpers import run
 
-CUSTOM = '''def work(n=3):
+CUSTOM = """def work(n=3):
     total = 0
     for i in range(n):
         total += helper(i)
@@ -14,7 +14,7 @@ CUSTOM = '''def work(n=3):
 
 def helper(i):
     return 10 / (i - 1)
-'''
+"""
 
 
 def failing_lane(model):
