@@ -327,6 +327,13 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _on_editor_scenario_edited(self) -> None:
         self._fit_editor_width()
+        edited = self.editor.scenario
+        if edited is not None and not self.controller.active:
+            names = [spec.name for spec in edited.instances()]
+            shown = [lane.name for lane in self.controller.model.worker_lanes()]
+            if names != shown:  # e.g. Count changed: show the lanes it will have
+                self.controller.preview(edited)
+                self._show_model(self.controller.model)
         self._update_title()
         self._update_actions()
         self._update_status()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.model.headline import duration
 from core.model.run_model import Lane, OutputLine, RunModel, State
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
 from gui.panels.error_view import ErrorView
@@ -213,9 +214,8 @@ class DetailsPanel(QWidget):
         if lane.kind == "main":
             model = self.model
             if model is not None and model.main_finished is not None:
-                text = (
-                    f"The main program's code finished at {model.main_finished:.2f} s."
-                )
+                done = duration(model.main_finished)  # 7 ms, not "0.00 s"
+                text = f"The main program's code finished at {done}."
             elif model is not None and model.started:
                 text = "The main program is running."
             else:

@@ -32,6 +32,7 @@ BADGE_ROOM_PX = 190.0
 LEFT_ROOM_PX = 10.0
 """Pixels left of t = 0 so that symbols at the very start are not cut."""
 TICK_MIN_PX = 90.0
+LANE_ZOOM_MAX = 2.5
 FILL_GROWTH = 1.8
 """How much taller than usual lanes may grow to fill the height."""
 MIN_LIVE_SPAN = 1.0
@@ -100,8 +101,10 @@ class TimelineView(QWidget):
         self._now_label = pg.InfLineLabel(
             self._now_line,
             text="now",
-            position=0.985,  # y is inverted: near 1 is the bottom, below the lanes
-            anchors=[(0.5, 1), (0.5, 1)],
+            # y is inverted: near 0 is the top, above the first lane's marks;
+            # at the bottom it sat among the last lane's badges (defect 11)
+            position=0.01,
+            anchors=[(0.5, 0), (0.5, 0)],
             color=palette.NOW_LINE,
             fill=(255, 255, 255, 220),
         )
@@ -352,7 +355,14 @@ class TimelineView(QWidget):
             lane_px *= FILL_GROWTH
         fits = max(self._box.height(), 1.0) / lane_px
         extent = max(float(rows), fits)
-        self._box.setLimits(yMin=-0.25, yMax=extent + 0.25, minYRange=1.0)
+        # Zooming lanes by hand stops at LANE_ZOOM_MAX × their usual height:
+        # six wheel steps used to leave one giant lane (issue 11, defect 11).
+        fewest = max(self._box.height(), 1.0) / (LANE_ZOOM_MAX * lane_px)
+        self._box.setLimits(
+            yMin=-0.25,
+            yMax=extent + 0.25,
+            minYRange=min(float(rows), max(2.0, fewest)),
+        )
         if self._auto_rows:
             self._box.setYRange(0.0, extent, padding=0)
 

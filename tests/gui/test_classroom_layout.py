@@ -61,3 +61,22 @@ def test_presentation_mode_shows_the_timeline_alone_and_comes_back(qtbot, small)
     assert not small.presentation.active
     assert small.details.isVisible() and small.lessons.isVisible()
     assert small.timeline.presentation_scale() == 1.0
+
+
+def test_editing_count_shows_the_new_lanes_at_once(qtbot, window):
+    assert window.timeline.item.data.row_count == 3  # main + 2 sleepers
+    window.editor.groups[0].count.set_text("4")
+    qtbot.waitUntil(lambda: window.timeline.item.data.row_count == 5, timeout=2000)
+    names = [lane.name for lane in window.timeline.model.worker_lanes()]
+    assert names == [f"sleeper-{i}" for i in range(1, 5)]
+
+
+def test_lane_zoom_stops_before_one_lane_fills_the_view(qtbot, small):
+    small.lessons.list.setCurrentRow(8)  # seven lanes
+    settle(qtbot, 200)
+    box = small.timeline.plot_widget.getPlotItem().getViewBox()
+    for _ in range(6):  # six wheel steps of lane zoom
+        box.scaleBy(y=0.7)
+        settle(qtbot, 20)
+    low, high = box.viewRange()[1]
+    assert high - low >= 2.0  # still more than one lane in view
