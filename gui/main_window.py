@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
@@ -36,6 +35,7 @@ from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.predict_box import PredictBox
 from gui.panels.run_status_bar import RunStatusBar
 from gui.presentation import PREDICT_MAX_SCALE, Presentation
+from gui.replay_mode import ReplayMode
 from gui.run_controller import RunController, RunState
 from gui.timeline.timeline_view import TimelineView
 from gui.window_actions import WindowActions
@@ -73,6 +73,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.actions_.build_toolbar(self)
         self._build_layout()
         self.presentation = Presentation(self)
+        self.replay_mode = ReplayMode(self, self.pane.replay_bar)
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -106,6 +107,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         a.zoom_reset.triggered.connect(lambda: self._zoom(0))
         a.about.triggered.connect(self._on_about_triggered)
         a.present.toggled.connect(self.presentation.set_active)
+        a.replay.toggled.connect(self.replay_mode.set_active)
+        self.replay_mode.changed.connect(a.replay.setChecked)
         self.presentation.changed.connect(self._on_presentation_changed)
         a.leave_presentation.triggered.connect(
             lambda: self.presentation.set_active(False)
@@ -176,6 +179,23 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
                 "This scenario contains Python code. It has not been run.", 10000
             )
             self.editor_scroll.ensureWidgetVisible(locked[0].code_notice, 0, 40)
+
+    # -- replay ----------------------------------------------------------------------
+
+    def can_replay(self) -> bool:
+        return not self.controller.active and bool(self.controller.model.events)
+
+    def show_run_model(self, model: RunModel, whole: float | None = None) -> None:
+        """Show ``model`` (a replay's, or the run's again); ``whole``: keep the
+        whole run's time span in view while the replayed bars grow."""
+        self._show_model(model)
+        if whole is not None:
+            self.timeline.show_whole_run(whole)
+
+    def refresh_run_model(self, model: RunModel) -> None:
+        self.timeline.lanes_changed(set(model.lanes))
+        self.pane.refresh_legend(model)
+        self.details.show_lane(model, self.selected)
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
@@ -285,7 +305,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
     def _select(self, worker_id: int | None) -> None:
         self.selected = worker_id
         self.timeline.select_lane(worker_id)
-        self.details.show_lane(self.controller.model, worker_id)
+        self.details.show_lane(self.timeline.model, worker_id)  # replay: at cursor
         self._update_actions()
 
     def _selected_lane(self) -> Lane | None:
@@ -346,24 +366,6 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         scale = self.timeline.presentation_scale()
         self.legend.set_presentation_scale(scale)
         self.predict.set_text_scale(min(scale, PREDICT_MAX_SCALE))
-
-    def show_error(self, title: str, text: str) -> None:
-        """A non-blocking message box (and the status bar)."""
-        self.status.showMessage(
-            f"{title}: {text.splitlines()[0] if text else ''}", 8000
-        )
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_error = box
-
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Procession",
-            "<b>Procession</b><br>See the lifecycle of Python processes and threads, "
-            "live: created → start() → starting → running → exiting → exited → joined.",
-        )
 
     # -- closing ---------------------------------------------------------------------
 

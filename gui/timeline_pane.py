@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from core.model.run_model import RunModel
 from gui.panels.legend_widget import LegendWidget, Shown
 from gui.panels.predict_box import PredictBox
+from gui.panels.replay_bar import ReplayBar
 from gui.timeline.timeline_view import TimelineView
 
 LEGEND_MODES = ("shown", "all", "hidden")
@@ -36,6 +37,8 @@ class TimelinePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(timeline, 1)
+        self.replay_bar = ReplayBar()
+        layout.addWidget(self.replay_bar)
         layout.addWidget(legend)
         legend.setMinimumHeight(0)
 

@@ -117,6 +117,13 @@ class WindowActions(QObject):
             "Presentation mode: the timeline alone, full screen, large text",
         )
         self.present.setCheckable(True)
+        self.replay = make(
+            "Replay",
+            "Ctrl+R",
+            sp.SP_MediaSeekBackward,
+            "Replay the last run or a recording: slowly, step by step, or scrubbed",
+        )
+        self.replay.setCheckable(True)
         self.leave_presentation = make("Leave presentation", "Escape")
         legend_texts = {
             "shown": "Legend: only what this run shows",
@@ -157,6 +164,7 @@ class WindowActions(QObject):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.present)
+        view_menu.addAction(self.replay)
         for action in self.legend_modes.values():
             view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
@@ -175,6 +183,7 @@ class WindowActions(QObject):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         toolbar.addAction(self.zoom_out)
         toolbar.addAction(self.zoom_in)
+        toolbar.addAction(self.replay)
         toolbar.addAction(self.present)
         window.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -225,6 +234,7 @@ class WindowActions(QObject):
         self.open.setEnabled(not run.active)
         self.save.setEnabled(valid)
         self.save_as.setEnabled(valid)
+        self.replay.setEnabled(not run.active and bool(run.model.events))
         exportable = run.model.started
         for action in (self.export, *self.export_kinds.values()):
             action.setEnabled(exportable)

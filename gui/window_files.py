@@ -1,4 +1,5 @@
-"""Saving and exporting from the window: the file dialogs and their results.
+"""Saving and exporting from the window: the file dialogs, their results, and
+the message boxes that report them.
 
 A mixin of :class:`gui.main_window.MainWindow` (kept apart so the window's
 file stays about layout and wiring); the work itself is done by
@@ -10,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.input_checks import InputError
 from gui.export import file_commands
@@ -113,3 +115,21 @@ class WindowFiles(_Base):
         if self.source is not None and not file_commands.is_lesson(self.source):
             return self.source.parent
         return Path.home()
+
+    def show_error(self, title: str, text: str) -> None:
+        """A non-blocking message box (and the status bar)."""
+        self.status.showMessage(
+            f"{title}: {text.splitlines()[0] if text else ''}", 8000
+        )
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_error = box
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Procession",
+            "<b>Procession</b><br>See the lifecycle of Python processes and threads, "
+            "live: created → start() → starting → running → exiting → exited → joined.",
+        )

@@ -289,6 +289,11 @@ class TimelineView(QWidget):
         self.set_following(False)
         self._box.setXRange(start, max(end, start + 1e-6), padding=0)
 
+    def show_whole_run(self, duration: float) -> None:
+        """Keep [0, duration] (plus badge room) in view, not following."""
+        self._set_x_range(0.0, max(duration, 1e-3))
+        self.set_following(False)
+
     def show_all_rows(self) -> None:
         """Fit every lane into the height, however thin that makes them."""
         self._auto_rows = False
