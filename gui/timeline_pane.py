@@ -9,8 +9,9 @@ squeezed to a strip (issue 11, defects 1 and 4).
 from __future__ import annotations
 
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from core.model import parallelism
 from core.model.run_model import RunModel
 from gui.panels.legend_widget import LegendWidget, Shown
 from gui.panels.predict_box import PredictBox
@@ -39,6 +40,13 @@ class TimelinePane(QWidget):
         layout.addWidget(timeline, 1)
         self.replay_bar = ReplayBar()
         layout.addWidget(self.replay_bar)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(
+            "color: #7a4100; background: #fff3dc; padding: 4px; font-weight: bold;"
+        )
+        self.warning.hide()
+        layout.addWidget(self.warning)
         layout.addWidget(legend)
         legend.setMinimumHeight(0)
 
@@ -69,6 +77,9 @@ class TimelinePane(QWidget):
         the teacher may want to explain the colours first)."""
         only = self._mode == "shown" and model.started
         self.legend.show_only(Shown.of(model) if only else None)
+        text = parallelism.warning(model) if model.finished else ""
+        self.warning.setText(f"⚠ {text}" if text else "")
+        self.warning.setVisible(bool(text))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

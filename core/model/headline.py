@@ -14,6 +14,7 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
+from core.model import parallelism
 from core.model.events import MAIN_ID
 from core.model.lanes import Lane, Marker
 from core.model.outcomes import Outcome
@@ -112,4 +113,6 @@ def measured_text(model: RunModel) -> str:
     if model.main_finished is not None:
         done = duration(model.main_finished)
         parts.append(f"the main program's code was done at {done}")
+    if len(parallelism.by_group(model)) > 1:  # e.g. lesson 6: baseline vs pairs
+        parts.append(parallelism.summary(model))
     return "; ".join(parts)

@@ -57,6 +57,9 @@ def test_predict_hides_the_answer_until_the_run_ends(qtbot, window):
     shown = box.answer.text()
     assert "About 1 second" in shown and "2 seconds" in shown
     assert "the run took" in shown
+    # sleepers keep no core busy: the gauge says so, without a warning
+    assert "Parallelism 0.0 of" in window.status.gauge.text()
+    assert not window.pane.warning.isVisible()
 
 
 def test_reveal_button_shows_the_answer_before_any_run(qtbot, window):

@@ -1,0 +1,142 @@
+"""How parallel a run really was: CPU time summed over lanes ÷ wall time.
+
+Two CPU-bound processes on a 2-core machine should give an effective
+parallelism near 2. On a shared or throttled VM that claims 2 vCPUs they may
+get about 1 (measured: issue 11), and lesson 6 would then "show" that
+processes are no faster than threads. This module measures what the lanes
+really got, per worker group (lesson 6's baseline, threads and processes are
+groups run one after the other), so the window can say so instead of letting
+the class draw the wrong conclusion.
+
+CPU time comes from the psutil samples (percent of one core between two
+samples, so summing percent × interval gives CPU seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.model.lanes import Lane
+from core.model.run_model import RunModel
+
+CPU_BOUND = 0.1
+"""A lane that kept a core busy a tenth of its running time is CPU-bound (a
+sleeper uses ~0 %; a CPU burner on a loaded 2-vCPU VM was measured at 42 %)."""
+THROTTLED = 0.65
+"""Warn when CPU-bound workers together get less than this share of the
+cores they could use (min(workers, CPUs))."""
+
+
+@dataclass(frozen=True)
+class GroupParallelism:
+    group: str
+    workers: int
+    cpu_bound: int
+    """How many of them kept a core at least half busy."""
+    wall: float
+    """First target start to last target end, seconds."""
+    cpu: float
+    """CPU seconds summed over the group's lanes."""
+
+    @property
+    def effective(self) -> float:
+        return self.cpu / self.wall if self.wall > 0 else 0.0
+
+
+def cpu_seconds(lane: Lane) -> float:
+    """CPU time from the samples: percent of a core × the interval before it."""
+    total = 0.0
+    previous: float | None = None
+    for t, cpu, *_ in lane.samples:
+        if previous is not None and cpu is not None:
+            total += max(cpu, 0.0) / 100.0 * (t - previous)
+        previous = t
+    return total
+
+
+def running_time(lane: Lane) -> float:
+    begin, end = lane.times.get("target_started"), lane.times.get("target_ended")
+    if begin is None:
+        return 0.0
+    return max(
+        0.0, (end if end is not None else lane.times.get("exited", begin)) - begin
+    )
+
+
+def by_group(model: RunModel) -> list[GroupParallelism]:
+    """One figure per worker group, in the scenario's order."""
+    groups: dict[str, list[Lane]] = {}
+    for lane in model.worker_lanes():
+        groups.setdefault(lane.group or lane.name, []).append(lane)
+    found = []
+    for name, lanes in groups.items():
+        starts = [
+            lane.times["target_started"]
+            for lane in lanes
+            if "target_started" in lane.times
+        ]
+        ends = [
+            lane.times["target_ended"] for lane in lanes if "target_ended" in lane.times
+        ]
+        if not starts or not ends:
+            continue
+        cpu = [cpu_seconds(lane) for lane in lanes]
+        bound = sum(
+            1
+            for lane, used in zip(lanes, cpu, strict=True)
+            if running_time(lane) > 0 and used / running_time(lane) >= CPU_BOUND
+        )
+        found.append(
+            GroupParallelism(name, len(lanes), bound, max(ends) - min(starts), sum(cpu))
+        )
+    return found
+
+
+def cpu_count(model: RunModel) -> int | None:
+    count = model.info.get("cpu_count")
+    return int(count) if isinstance(count, int) and count > 0 else None
+
+
+def expected_cores(model: RunModel, group: GroupParallelism) -> float:
+    """What the group's CPU-bound workers could use at best: one core each up
+    to the CPU count for processes, one core in all for threads (the GIL)."""
+    cores = cpu_count(model) or 1
+    kinds = {
+        lane.kind
+        for lane in model.worker_lanes()
+        if (lane.group or lane.name) == group.group
+    }
+    if kinds == {"process"}:
+        return float(min(group.cpu_bound, cores))
+    return float(min(group.cpu_bound, 1))
+
+
+def throttled(model: RunModel, group: GroupParallelism) -> bool:
+    """CPU-bound workers that together got much less than they could use."""
+    if group.cpu_bound < 1 or cpu_count(model) is None:
+        return False
+    return group.effective < THROTTLED * expected_cores(model, group)
+
+
+def warning(model: RunModel) -> str:
+    """A sentence for the class when the machine gave less than it claims."""
+    for group in by_group(model):
+        if throttled(model, group):
+            could = expected_cores(model, group)
+            return (
+                f"Busy machine: the CPU-bound '{group.group}' workers got "
+                f"{group.effective:.1f} cores' worth of CPU where they could use "
+                f"{could:.0f} (this machine claims {cpu_count(model)} CPUs). It is "
+                "shared or throttled: timings and speed-ups here are smaller "
+                "than on an idle multi-core machine."
+            )
+    return ""
+
+
+def summary(model: RunModel) -> str:
+    """Per group: wall time and effective parallelism (lesson 6's numbers)."""
+    parts = [
+        f"{g.group}: {g.workers} in {g.wall:.2f} s, {g.effective:.1f} cores busy"
+        for g in by_group(model)
+    ]
+    return "; ".join(parts)
