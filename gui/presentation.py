@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 PRESENTING_SCALE = 1.5
-PREDICT_MAX_SCALE = 1.25
-"""The question above the lanes: 19 px is read from the back; larger would
-take the lanes' height."""
+PREDICT_MAX_SCALE = 1.1
+"""The question above the lanes: 16.5 px; larger would take the lanes'
+height (the answer can run to three lines)."""
 
 
 @dataclass
@@ -72,6 +72,7 @@ class Presentation(QObject):
         w.timeline.set_hint_visible(False)
         w.timeline.set_fill_height(True)
         w.pane.hold_predict()  # the question is for the class: on the big screen
+        w.predict.set_wide(True)
         w.actions_.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         w.pane.set_presenting(True)
         self._set_scale(PRESENTING_SCALE)
@@ -92,6 +93,7 @@ class Presentation(QObject):
         w.timeline.set_hint_visible(True)
         w.timeline.set_fill_height(False)
         w.lessons.hold(w.predict)
+        w.predict.set_wide(False)
         w.actions_.toolbar.setToolButtonStyle(
             Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         )

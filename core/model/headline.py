@@ -113,6 +113,7 @@ def measured_text(model: RunModel) -> str:
     if model.main_finished is not None:
         done = duration(model.main_finished)
         parts.append(f"the main program's code was done at {done}")
-    if len(parallelism.by_group(model)) > 1:  # e.g. lesson 6: baseline vs pairs
+    groups = parallelism.by_group(model)
+    if len(groups) > 1 and any(g.cpu_bound for g in groups):  # lesson 6's pairs
         parts.append(parallelism.summary(model))
     return "; ".join(parts)

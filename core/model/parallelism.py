@@ -124,7 +124,7 @@ def warning(model: RunModel) -> str:
         if throttled(model, group):
             could = expected_cores(model, group)
             return (
-                f"Busy machine: the CPU-bound '{group.group}' workers got "
+                f"Busy machine: the CPU-bound workers of '{group.group}' got "
                 f"{group.effective:.1f} cores' worth of CPU where they could use "
                 f"{could:.0f} (this machine claims {cpu_count(model)} CPUs). It is "
                 "shared or throttled: timings and speed-ups here are smaller "
@@ -136,7 +136,7 @@ def warning(model: RunModel) -> str:
 def summary(model: RunModel) -> str:
     """Per group: wall time and effective parallelism (lesson 6's numbers)."""
     parts = [
-        f"{g.group}: {g.workers} in {g.wall:.2f} s, {g.effective:.1f} cores busy"
+        f"{g.workers} × {g.group} {g.wall:.2f} s ({g.effective:.1f} cores)"
         for g in by_group(model)
     ]
     return "; ".join(parts)

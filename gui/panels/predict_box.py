@@ -1,20 +1,20 @@
 """Predict, then reveal: the lesson's question (under the lesson's text; above
-the lanes when presenting), its answer
-hidden until the run has ended or the teacher presses Reveal.
+the lanes when presenting), its answer hidden until the run has ended or the
+teacher presses Reveal.
 
 The class's guess can be typed in; once revealed it is shown beside the
 answer and the measured figure, so the comparison is on the screen, not in
-anyone's memory.
+anyone's memory. Revealed, the answer takes the question's place (the class
+knows the question by then): the box stays small above the lanes.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,64 +24,74 @@ from gui import palette
 class PredictBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._question = ""
         self._answer = ""
         self._measured = ""
-        self.question = QLabel()
-        self.question.setWordWrap(True)
+        self._revealed = False
+        self.text = QLabel()
+        self.text.setWordWrap(True)
         self.guess = QLineEdit()
         self.guess.setPlaceholderText("the class's guess")
-        self.guess.setMaximumWidth(320)
+        self.guess.setMaximumWidth(260)
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.setToolTip(
             "Show the answer now (it shows by itself when the run ends)"
         )
-        self.reveal_button.clicked.connect(self.reveal)
-        self.answer = QLabel()
-        self.answer.setWordWrap(True)
-        self.answer.hide()
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.guess, 1)
-        row.addWidget(self.reveal_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.question)
-        layout.addLayout(row)
-        layout.addWidget(self.answer)
+        self.reveal_button.clicked.connect(lambda: self.reveal())
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(6, 4, 6, 4)
+        self._layout.setSpacing(4)
+        self._layout.addWidget(self.text, 1)
+        self._layout.addWidget(self.guess)
+        self._layout.addWidget(self.reveal_button)
         self.set_text_scale(1.0)
         self.hide()
 
     @property
     def revealed(self) -> bool:
-        return not self.answer.isHidden()
+        return self._revealed
+
+    def set_wide(self, wide: bool) -> None:
+        """Wide (above the lanes): one row; narrow (left panel): stacked."""
+        self._layout.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if wide
+            else QBoxLayout.Direction.TopToBottom
+        )
 
     def set_lesson(self, question: str, answer: str) -> None:
         """A new lesson: its question, the answer hidden (no question: hidden)."""
-        self._answer = answer
-        self._measured = ""
-        self.question.setText(f"<b>Predict:</b> {_escape(question)}")
+        self._question, self._answer, self._measured = question, answer, ""
         self.guess.clear()
-        self.answer.hide()
-        self.reveal_button.setEnabled(bool(answer))
+        self.hide_answer()
         self.setVisible(bool(question))
 
     def hide_answer(self) -> None:
         """Before a new run: the class predicts again."""
-        self.answer.hide()
+        self._revealed = False
+        self.text.setText(f"<b>Predict:</b> {_escape(self._question)}")
+        self.guess.show()
+        self.reveal_button.show()
         self.reveal_button.setEnabled(bool(self._answer))
 
     def reveal(self, measured: str = "") -> None:
+        if not self._answer:
+            return
         if measured:
             self._measured = measured
         parts = [f"<b>Answer:</b> {_escape(self._answer)}"]
-        if self.guess.text().strip():
-            parts.append(f"<b>Your guess:</b> {_escape(self.guess.text().strip())}")
+        guess = self.guess.text().strip()
+        if guess:
+            parts.append(f"<b>Your guess:</b> {_escape(guess)}")
         if self._measured:
             parts.append(f"<b>Measured:</b> {_escape(self._measured)}")
-        self.answer.setText(" &nbsp;·&nbsp; ".join(parts))
-        self.answer.setVisible(bool(self._answer))
-        self.reveal_button.setEnabled(False)
+        self.text.setText(" &nbsp;·&nbsp; ".join(parts))
+        self._revealed = True
+        self.guess.hide()
+        self.reveal_button.hide()
+
+    def answer_text(self) -> str:
+        return self.text.text() if self._revealed else ""
 
     def set_text_scale(self, scale: float) -> None:
         size = round(palette.LABEL_PX * scale)

@@ -13,9 +13,10 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from core.model.headline import badge_text
 from core.model.run_model import RunModel
 from gui import palette
 from gui.timeline.lane_axis import LaneAxis, label_px
@@ -27,8 +28,9 @@ from gui.timeline.tooltips import identity
 FRAME_MS = 33
 FOLLOW_SPANS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 """Round spans the live view steps through; past the last it slides."""
-BADGE_ROOM_PX = 190.0
-"""Pixels kept free right of the last event for outcome badges."""
+BADGE_ROOM_PX = 120.0
+"""Pixels right of the last event before any badge exists (the room is then
+measured from the widest badge); half of it is the least kept."""
 LEFT_ROOM_PX = 10.0
 """Pixels left of t = 0 so that symbols at the very start are not cut."""
 TICK_MIN_PX = 90.0
@@ -70,6 +72,8 @@ class TimelineView(QWidget):
         self._following = True
         self._auto_rows = True
         self._fill = False
+        self._badge_key: tuple[frozenset[str], float] | None = None
+        self._badge_room = 0.0
         self._scale_index = palette.PRESENTATION_SCALES.index(1.0)
         self._identities: dict[int, str] = {}
 
@@ -326,8 +330,23 @@ class TimelineView(QWidget):
     def _margins(self) -> tuple[float, float]:
         """Fractions of the width kept free left of 0 and right of the last event."""
         width = self._box_width_px()
-        right = min(BADGE_ROOM_PX * self.presentation_scale() / width, 0.5)
+        right = min(self._badge_room_px() / width, 0.5)
         return min(LEFT_ROOM_PX / width, 0.1), right
+
+    def _badge_room_px(self) -> float:
+        """Room right of the last event for the widest ending badge there is
+        (they carry exit codes now: "✗ NameError · exit 1"), else a little."""
+        texts = frozenset(
+            badge_text(lane) for lane in self._model.lanes.values() if lane.explanation
+        )
+        key = (texts, self.presentation_scale())
+        if key != self._badge_key:
+            scale = self.presentation_scale()
+            metrics = QFontMetricsF(palette.font(palette.BADGE_PX * scale, bold=True))
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0.0)
+            self._badge_key = key
+            self._badge_room = max(widest + 30 * scale, BADGE_ROOM_PX * scale * 0.5)
+        return self._badge_room
 
     def _set_x_range(self, start: float, last: float) -> None:
         """[start, last] plus room for symbols at 0 and badges at the end."""

@@ -46,4 +46,4 @@ def test_two_real_cpu_burners_are_measured_and_warned_about_honestly():
     assert warned == (group.effective < parallelism.THROTTLED * expected)
     if warned:
         assert "Busy machine" in parallelism.warning(model)
-    assert "burn: 2 in" in parallelism.summary(model)
+    assert "2 × burn " in parallelism.summary(model)

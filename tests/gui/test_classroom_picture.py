@@ -49,12 +49,12 @@ def test_predict_hides_the_answer_until_the_run_ends(qtbot, window):
     assert "1 second" not in lesson.description
     assert "1 second" not in window.lessons.description.toPlainText()
     box = window.predict
-    assert box.isVisible() and lesson.question in box.question.text()
+    assert box.isVisible() and lesson.question in box.text.text()
     assert not box.revealed
     box.guess.setText("2 seconds")
     run_to_end(qtbot, window)
     assert box.revealed
-    shown = box.answer.text()
+    shown = box.answer_text()
     assert "About 1 second" in shown and "2 seconds" in shown
     assert "the run took" in shown
     # sleepers keep no core busy: the gauge says so, without a warning
@@ -67,7 +67,7 @@ def test_reveal_button_shows_the_answer_before_any_run(qtbot, window):
     box = window.predict
     assert not box.revealed and box.reveal_button.isEnabled()
     box.reveal_button.click()
-    assert box.revealed and "SIGKILL cannot be ignored" in box.answer.text()
+    assert box.revealed and "SIGKILL cannot be ignored" in box.answer_text()
     window.lessons.list.setCurrentRow(8)  # lesson 9 has no question
     assert not box.isVisible()
 
