@@ -37,6 +37,7 @@ from gui.panels.run_status_bar import RunStatusBar
 from gui.presentation import PREDICT_MAX_SCALE, Presentation
 from gui.replay_mode import ReplayMode
 from gui.run_controller import RunController, RunState
+from gui.theme import set_theme
 from gui.timeline.timeline_view import TimelineView
 from gui.window_actions import WindowActions
 from gui.window_files import WindowFiles
@@ -113,6 +114,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         a.leave_presentation.triggered.connect(
             lambda: self.presentation.set_active(False)
         )
+        for name, action in a.themes.items():
+            action.triggered.connect(lambda _=False, n=name: set_theme(self, n))
         for mode, action in a.legend_modes.items():
             action.triggered.connect(
                 lambda _=False, m=mode: self.pane.set_legend_mode(m)

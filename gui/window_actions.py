@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 from core.model.run_model import Lane
+from gui.palette import THEME_NAMES
 from gui.run_controller import RunController, RunState
 
 EXPORT_KINDS = {
@@ -130,6 +131,14 @@ class WindowActions(QObject):
             "all": "Legend: everything",
             "hidden": "Legend: hidden",
         }
+        themes = QActionGroup(self)
+        self.themes = {}
+        for name, text in THEME_NAMES.items():
+            action = make(f"Theme: {text}")
+            action.setCheckable(True)
+            action.setChecked(name == "light")
+            themes.addAction(action)
+            self.themes[name] = action
         group = QActionGroup(self)
         self.legend_modes = {}
         for mode, text in legend_texts.items():
@@ -166,6 +175,9 @@ class WindowActions(QObject):
         view_menu.addAction(self.present)
         view_menu.addAction(self.replay)
         for action in self.legend_modes.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in self.themes.values():
             view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about)

@@ -54,13 +54,15 @@ def cpu_seconds(lane: Lane) -> float:
     return total
 
 
+def _work_end(lane: Lane) -> float | None:
+    return lane.times.get("target_ended", lane.times.get("exited"))
+
+
 def running_time(lane: Lane) -> float:
-    begin, end = lane.times.get("target_started"), lane.times.get("target_ended")
-    if begin is None:
+    begin, end = lane.times.get("target_started"), _work_end(lane)
+    if begin is None or end is None:
         return 0.0
-    return max(
-        0.0, (end if end is not None else lane.times.get("exited", begin)) - begin
-    )
+    return max(0.0, end - begin)
 
 
 def by_group(model: RunModel) -> list[GroupParallelism]:
@@ -75,9 +77,8 @@ def by_group(model: RunModel) -> list[GroupParallelism]:
             for lane in lanes
             if "target_started" in lane.times
         ]
-        ends = [
-            lane.times["target_ended"] for lane in lanes if "target_ended" in lane.times
-        ]
+        # a killed worker's target never ends: it stops where the process did
+        ends = [end for lane in lanes if (end := _work_end(lane)) is not None]
         if not starts or not ends:
             continue
         cpu = [cpu_seconds(lane) for lane in lanes]

@@ -110,6 +110,9 @@ class LegendWidget(QWidget):
         """The scale used: the requested one, or less to stay in its budget."""
         return self._scale
 
+    def apply_theme(self) -> None:
+        self.update()  # paints from gui.palette, which the theme changed
+
     def smallest_text_px(self) -> float:
         return min(palette.LEGEND_PX, palette.BADGE_PX * 0.9) * self._scale
 

@@ -18,7 +18,8 @@ from core.model.run_model import State
 from gui import palette
 from gui.timeline.timeline_data import TimelineData, bar_extent
 
-BOX = QColor(255, 255, 255, 235)
+BAR_INK = "#1A1A1A"
+"""Text written on the sky-blue running bar: dark in every theme."""
 MERGE_FRACTION = 0.03
 """A run total this close to "main program done" would say the same twice."""
 
@@ -76,7 +77,7 @@ def _paint_boxed(
     left = x - width - 8 if right_half else x + 10
     rect = QRectF(left, y - height / 2, width, height)
     p.setPen(QColor(palette.INK))
-    p.setBrush(BOX)
+    p.setBrush(palette.label_box(235))
     p.drawRoundedRect(rect, 4, 4)
     p.setFont(fnt)
     p.drawText(rect, Qt.AlignmentFlag.AlignCenter, callout.text)
@@ -107,7 +108,7 @@ def _paint_boot(
     top, height = bar_extent(row, State.RUNNING)
     y0 = transform.map(0.0, top)[1]
     y1 = transform.map(0.0, top + height)[1]
-    p.setPen(QColor(palette.INK))
+    p.setPen(QColor(BAR_INK))
     p.setFont(fnt)
     p.drawText(
         QRectF(x0 + 6, y0, width, y1 - y0),

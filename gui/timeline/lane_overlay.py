@@ -33,6 +33,11 @@ LABELLED_KINDS = ("signal", "mark")
 _STAMPS = StampCache()
 
 
+def forget_stamps() -> None:
+    """After a theme change: glyphs and badges are drawn again in its colours."""
+    _STAMPS.clear()
+
+
 def stamp_glyph(p: QPainter, kind: str, x: float, y: float, size: float) -> None:
     """A marker glyph centred on (x, y), blitted from the cache."""
     half = size * 0.8  # the shapes reach ±0.75 of their size (the bolt)
@@ -212,7 +217,7 @@ def _paint_marker_text(
         return
     rect = QRectF(x, y - metrics.height() / 2, width, metrics.height())
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(255, 255, 255, 210))
+    p.setBrush(palette.label_box(210))
     p.drawRoundedRect(rect, 3, 3)
     p.setPen(QColor(palette.INK))
     p.setFont(fnt)

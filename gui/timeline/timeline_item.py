@@ -83,6 +83,11 @@ class TimelineItem(pg.GraphicsObject):
         self._selected = None
         self.update()
 
+    def apply_theme(self) -> None:
+        """Take the palette's current colours (the theme changed)."""
+        self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
+        self.update()
+
     def lanes_changed(self, worker_ids: set[int]) -> None:
         self._data.update(worker_ids)
         self.update()

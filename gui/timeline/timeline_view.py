@@ -110,7 +110,7 @@ class TimelineView(QWidget):
             position=0.01,
             anchors=[(0.5, 0), (0.5, 0)],
             color=palette.NOW_LINE,
-            fill=(255, 255, 255, 220),
+            fill=palette.label_box(220),
         )
         self._now_line.setZValue(10)
         self._now_line.hide()
@@ -248,6 +248,18 @@ class TimelineView(QWidget):
         self._apply_scale()
         self._auto_rows = True
         self._fit_rows()
+
+    def apply_theme(self) -> None:
+        """Take the colours of palette's current theme."""
+        self._plot.setBackground(palette.BACKGROUND)
+        self._time_axis.setPen(QColor(palette.MUTED_INK))
+        self._time_axis.setTextPen(QColor(palette.INK))
+        self._axis.setPen(QColor(palette.GRID))
+        self._hint.setStyleSheet(f"color: {palette.MUTED_INK};")
+        self._now_label.fill = pg.mkBrush(palette.label_box(220))
+        self._apply_scale()  # the axis label's colour
+        self._item.apply_theme()
+        self._axis.refresh()
 
     def set_hint_visible(self, visible: bool) -> None:
         """The mouse hint above the lanes (hidden when presenting)."""

@@ -47,3 +47,15 @@ def test_two_real_cpu_burners_are_measured_and_warned_about_honestly():
     if warned:
         assert "Busy machine" in parallelism.warning(model)
     assert "2 × burn " in parallelism.summary(model)
+
+
+def test_killed_workers_count_until_they_died():
+    from core.scenario.toml_io import load_scenario_or_lesson
+
+    model = run(load_scenario_or_lesson("5"))
+    groups = {g.group: g for g in parallelism.by_group(model)}
+    assert set(groups) == {"polite", "stubborn"}  # neither target returned
+    stubborn = model.lanes[2]
+    assert groups["stubborn"].wall == pytest.approx(
+        stubborn.times["exited"] - stubborn.times["target_started"]
+    )

@@ -1,7 +1,7 @@
 """Open the real window (xcb, under Xvfb), run a lesson, present, screenshot.
 
     DISPLAY=:N python tests/shots/take_shot.py LESSON OUT.png [--no-present]
-        [--export OUT_EXPORT.png]
+        [--export OUT_EXPORT.png] [--theme dark|contrast]
 
 Prints one JSON line of measurements (window, timeline area, lane heights,
 smallest label font) so a test can check the layout the screenshot shows.
@@ -31,6 +31,7 @@ def main(argv: list[str]) -> int:
     lesson, out = argv[0], Path(argv[1])
     present = "--no-present" not in argv
     export = argv[argv.index("--export") + 1] if "--export" in argv else None
+    theme = argv[argv.index("--theme") + 1] if "--theme" in argv else None
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     _app = QApplication.instance() or QApplication(["procession"])
     window = MainWindow()
@@ -55,6 +56,8 @@ def main(argv: list[str]) -> int:
         loop.exec()
 
     wait(1500, lambda: window.isVisible() and window.windowHandle().isExposed())
+    if theme:
+        window.actions_.themes[theme].trigger()
     if present:
         window.actions_.present.trigger()
     wait(500)
