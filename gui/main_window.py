@@ -29,6 +29,7 @@ from gui.editor.code_confirm_dialog import CodeConfirmDialog
 from gui.editor.scenario_editor import ScenarioEditor
 from gui.editor.trust_store import TrustStore
 from gui.export import file_commands
+from gui.panels.console_view import ConsoleView
 from gui.panels.details_panel import DetailsPanel
 from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
@@ -67,6 +68,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.legend = LegendWidget()
         self.predict = PredictBox()
         self.details = DetailsPanel()
+        self.console = ConsoleView()
         self.status = RunStatusBar()
         self.setStatusBar(self.status)
         self.actions_ = WindowActions(self)
@@ -123,6 +125,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.lessons.lesson_chosen.connect(self.open_path)
         self.editor.scenario_edited.connect(self._on_editor_scenario_edited)
         self.timeline.lane_selected.connect(self._on_timeline_lane_selected)
+        self.console.line_clicked.connect(self._on_console_line_clicked)
         self.controller.run_started.connect(self._on_controller_run_started)
         self.controller.events_applied.connect(self._on_controller_events_applied)
         self.controller.state_changed.connect(self._on_controller_state_changed)
@@ -197,12 +200,14 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def refresh_run_model(self, model: RunModel) -> None:
         self.timeline.lanes_changed(set(model.lanes))
+        self.console.refresh()
         self.pane.refresh_legend(model)
         self.details.show_lane(model, self.selected)
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
         self.pane.refresh_legend(model)
+        self.console.show_model(model)
         self.timeline.set_live(self.controller.live)
         selected = self.selected if self.selected in model.lanes else None
         self._select(selected)
@@ -276,6 +281,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
         self.pane.refresh_legend(self.controller.model)
+        self.console.refresh()
         if self.controller.model.finished:
             self.predict.reveal(measured_text(self.controller.model))
         failed = [w for w in self.controller.model.worker_lanes() if w.error]
@@ -294,6 +300,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             self._fit_editor_width()
         if self.controller.live:
             self.pane.refresh_legend(self.controller.model)
+            self.console.refresh()
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()
@@ -304,6 +311,11 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _on_timeline_lane_selected(self, worker_id: int) -> None:
         self._select(worker_id)
+
+    def _on_console_line_clicked(self, worker_id: int, t: float) -> None:
+        self._select(worker_id)
+        if not self.controller.live:
+            self.timeline.center_on(t)
 
     def _select(self, worker_id: int | None) -> None:
         self.selected = worker_id

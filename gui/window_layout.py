@@ -1,5 +1,5 @@
-"""The window's layout: lessons and editor left, timeline, legend and details
-in the centre, sized for the screen it opens on.
+"""The window's layout: lessons and editor left, timeline and legend in the
+centre with the details and the console under them, sized for the screen.
 
 A mixin of :class:`gui.main_window.MainWindow`, kept apart so that the
 window's file stays about wiring and run state.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter
+from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget
 
 from gui.timeline_pane import TimelinePane
 
@@ -51,7 +51,12 @@ class WindowLayout(_Base):
         self.pane = centre_top
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(centre_top)
-        centre.addWidget(self.details)
+        bottom = QTabWidget()
+        bottom.addTab(self.details, "Details")
+        bottom.addTab(self.console, "Console")
+        bottom.setDocumentMode(True)
+        self.bottom_tabs = bottom
+        centre.addWidget(bottom)
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 2)
         centre.setSizes([640, 300])

@@ -305,6 +305,12 @@ class TimelineView(QWidget):
         self.set_following(False)
         self._box.setXRange(start, max(end, start + 1e-6), padding=0)
 
+    def center_on(self, t: float) -> None:
+        """Bring second ``t`` to the middle, keeping the zoom."""
+        low, high = self._box.viewRange()[0]
+        half = (high - low) / 2
+        self.show_time_range(t - half, t + half)
+
     def show_whole_run(self, duration: float) -> None:
         """Keep [0, duration] (plus badge room) in view, not following."""
         self._set_x_range(0.0, max(duration, 1e-3))

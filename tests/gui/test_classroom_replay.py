@@ -44,3 +44,25 @@ def test_replay_plays_steps_scrubs_and_gives_the_run_back(qtbot, window):
     window.pane.replay_bar.done.click()
     assert not mode.active and window.timeline.model is finished
     assert not window.actions_.replay.isChecked()
+
+
+def test_console_interleaves_output_and_a_click_selects_the_lane(qtbot, window):
+    run_to_end(qtbot, window)  # lesson 1: each sleeper prints twice
+    console = window.console
+    lines = console.lines()
+    assert len(lines) == 4
+    assert [line.split("│ ")[1] for line in lines] == [
+        "I'm going to sleep",
+        "I'm going to sleep",
+        "I'm awake",
+        "I'm awake",
+    ]
+    times = [float(line.split()[0]) for line in lines]
+    assert times == sorted(times)
+    tints = {console.item(i).background().color().name() for i in range(4)}
+    assert len(tints) == 2  # one tint per lane
+    console.itemClicked.emit(console.item(3))
+    lane = window.details.lane
+    assert lane is not None and lane.name in lines[3]
+    low, high = window.timeline.visible_time_range()
+    assert low < times[3] < high
