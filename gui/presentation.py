@@ -49,6 +49,7 @@ class Presentation(QObject):
         if active == self.active:
             return
         self._enter() if active else self._leave()
+        self._window.fit_toolbar()
         self.changed.emit(active)
 
     def toggle(self) -> None:
@@ -73,7 +74,6 @@ class Presentation(QObject):
         w.timeline.set_fill_height(True)
         w.pane.hold_predict()  # the question is for the class: on the big screen
         w.predict.set_wide(True)
-        w.actions_.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         w.pane.set_presenting(True)
         self._set_scale(PRESENTING_SCALE)
         screen = w.screen()
@@ -94,9 +94,6 @@ class Presentation(QObject):
         w.timeline.set_fill_height(False)
         w.lessons.hold(w.predict)
         w.predict.set_wide(False)
-        w.actions_.toolbar.setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        )
         w.pane.set_presenting(False)
         self._set_scale(saved.scale)
         if w.isVisible():

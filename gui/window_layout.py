@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget
 
 from gui.timeline_pane import TimelinePane
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     _Base = MainWindow
 else:
     _Base = object
+
+
+TOOLBAR_TEXT_MIN_WIDTH = 1250
 
 
 class WindowLayout(_Base):
@@ -78,3 +82,18 @@ class WindowLayout(_Base):
         width = self.editor.minimumSizeHint().width() + bar + frame
         if width != self.editor_scroll.minimumWidth():
             self.editor_scroll.setMinimumWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Below 1250 px the toolbar shows icons only, so that Replay and
+        Present do not vanish into its overflow menu at 1024×768."""
+        super().resizeEvent(event)
+        self.fit_toolbar()
+
+    def fit_toolbar(self) -> None:
+        toolbar = self.actions_.toolbar
+        narrow = self.width() < TOOLBAR_TEXT_MIN_WIDTH or self.presentation.active
+        toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if narrow
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )

@@ -44,12 +44,19 @@ class GroupParallelism:
 
 
 def cpu_seconds(lane: Lane) -> float:
-    """CPU time from the samples: percent of a core × the interval before it."""
+    """CPU time while the target ran, from the samples: each gives the percent
+    of a core used since the previous one. Booting (imports, unpickling) is
+    left out: on a loaded machine a slow boot made a sleeper look CPU-bound."""
+    begin, end = lane.times.get("target_started"), _work_end(lane)
+    if begin is None or end is None:
+        return 0.0
     total = 0.0
     previous: float | None = None
     for t, cpu, *_ in lane.samples:
         if previous is not None and cpu is not None:
-            total += max(cpu, 0.0) / 100.0 * (t - previous)
+            overlap = min(t, end) - max(previous, begin)
+            if overlap > 0:
+                total += max(cpu, 0.0) / 100.0 * overlap
         previous = t
     return total
 
@@ -125,11 +132,10 @@ def warning(model: RunModel) -> str:
         if throttled(model, group):
             could = expected_cores(model, group)
             return (
-                f"Busy machine: the CPU-bound workers of '{group.group}' got "
-                f"{group.effective:.1f} cores' worth of CPU where they could use "
-                f"{could:.0f} (this machine claims {cpu_count(model)} CPUs). It is "
-                "shared or throttled: timings and speed-ups here are smaller "
-                "than on an idle multi-core machine."
+                f"Busy machine: the CPU-bound '{group.group}' got "
+                f"{group.effective:.1f} of the {could:.0f} core"
+                f"{'s' if could != 1 else ''} it could use ({cpu_count(model)} CPUs "
+                "claimed); timings and speed-ups are smaller than on an idle machine."
             )
     return ""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtGui import QFontDatabase, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,6 +39,7 @@ STREAM_MARKS = {"stdout": " ", "stderr": "!", "fd": "#"}
 written below Python to fd 1/2 (C code, child processes, crash dumps)."""
 
 OUTPUT_BLOCKS = 2_000  # lines in the widget; the model keeps more
+METRICS_MIN_WIDTH = 800
 LIVE_BLOCKS = 500  # during a run, a burst shows only its last lines
 
 
@@ -117,6 +118,12 @@ class DetailsPanel(QWidget):
         self.parts = splitter
         layout.addStretch(0)  # takes the room when the parts are hidden
         self.show_lane(None, None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (a 1024 px screen): the CPU/memory plot gives its room to the
+        tabs, which were clipped to "istory" and "No" (issue 11, defect 4)."""
+        super().resizeEvent(event)
+        self.metrics.setVisible(self.width() >= METRICS_MIN_WIDTH)
 
     # -- public ------------------------------------------------------------------------
 

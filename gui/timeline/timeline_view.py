@@ -14,7 +14,14 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.model.headline import badge_text
 from core.model.run_model import RunModel
@@ -147,6 +154,8 @@ class TimelineView(QWidget):
             "drag: pan · click a lane: details"
         )
         hint.setStyleSheet(f"color: {palette.MUTED_INK};")
+        # a hint, not a reason to make the window wider than a 1024 px screen
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._follow_button.setCheckable(True)
         self._follow_button.setChecked(True)
         self._follow_button.setToolTip("Keep the present in view while the run goes on")
