@@ -23,6 +23,7 @@ from gui import palette
 from gui.palette import MARKER_STYLES
 from gui.timeline import marks
 from gui.timeline.callouts import paint_callouts
+from gui.timeline.print_marks import paint_print_marks
 from gui.timeline.stamp_cache import StampCache
 from gui.timeline.timeline_data import TimelineData, bar_extent
 
@@ -193,6 +194,10 @@ def paint_decorations(
                         text_font,
                         outcome_px,
                     )
+        p.setPen(Qt.PenStyle.NoPen)
+        paint_print_marks(
+            p, lane, sx, dx, bottom_px, left_px, right_px, max(2.0, glyph * 0.35)
+        )
         if outcome_px is not None and lane.explanation is not None:
             stamp_badge(
                 p,

@@ -66,3 +66,15 @@ def test_console_interleaves_output_and_a_click_selects_the_lane(qtbot, window):
     assert lane is not None and lane.name in lines[3]
     low, high = window.timeline.visible_time_range()
     assert low < times[3] < high
+
+
+def test_print_marks_follow_the_output_as_it_grows(qtbot, window):
+    from core.model.lanes import OutputLine
+    from gui.timeline.print_marks import output_times
+
+    run_to_end(qtbot, window)
+    lane = window.controller.model.lanes[1]
+    assert list(output_times(lane)) == [line.t for line in lane.output]
+    lane.output.append(OutputLine(9.5, "stdout", "later"))  # a live run appends
+    assert output_times(lane)[-1] == 9.5 and len(output_times(lane)) == 3
+    window.timeline.plot_widget.grab()  # paints the marks without error
