@@ -35,7 +35,7 @@ from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.predict_box import PredictBox
 from gui.panels.run_status_bar import RunStatusBar
-from gui.presentation import PREDICT_MAX_SCALE, Presentation
+from gui.presentation import Presentation
 from gui.replay_mode import ReplayMode
 from gui.run_controller import RunController, RunState
 from gui.theme import set_theme
@@ -105,14 +105,14 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             )
         a.quit.triggered.connect(self.close)
         a.fit.triggered.connect(self.timeline.fit)
-        a.zoom_in.triggered.connect(lambda: self._zoom(+1))
-        a.zoom_out.triggered.connect(lambda: self._zoom(-1))
-        a.zoom_reset.triggered.connect(lambda: self._zoom(0))
+        a.zoom_in.triggered.connect(lambda: self.presentation.zoom(+1))
+        a.zoom_out.triggered.connect(lambda: self.presentation.zoom(-1))
+        a.zoom_reset.triggered.connect(lambda: self.presentation.zoom(0))
         a.about.triggered.connect(self._on_about_triggered)
         a.present.toggled.connect(self.presentation.set_active)
         a.replay.toggled.connect(self.replay_mode.set_active)
         self.replay_mode.changed.connect(a.replay.setChecked)
-        self.presentation.changed.connect(self._on_presentation_changed)
+        self.presentation.changed.connect(a.present.setChecked)
         a.leave_presentation.triggered.connect(
             lambda: self.presentation.set_active(False)
         )
@@ -165,6 +165,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         """Show ``scenario`` (or a recorded run of it) ready to Run."""
         if self.controller.active:
             raise RuntimeError("a run is still active")
+        self.replay_mode.set_active(False)
         self.source = source
         self.editor.set_scenario(scenario, code_locked=code_locked)
         self._fit_editor_width()
@@ -255,6 +256,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
     # -- run updates -----------------------------------------------------------------
 
     def _on_controller_run_started(self, model: RunModel) -> None:
+        self.replay_mode.set_active(False)  # the new run is what to watch
         self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
@@ -372,15 +374,6 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self._update_title()
         self._update_actions()
         self._update_status()
-
-    def _on_presentation_changed(self, active: bool) -> None:
-        self.actions_.present.setChecked(active)
-
-    def _zoom(self, step: int) -> None:
-        self.timeline.zoom_presentation(step)
-        scale = self.timeline.presentation_scale()
-        self.legend.set_presentation_scale(scale)
-        self.predict.set_text_scale(min(scale, PREDICT_MAX_SCALE))
 
     # -- closing ---------------------------------------------------------------------
 

@@ -52,9 +52,6 @@ class Presentation(QObject):
         self._window.fit_toolbar()
         self.changed.emit(active)
 
-    def toggle(self) -> None:
-        self.set_active(not self.active)
-
     def _chrome(self) -> list:
         w = self._window
         return [w.splitter.widget(0), w.centre.widget(1), w.menuBar(), w.status]
@@ -100,9 +97,18 @@ class Presentation(QObject):
             w.setWindowState(saved.state)
             w.setGeometry(saved.geometry)
 
+    def zoom(self, step: int) -> None:
+        """Ctrl+= / Ctrl+- / Ctrl+0: every text on the timeline together."""
+        self._window.timeline.zoom_presentation(step)
+        self._follow_timeline_scale()
+
     def _set_scale(self, scale: float) -> None:
+        self._window.timeline.set_presentation_scale(scale)
+        self._follow_timeline_scale()
+        self._window.timeline.fit()
+
+    def _follow_timeline_scale(self) -> None:
         w = self._window
-        w.timeline.set_presentation_scale(scale)
-        w.legend.set_presentation_scale(w.timeline.presentation_scale())
+        scale = w.timeline.presentation_scale()
+        w.legend.set_presentation_scale(scale)
         w.predict.set_text_scale(min(scale, PREDICT_MAX_SCALE))
-        w.timeline.fit()

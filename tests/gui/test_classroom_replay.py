@@ -44,6 +44,12 @@ def test_replay_plays_steps_scrubs_and_gives_the_run_back(qtbot, window):
     window.pane.replay_bar.done.click()
     assert not mode.active and window.timeline.model is finished
     assert not window.actions_.replay.isChecked()
+    # Run again from inside a replay: the replay gives way to the new run
+    window.actions_.replay.trigger()
+    window.pane.replay_bar.play.click()
+    run_to_end(qtbot, window)
+    assert not mode.active and not mode._timer.isActive()
+    assert window.timeline.model is window.controller.model
 
 
 def test_console_interleaves_output_and_a_click_selects_the_lane(qtbot, window):
