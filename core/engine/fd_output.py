@@ -34,7 +34,7 @@ class FdOutput:
         """New fd-level lines become output; past the cap they are only counted."""
         cap = self.scenario.max_output_lines
         if handle.fd_lines_kept < cap:
-            for line in handle.read_log_lines():
+            for line in handle.read_log_lines(skip_limit):
                 self._fd_output(handle, line)
         if handle.fd_lines_kept >= cap:
             handle.fd_lines_dropped += handle.skip_log_lines(skip_limit)
@@ -43,7 +43,7 @@ class FdOutput:
     def _fd_output(self, handle: WorkerHandle, line: str) -> None:
         if handle.fd_lines_kept < self.scenario.max_output_lines:
             handle.fd_lines_kept += 1
-            self.emit("notice", handle.spec.worker_id, level="output", text=line[:2000])
+            self.emit("notice", handle.spec.worker_id, level="output", text=line)
         else:
             handle.fd_lines_dropped += 1
 
