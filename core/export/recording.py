@@ -13,6 +13,7 @@ from typing import Any
 from core.input_checks import InputError, Problem
 from core.model.events import Event
 from core.model.run_model import RunModel
+from core.regular_files import open_regular
 from core.scenario.definition import Scenario
 
 FORMAT = "procession-recording"
@@ -85,11 +86,13 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
 def load(path: Path | str) -> RunModel:
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_RECORDING_BYTES:
+        with open_regular(path, "a recording") as handle:
+            raw = handle.read(MAX_RECORDING_BYTES + 1)
+        if len(raw) > MAX_RECORDING_BYTES:
             raise InputError(
                 [Problem("", "the file is too large for a recording")], str(path)
             )
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
         data = json.loads(text, parse_constant=_reject_constant)
     except OSError as error:
         raise InputError(
