@@ -35,9 +35,7 @@ def _special(kind: str, tmp_path: Path, suffix: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
-def test_the_command_line_refuses_a_scenario_that_is_not_a_regular_file(
-    kind, tmp_path
-):
+def test_the_command_line_refuses_a_scenario_that_is_not_a_regular_file(kind, tmp_path):
     path, word = _special(kind, tmp_path, ".toml")
     try:
         done = subprocess.run(
