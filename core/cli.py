@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from core.engine.session import Session
-from core.export import recording, summary, trace
+from core.export import output_files, recording, summary, trace
 from core.input_checks import InputError, parse_float_text
 from core.model.events import Event, EventKind
 from core.model.run_model import RunModel
@@ -117,6 +117,11 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     except InputError as error:
         print(f"procession: {error.describe()}", file=sys.stderr)
         return 2, None
+    bad_outputs = output_files.check_paths(requested_outputs(args))
+    if bad_outputs:
+        for line in bad_outputs:
+            print(f"procession: {line}", file=sys.stderr)
+        return 2, None
     model = RunModel(scenario)
     session = Session(scenario, sample_hz=args.sample_hz)
     log = None if args.quiet else LiveLog(model, out)
@@ -136,7 +141,8 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         _apply(model, log, session.shutdown())
         _restore_signal_handlers(previous)
     out.write("\n" + summary.table(model) + "\n")
-    _write_outputs(args, model)
+    if not _write_outputs(args, model) and status == 0:
+        status = 1
     return status, model
 
 
@@ -160,15 +166,28 @@ def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
         log.write(events)
 
 
-def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:
-    if args.summary:
-        Path(args.summary).write_text(
+def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
+    return output_files.requested({n: getattr(args, n) for n in output_files.OPTIONS})
+
+
+def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
+    """Write the data outputs (main.py draws --png/--svg); False if one failed."""
+    writers = {
+        "--summary": lambda path: Path(path).write_text(
             json.dumps(summary.summary(model), indent=2) + "\n"
-        )
-    if args.trace:
-        trace.save(model, args.trace)
-    if args.record:
-        recording.save(model, args.record)
+        ),
+        "--trace": lambda path: trace.save(model, path),
+        "--record": lambda path: recording.save(model, path),
+    }
+    chosen = requested_outputs(args)
+    return output_files.write_each(
+        [
+            (option, chosen[option], w)
+            for option, w in writers.items()
+            if option in chosen
+        ],
+        lambda line: print(line, file=sys.stderr),
+    )
 
 
 def _install_signal_handlers() -> Any:
