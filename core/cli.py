@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from core.engine.session import Session
+from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.export import output_files, recording, summary, trace
 from core.input_checks import InputError, parse_float_text
 from core.model.events import Event, EventKind
 from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
+from core.stop_signals import StopSignals
 
-
-class _Stopped(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
+SHUTDOWN_LIMIT = STOP_GRACE + TERM_GRACE + 3.0
+"""Seconds the CLI waits for a graceful shutdown before killing the conductor."""
+HURRY_LIMIT = 2.0
+"""Seconds it waits after a second signal sent SIGKILL to every worker."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,32 +126,43 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     model = RunModel(scenario)
     session = Session(scenario, sample_hz=args.sample_hz)
     log = None if args.quiet else LiveLog(model, out)
-    status = 0
-    previous = _install_signal_handlers()
+    signals = StopSignals()
+    signals.install()
     try:
         session.start()
-        _watch(session, model, log, args.timeout)
+        _watch(session, model, log, args.timeout, signals)
+        if signals.status:
+            out.write("\nStopping every worker…\n")
+            _stop_on_signal(session, model, log, signals)
     except InputError as error:  # the machine cannot run it (pre-flight)
+        signals.restore()
         print(f"procession: {error.describe()}", file=sys.stderr)
         return 2, None
-    except (KeyboardInterrupt, _Stopped) as stop:
-        status = stop.status if isinstance(stop, _Stopped) else 130
-        out.write("\nStopping every worker…\n")
-        _apply(model, log, session.shutdown())
     finally:
-        _apply(model, log, session.shutdown())
-        _restore_signal_handlers(previous)
-    out.write("\n" + summary.table(model) + "\n")
-    if not _write_outputs(args, model) and status == 0:
-        status = 1
+        # After a signal the waiting was done above, within its limits: what
+        # still runs now is killed (the conductor and every group it reported).
+        ended = session.shutdown(0.0) if signals.status else session.shutdown()
+        _apply(model, log, ended)
+    status = signals.status
+    try:
+        out.write("\n" + summary.table(model) + "\n")
+        if not _write_outputs(args, model) and status == 0:
+            status = 1
+    finally:
+        signals.restore()  # a signal while the results were written: ignored
     return status, model
 
 
 def _watch(
-    session: Session, model: RunModel, log: LiveLog | None, timeout: float | None
+    session: Session,
+    model: RunModel,
+    log: LiveLog | None,
+    timeout: float | None,
+    signals: StopSignals,
 ) -> None:
+    """Until the run finishes, or a signal asks to stop it."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    while not session.finished:
+    while not session.finished and not signals.status:
         _apply(model, log, session.wait_events(0.1))
         if deadline is not None and time.monotonic() >= deadline:
             deadline = None
@@ -158,6 +170,23 @@ def _watch(
                 log.out.write(f"--timeout {timeout:g} s reached: stopping the run\n")
             session.request_shutdown()
     _apply(model, log, session.read_events())
+
+
+def _stop_on_signal(
+    session: Session, model: RunModel, log: LiveLog | None, signals: StopSignals
+) -> None:
+    """The graceful shutdown, hurried to SIGKILL by a second signal."""
+    session.request_shutdown()
+    deadline = time.monotonic() + SHUTDOWN_LIMIT
+    hurried = False
+    while not session.finished and time.monotonic() < deadline:
+        if signals.hurry and not hurried:
+            hurried = True
+            if log:
+                log.out.write("Second signal: killing every worker now (SIGKILL)\n")
+            session.send("kill")
+            deadline = min(deadline, time.monotonic() + HURRY_LIMIT)
+        _apply(model, log, session.wait_events(0.1))
 
 
 def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
@@ -188,20 +217,6 @@ def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
         ],
         lambda line: print(line, file=sys.stderr),
     )
-
-
-def _install_signal_handlers() -> Any:
-    def on_term(signum: int, frame: Any) -> None:
-        raise _Stopped(128 + signum)
-
-    if hasattr(signal, "SIGTERM"):
-        return signal.signal(signal.SIGTERM, on_term)
-    return None
-
-
-def _restore_signal_handlers(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class LiveLog:
