@@ -24,6 +24,7 @@ from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
 from core.stop_signals import StopSignals
+from core.terminal_text import visible, visible_lines
 
 SHUTDOWN_LIMIT = STOP_GRACE + TERM_GRACE + 3.0
 """Seconds the CLI waits for a graceful shutdown before killing the conductor."""
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     try:
         scenario = load(args)
     except InputError as error:
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
     bad_outputs = output_files.check_paths(requested_outputs(args))
     if bad_outputs:
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
             _stop_on_signal(session, model, log, signals)
     except InputError as error:  # the machine cannot run it (pre-flight)
         signals.restore()
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
     finally:
         # After a signal the waiting was done above, within its limits: what
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         _apply(model, log, ended)
     status = signals.status
     try:
-        out.write("\n" + summary.table(model) + "\n")
+        out.write("\n" + visible_lines(summary.table(model)) + "\n")
         if not _write_outputs(args, model) and status == 0:
             status = 1
     finally:
@@ -241,7 +242,8 @@ class LiveLog:
             if line:
                 t = self.model.rel(event.t_ns)
                 name = self.model.lanes[event.worker_id].name
-                self.out.write(f"{t:8.3f}  {name:<14} {line}\n")
+                # Worker text must not drive the terminal (issue 9, defect 19).
+                self.out.write(f"{t:8.3f}  {visible(name):<14} {visible(line)}\n")
         self.out.flush()
 
     def _describe(self, event: Event) -> str:
