@@ -116,7 +116,10 @@ class EventSender:
                     "event_unserializable",
                     seq,
                     t_ns,
-                    {"kind": kind, "error": f"{type(error).__name__}: {error}"[:300]},
+                    {
+                        "kind": kind,
+                        "error": f"{type(error).__name__}: {safe_str(error)}"[:300],
+                    },
                 )
             if len(raw) > MAX_EVENT_BYTES:
                 raw = encode(
@@ -369,9 +372,23 @@ def _describe_error(error: BaseException) -> dict[str, Any]:
         text = "…\n" + text[-TRACEBACK_LIMIT:]
     return {
         "type": type(error).__name__,
-        "message": str(error)[:1000],
+        "message": safe_str(error)[:1000],
         "traceback": text,
     }
+
+
+def safe_str(value: object) -> str:
+    """``str(value)``, or why it failed: a user's ``__str__`` may raise or
+    return a non-string, and the report of their error must still be sent."""
+    try:
+        text = str(value)
+    except BaseException as error:  # any failure is described, even SystemExit
+        try:
+            reason = f"{type(error).__name__}: {error!s}"
+        except BaseException:  # its own __str__ failed too
+            reason = type(error).__name__
+        return f"<str() failed: {reason}>"
+    return text
 
 
 def _without_bootstrap(lines: list[str]) -> list[str]:
@@ -386,7 +403,7 @@ def _short_repr(value: Any) -> str:
     try:
         text = repr(value)
     except Exception as error:  # a broken __repr__ must not fail the report
-        text = f"<unrepresentable {type(value).__name__}: {error}>"
+        text = f"<unrepresentable {type(value).__name__}: {safe_str(error)}>"
     return text if len(text) <= 200 else text[:199] + "…"
 
 
