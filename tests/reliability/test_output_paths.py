@@ -20,6 +20,8 @@ import pytest
 
 from tests.reliability.support import ROOT, python
 
+MAIN = [python(), str(ROOT / "main.py")]
+
 SCENARIO = """title = "outputs"
 start_method = "fork"
 
@@ -52,8 +54,7 @@ def test_a_bad_output_path_is_refused_before_the_run_starts(
     target = target.format(tmp=tmp_path)
     started = time.monotonic()
     done = subprocess.run(
-        [python(), str(ROOT / "main.py"), "run", _scenario(tmp_path, 3.0)]
-        + [option, target],
+        [*MAIN, "run", _scenario(tmp_path, 3.0), option, target],
         capture_output=True,
         text=True,
         timeout=60,

@@ -20,6 +20,8 @@ import pytest
 
 from tests.reliability.support import ROOT, python
 
+MAIN = [python(), str(ROOT / "main.py")]
+
 SCENARIO = """title = "stubborn"
 start_method = "fork"
 
@@ -39,8 +41,7 @@ def test_a_second_signal_hurries_the_shutdown_and_keeps_the_results(
     scenario.write_text(SCENARIO)
     record = tmp_path / "run.json"
     cli = subprocess.Popen(
-        [python(), str(ROOT / "main.py"), "run", str(scenario)]
-        + ["--record", str(record)],
+        [*MAIN, "run", str(scenario), "--record", str(record)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own group: Ctrl+C reaches the whole group

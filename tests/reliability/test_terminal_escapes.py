@@ -15,9 +15,11 @@ from pathlib import Path
 
 from tests.reliability.support import ROOT, python
 
+MAIN = [python(), str(ROOT / "main.py")]
+
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07cleared\rforged\x00nul\x9b31mcsi\u202eevil"
 
-CODE = '''
+CODE = """
 import os
 
 TEXT = {text!r}
@@ -26,7 +28,7 @@ def work():
     print(TEXT)
     os.write(1, (TEXT + "\\n").encode())
     raise ValueError("multi\\nline " + TEXT)
-'''
+"""
 
 
 def test_control_characters_are_shown_escaped_and_recorded_raw(tmp_path: Path):
@@ -39,8 +41,7 @@ def test_control_characters_are_shown_escaped_and_recorded_raw(tmp_path: Path):
     )
     record = tmp_path / "run.json"
     done = subprocess.run(
-        [python(), str(ROOT / "main.py"), "run", str(scenario)]
-        + ["--record", str(record)],
+        [*MAIN, "run", str(scenario), "--record", str(record)],
         capture_output=True,
         timeout=60,
     )
