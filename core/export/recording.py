@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.input_checks import InputError, Problem
+from core.export import recording_checks
+from core.input_checks import InputError, Problem, type_name
 from core.model.events import Event
 from core.model.run_model import RunModel
 from core.regular_files import open_regular
@@ -67,6 +68,9 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
             raise InputError(
                 [Problem(f"events[{index}]", str(error))], source
             ) from None
+    problems = recording_checks.event_problems(events)
+    if problems:
+        raise InputError(problems, source)
     model = RunModel(scenario)
     try:
         model.apply(events)
@@ -103,5 +107,28 @@ def load(path: Path | str) -> RunModel:
     except (ValueError, RecursionError) as error:
         raise InputError([Problem("", f"not valid JSON: {error}")], str(path)) from None
     if isinstance(data, dict) and "traceEvents" in data:  # a Chrome trace of ours
-        data = data.get("otherData", {}).get("procession_recording")
+        data = recording_in_trace(data, str(path))
     return from_data(data, str(path))
+
+
+def recording_in_trace(data: dict[str, Any], source: str) -> Any:
+    """The recording a trace of ours carries in ``otherData`` (issue 9, defect
+    14: a list or a string there crashed the window at open)."""
+    other = data.get("otherData")
+    if not isinstance(other, dict):
+        raise InputError(
+            [Problem("otherData", f"expected a table, got {type_name(other)}")],
+            source,
+        )
+    if not isinstance(other.get("procession_recording"), dict):
+        raise InputError(
+            [
+                Problem(
+                    "otherData.procession_recording",
+                    "missing or not a table: this trace cannot be reopened "
+                    "(only traces written by Procession can)",
+                )
+            ],
+            source,
+        )
+    return other["procession_recording"]
