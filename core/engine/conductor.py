@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from core.engine import process_tree
+from core.engine import process_tree, run_dirs
 from core.engine.cleanup import ProcessCleanup
 from core.engine.fd_output import LOG_POLL, FdOutput
 from core.engine.preflight import raise_fd_limit
@@ -60,11 +60,15 @@ def conductor_main(
     # The session handles Ctrl+C for the whole run; a stray SIGINT sent to the
     # terminal's foreground group must not kill the conductor mid-shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The forkserver's socket goes in the run's folder: os._exit below skips
+    # the exit handler that would remove multiprocessing's own pymp-* folder.
+    run_dirs.keep_multiprocessing_files_in(run_dir)
     conductor = Conductor(scenario, events, commands, Path(run_dir))
     try:
         conductor.run()
     finally:
         conductor.emergency_cleanup()
+        run_dirs.remove_multiprocessing_files()
     # Skip multiprocessing's atexit join (no timeout): everything is reaped.
     sys.stdout.flush()
     os._exit(0)

@@ -18,13 +18,12 @@ import multiprocessing
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from core.engine import preflight, process_tree
+from core.engine import preflight, process_tree, run_dirs
 from core.engine.conductor import conductor_main
 from core.engine.monitor import Monitor
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
@@ -56,7 +55,7 @@ class Session:
         problems = preflight.problems(self.scenario)
         if problems:
             raise InputError([Problem("", p) for p in problems])
-        self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
+        self._run_dir = run_dirs.create()
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
@@ -80,6 +79,7 @@ class Session:
             self.closed = True
             raise
         self._conductor = conductor
+        run_dirs.add_owner(self._run_dir, conductor.pid)
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
