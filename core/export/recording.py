@@ -89,19 +89,21 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
 
 def load(path: Path | str) -> RunModel:
     path = Path(path)
-    try:
-        with open_regular(path, "a recording") as handle:
+    # InputError is a ValueError: raised inside the try below, it would be
+    # reported as "not valid JSON: ..." around its own message.
+    with open_regular(path, "a recording") as handle:
+        try:
             raw = handle.read(MAX_RECORDING_BYTES + 1)
-        if len(raw) > MAX_RECORDING_BYTES:
+        except OSError as error:
             raise InputError(
-                [Problem("", "the file is too large for a recording")], str(path)
-            )
-        text = raw.decode("utf-8")
-        data = json.loads(text, parse_constant=_reject_constant)
-    except OSError as error:
+                [Problem("", f"cannot read: {error.strerror}")], str(path)
+            ) from None
+    if len(raw) > MAX_RECORDING_BYTES:
         raise InputError(
-            [Problem("", f"cannot read: {error.strerror}")], str(path)
-        ) from None
+            [Problem("", "the file is too large for a recording")], str(path)
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError:
         raise InputError([Problem("", "not UTF-8 text")], str(path)) from None
     except (ValueError, RecursionError) as error:

@@ -78,6 +78,7 @@ def test_opening_a_recording_that_is_not_a_regular_file_is_refused(kind, tmp_pat
     except subprocess.TimeoutExpired:
         pytest.fail(f"opening {path} still blocked after {HANG_GUARD} s")
     assert path in done.stdout and word in done.stdout, (done.stdout, done.stderr)
+    assert "JSON" not in done.stdout  # the reason itself, not wrapped in another
 
 
 def test_the_window_given_a_fifo_shows_the_message_and_opens(tmp_path):
