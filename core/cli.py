@@ -1,9 +1,11 @@
 """The headless command line: ``python main.py run …`` and ``python main.py lessons``.
 
 ``run`` exits 0 once the run finished, whatever the workers did (their outcomes
-are the result, not an error); 2 for invalid input, with one message naming the
-file, field and line, before anything starts; 130/143 after Ctrl+C / SIGTERM,
-once every worker has been stopped and reported.
+are the result, not an error); 2 for invalid input (scenario, option, output
+path), with one message naming the file, field and line, before anything
+starts; 1 if an output file could not be written at the end (the others are
+written); 130/143 after Ctrl+C / SIGTERM, once every worker has been stopped
+and reported (a second signal skips straight to SIGKILL).
 """
 
 from __future__ import annotations
