@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from core.input_checks import Problem, type_name
-from core.model.events import MAIN_ID, WORKER_KINDS, Event
+from core.model.events import MAIN_ID, WORKER_KINDS, Event, EventKind
 
 INT64 = 2**63
 PID_LIMIT = 2**32  # process ids are 32-bit on every platform Procession runs on
@@ -55,7 +55,8 @@ def event_problems(events: list[Event]) -> list[Problem]:
             message = _field_problem(field, value)
             if message:
                 problems.append(Problem(f"{where}.data.{field}", message))
-        if event.seq >= 0:  # unnumbered events (samples) come from the session
+        # Samples are timed by the app's sampler, not by the lane's sender.
+        if event.seq >= 0 and event.kind is not EventKind.SAMPLE:
             sender = sender_of(event)
             previous = last_time.get(sender)
             if previous is not None and event.t_ns < previous[0]:
