@@ -12,9 +12,10 @@ from core.export import recording
 from core.model import payloads
 from core.model.decoding import HEADER, decode_batch, frame
 from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
+from core.model.handlers import HANDLERS
 from core.model.lanes import State
 from core.model.outcomes import Outcome
-from core.model.run_model import _HANDLERS, RunModel
+from core.model.run_model import RunModel
 from core.worker.wire import encode
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -23,7 +24,7 @@ MS = 1_000_000
 
 def test_every_kind_has_a_payload_record_and_a_handler():
     assert set(payloads.PAYLOADS) == set(EventKind)
-    assert set(_HANDLERS) == set(EventKind)
+    assert set(HANDLERS) == set(EventKind)
 
 
 def test_a_payload_field_of_the_wrong_type_is_named():
