@@ -14,7 +14,8 @@ import math
 from typing import Any
 
 from core.input_checks import Problem, type_name
-from core.model.events import MAIN_ID, WORKER_KINDS, Event, EventKind
+from core.model.events import Event, EventKind
+from core.model.payloads import payload_to_dict
 
 INT64 = 2**63
 PID_LIMIT = 2**32  # process ids are 32-bit on every platform Procession runs on
@@ -37,11 +38,6 @@ _INT_FIELDS: dict[str, tuple[str, int, int]] = {
 MAX_PROBLEMS = 20  # enough to see the pattern; the loader names the first ones
 
 
-def sender_of(event: Event) -> int:
-    """Who numbered and timed ``event``: its worker, or the conductor."""
-    return event.worker_id if event.kind in WORKER_KINDS else MAIN_ID
-
-
 def event_problems(events: list[Event]) -> list[Problem]:
     """Every field out of range, every clock running backwards (the first
     MAX_PROBLEMS of them); empty for a recording Procession wrote."""
@@ -51,13 +47,13 @@ def event_problems(events: list[Event]) -> list[Problem]:
         where = f"events[{index}]"
         if not 0 <= event.t_ns < INT64:
             problems.append(Problem(f"{where}.t_ns", f"impossible time {event.t_ns}"))
-        for field, value in event.data.items():
+        for field, value in payload_to_dict(event.data).items():
             message = _field_problem(field, value)
             if message:
                 problems.append(Problem(f"{where}.data.{field}", message))
-        # Samples are timed by the app's sampler, not by the lane's sender.
+        # Unnumbered events (samples, ...) are timed by the app, not a sender.
         if event.seq >= 0 and event.kind is not EventKind.SAMPLE:
-            sender = sender_of(event)
+            sender = event.sender
             previous = last_time.get(sender)
             if previous is not None and event.t_ns < previous[0]:
                 problems.append(

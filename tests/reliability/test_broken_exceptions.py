@@ -55,7 +55,7 @@ def test_an_exception_that_cannot_be_printed_is_still_described(
     assert bad.outcome is Outcome.ERROR, (bad.outcome, bad.explanation)
     raised = bad.error
     assert raised is not None, bad.report
-    assert raised["type"] == type_name
-    assert raised["message"].startswith(f"<str() failed: {reason}")
-    assert type_name in raised["traceback"]
-    assert "bootstrap.py" not in raised["traceback"]
+    assert raised.type == type_name
+    assert raised.message.startswith(f"<str() failed: {reason}")
+    assert type_name in raised.traceback
+    assert "bootstrap.py" not in raised.traceback

@@ -66,7 +66,7 @@ def test_a_long_partial_line_is_buffered_in_linear_time_and_capped(mode):
     )
     numbers = lane(model, "numbers")
     assert numbers.outcome is Outcome.OK
-    record(f"200k print(i, end=' ') in a {mode} worker (s)", numbers.report["value"])
+    record(f"200k print(i, end=' ') in a {mode} worker (s)", numbers.report.value)
     [line] = numbers.output  # one line, flushed when the worker ended
     head, omitted, tail = _split_capped(line.text)
     whole = "".join(f"{i} " for i in range(n))

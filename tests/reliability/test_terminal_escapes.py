@@ -58,7 +58,7 @@ def test_control_characters_are_shown_escaped_and_recorded_raw(tmp_path: Path):
     assert any(r"multi\nline " in line for line in lines)
     # The recording keeps the raw text.
     rows = json.loads(record.read_text())["events"]
-    texts = [row[-1].get("text") for row in rows if row[0] in ("output", "notice")]
+    texts = [row[-1].get("text") for row in rows if row[0] in ("output", "fd_output")]
     assert HOSTILE in texts
     [raised] = [row[-1] for row in rows if row[0] == "target_raised"]
     assert raised["message"] == "multi\nline " + HOSTILE
