@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection
 
 from core.worker import target_api
 from core.worker.line_buffer import LineSplitter
+from core.worker.safe_text import safe_str
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -375,20 +376,6 @@ def _describe_error(error: BaseException) -> dict[str, Any]:
         "message": safe_str(error)[:1000],
         "traceback": text,
     }
-
-
-def safe_str(value: object) -> str:
-    """``str(value)``, or why it failed: a user's ``__str__`` may raise or
-    return a non-string, and the report of their error must still be sent."""
-    try:
-        text = str(value)
-    except BaseException as error:  # any failure is described, even SystemExit
-        try:
-            reason = f"{type(error).__name__}: {error!s}"
-        except BaseException:  # its own __str__ failed too
-            reason = type(error).__name__
-        return f"<str() failed: {reason}>"
-    return text
 
 
 def _without_bootstrap(lines: list[str]) -> list[str]:
