@@ -172,8 +172,10 @@ class TimelineView(QWidget):
         self.fit()
 
     def lanes_changed(self, worker_ids: set[int]) -> None:
-        """Take in what changed on these lanes after ``model.apply()``."""
-        self._item.lanes_changed(worker_ids)
+        """Take in what changed on these lanes after ``model.apply()``; lanes
+        new to the model get rows (the timeline grows during a run)."""
+        if self._item.lanes_changed(worker_ids):
+            self._rows_changed()
         relabel = False
         for worker_id in worker_ids:
             lane = self._model.lanes.get(worker_id)
@@ -205,6 +207,15 @@ class TimelineView(QWidget):
             if self._following:
                 self.fit()
             self._item.update()
+
+    def set_show_helpers(self, show: bool) -> None:
+        """Show (the default) or hide helper and untracked lanes."""
+        self._item.set_show_helpers(show)
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        self._axis.set_lanes(self._item.data.lanes)
+        self._fit_rows()
 
     def is_live(self) -> bool:
         return self._live
