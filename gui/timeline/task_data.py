@@ -1,96 +1,111 @@
-"""Every lane's task spans as one numpy array, kept up to date incrementally.
+"""Every lane's task spans as numpy columns, kept up to date incrementally.
 
-A pool run can hold 100 000 tasks; a frame must not walk them in Python. A
-finished task never changes again, so it is appended once to one float64
-array (start, end, row, colour, mark) that the painter filters and merges
-with numpy each frame. Running tasks (a handful: one per busy worker) are kept
-apart as objects and stretched to "now" at paint time.
+A pool run can hold 100 000 tasks; a frame must not walk them in Python. Each
+task is appended once, as one entry of five contiguous columns (start, end,
+row, colour, mark) that the painter filters and merges with numpy each frame.
+A running task's end is +inf (the painter cuts it at "now"); when it ends,
+its entry is written in place. Only running tasks are looked at again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 
 import numpy as np
 
 from core.model.lanes import Lane, TaskSpan
-from gui.timeline.growable import Growable
 
-START, END, ROW, COLOUR, MARK = range(5)
-"""Columns of :attr:`TaskData.closed`."""
-OK, ERROR, CUT = 0.0, 1.0, 2.0
-"""The MARK column: how a task ended ("" running and "ok" look alike)."""
+OK, ERROR, CUT = 0, 1, 2
+"""The mark column: how a task ended ("" running and "ok" look alike)."""
 MARKS = {"error": ERROR, "cut": CUT}
 PALETTE_SIZE = 6
 """Labels beyond this many share colours (the tooltip tells them apart)."""
 
 
 class TaskData:
-    """Task spans by row; the owner calls :meth:`update_lane` and
+    """Task spans of every row; the owner calls :meth:`update_lane` and
     :meth:`shift_rows` as lanes change and rows move."""
 
     def __init__(self) -> None:
-        self.closed = Growable(5, row_columns=(ROW,))
-        self.closed_spans: list[TaskSpan] = []
-        """The span behind each row of ``closed`` (for labels and tooltips)."""
+        self.size = 0
+        self.start = np.empty(64)
+        self.end = np.empty(64)
+        self.row = np.empty(64, dtype=np.intp)
+        self.colour = np.empty(64, dtype=np.int8)
+        self.mark = np.empty(64, dtype=np.int8)
+        self.spans: list[TaskSpan] = []
+        """The span behind each entry (for labels and tooltips)."""
         self.colour_of: dict[str, int] = {}
         """Label → palette index, in the order labels first appeared."""
         self._scanned: dict[int, int] = {}
-        self._running: dict[int, list[TaskSpan]] = {}
-        self.running_spans: list[TaskSpan] = []
-        self.running = np.empty((0, 5))
-        """Running tasks like ``closed`` rows; END is filled in at paint time."""
+        self._running: dict[int, list[tuple[int, int]]] = {}
+        """Lane id → (index in lane.tasks, entry) of its running tasks."""
 
-    def colour(self, label: str) -> int:
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """(start, end, row, colour, mark) views of the filled entries."""
+        n = self.size
+        return (
+            self.start[:n],
+            self.end[:n],
+            self.row[:n],
+            self.colour[:n],
+            self.mark[:n],
+        )
+
+    def colour_code(self, label: str) -> int:
         code = self.colour_of.get(label)
         if code is None:
             code = self.colour_of[label] = len(self.colour_of) % PALETTE_SIZE
         return code
 
-    def update_lane(self, lane_id: int, row: int, lane: Lane) -> bool:
-        """Take in new and newly finished tasks; True if the running set changed."""
+    def update_lane(self, lane_id: int, row: int, lane: Lane) -> None:
+        """Take in the lane's new tasks and the ends of its running ones."""
         tasks = lane.tasks
-        start = self._scanned.get(lane_id, 0)
-        running = self._running.get(lane_id, [])
-        if start == len(tasks) and not running:
-            return False
-        before = len(running)
-        still: list[TaskSpan] = []
-        finished: list[TaskSpan] = []
-        for span in running + tasks[start:]:
-            (still if span.end is None else finished).append(span)
+        still: list[tuple[int, int]] = []
+        for position, entry in self._running.get(lane_id, ()):
+            span = tasks[position]
+            self.spans[entry] = span  # the model may have replaced the record
+            if span.end is None:
+                still.append((position, entry))
+            else:
+                self.end[entry] = max(span.end, span.start)
+                self.mark[entry] = MARKS.get(span.outcome, OK)
+        first = self._scanned.get(lane_id, 0)
+        new = tasks[first:]
         self._scanned[lane_id] = len(tasks)
-        self._running[lane_id] = still
-        self.closed.extend(
-            [
-                (
-                    span.start,
-                    max(span.end, span.start),
-                    row,
-                    self.colour(span.label),
-                    MARKS.get(span.outcome, OK),
-                )
-                for span in finished
+        if new:
+            entry = self.size
+            self._reserve(len(new))
+            for offset, span in enumerate(new):
+                if span.end is None:
+                    still.append((first + offset, entry + offset))
+            n = len(new)
+            self.start[entry : entry + n] = [span.start for span in new]
+            self.end[entry : entry + n] = [
+                math.inf if s.end is None else max(s.end, s.start) for s in new
             ]
-        )
-        self.closed_spans.extend(finished)
-        return len(still) != before or bool(still and start < len(tasks))
+            self.row[entry : entry + n] = row
+            self.colour[entry : entry + n] = [self.colour_code(s.label) for s in new]
+            self.mark[entry : entry + n] = [MARKS.get(s.outcome, OK) for s in new]
+            self.spans.extend(new)
+            self.size += n
+        self._running[lane_id] = still
 
     def shift_rows(self, shift: np.ndarray) -> None:
-        self.closed.shift_rows(shift)
+        """Move every entry of row r by ``shift[r]`` rows."""
+        rows = self.row[: self.size]
+        rows += shift[rows]
 
-    def refresh_running(self, row_of: Mapping[int, int]) -> None:
-        """Rebuild the running array (after tasks started or ended, or rows moved)."""
-        self.running_spans = []
-        rows: list[tuple[float, float, float, float, float]] = []
-        for lane_id, spans in self._running.items():
-            row = row_of.get(lane_id)
-            if row is None:
-                continue
-            for span in spans:
-                self.running_spans.append(span)
-                rows.append((span.start, span.start, row, self.colour(span.label), OK))
-        self.running = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    def _reserve(self, more: int) -> None:
+        need = self.size + more
+        if need <= len(self.start):
+            return
+        capacity = max(need, 2 * len(self.start))
+        for name in ("start", "end", "row", "colour", "mark"):
+            old = getattr(self, name)
+            grown = np.empty(capacity, dtype=old.dtype)
+            grown[: self.size] = old[: self.size]
+            setattr(self, name, grown)
 
 
 def task_at(lane: Lane, t: float, slack: float, now: float) -> TaskSpan | None:

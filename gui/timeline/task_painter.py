@@ -25,17 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPolygonF, QTr
 from gui import palette
 from gui.timeline.lane_overlay import draw_rects
 from gui.timeline.stamp_cache import StampCache
-from gui.timeline.task_data import (
-    COLOUR,
-    CUT,
-    END,
-    ERROR,
-    MARK,
-    PALETTE_SIZE,
-    ROW,
-    START,
-    TaskData,
-)
+from gui.timeline.task_data import CUT, ERROR, PALETTE_SIZE, TaskData
 
 BAND_TOP = 0.31
 BAND_HEIGHT = 0.38
@@ -50,9 +40,9 @@ ERROR_COLOUR = palette.VERMILLION
 ERROR_CODE = PALETTE_SIZE
 """Grid cells holding a failed task, whatever else shares their pixel."""
 assert len(TASK_COLOURS) == len(TASK_TEXT) == PALETTE_SIZE
-GAP_PX = 4.0
-"""Spans at least this wide leave a pixel free at their end (neighbours read
-as separate tasks)."""
+WIDE_PX = 4.0
+"""Spans at least this wide are drawn exactly, a pixel of gap at their end so
+that neighbours read as separate tasks; narrower ones are merged."""
 LABEL_MIN_PX = 24.0
 TEXT_BAND_PX = 10.0
 """A band thinner than this gets no labels."""
@@ -73,98 +63,86 @@ def paint_tasks(
     """Draw every task on screen (the painter's transform: data → device)."""
     first = max(0, math.floor(view.top()))
     last = min(row_count, math.ceil(view.bottom()))
-    if last <= first or (not tasks.closed.size and not len(tasks.running)):
-        return
-    spans, index = _on_screen(tasks, view, first, last, now)
-    if not len(spans):
+    if last <= first or not tasks.size:
         return
     sx, dx = transform.m11(), transform.dx()
     sy, dy = transform.m22(), transform.dy()
-    visible = transform.mapRect(view)
-    left_px, right_px = visible.left() - 2.0, visible.right() + 2.0
-    x0 = np.clip(spans[:, START] * sx + dx, left_px, right_px)
-    x1 = np.clip(spans[:, END] * sx + dx, left_px, right_px)
     band_px = max(abs(BAND_HEIGHT * sy), 1.0)
-    top_px = (spans[:, ROW] + BAND_TOP) * sy + dy
-    if sy < 0:
-        top_px -= band_px
-    narrow = (x1 - x0) < 1.0
-    merged = _merge_narrow(
-        x0[narrow] + x1[narrow],
-        spans[narrow],
-        first,
-        last,
-        (math.floor(left_px), math.ceil(right_px)),
-        (BAND_TOP * sy + dy, sy, band_px),
-    )
-    wide = ~narrow
-    rects = np.empty((int(wide.sum()), 4))
-    rects[:, 0] = x0[wide]
-    rects[:, 1] = top_px[wide]
-    rects[:, 2] = x1[wide] - x0[wide]
+    top0 = BAND_TOP * sy + dy - (band_px if sy < 0 else 0.0)
+    visible = transform.mapRect(view)
+    left, right = math.floor(visible.left()), math.ceil(visible.right())
+    start, end, row, colour, mark = tasks.columns()
+    x0 = start * sx + dx
+    x1 = np.minimum(end, max(now, 0.0)) * sx + dx  # running tasks (+inf) end now
+    shown = (x1 >= left) & (x0 <= right)
+    if first > 0 or last < row_count:
+        shown &= (row >= first) & (row < last)
+    wide = (x1 - x0) >= WIDE_PX
+    small_at = np.flatnonzero(shown & ~wide)
+    wide_at = np.flatnonzero(shown & wide)
+    merged = _merge_small(
+        *(c[small_at] for c in (x0, x1, row, colour, mark)),
+        (first, last), (left, right), (top0, sy, band_px),
+    )  # fmt: skip
+    rects = np.empty((len(wide_at), 4))
+    rects[:, 0] = np.maximum(x0[wide_at], left - 1.0)
+    rects[:, 1] = row[wide_at] * sy + top0
+    rects[:, 2] = np.minimum(x1[wide_at], right + 1.0) - rects[:, 0] - 1.0
     rects[:, 3] = band_px
-    rects[rects[:, 2] >= GAP_PX, 2] -= 1.0
-    colours = spans[wide, COLOUR].astype(np.intp)
-    marks = spans[wide, MARK]
+    colours = colour[wide_at]
+    marks = mark[wide_at]
     p.save()
     p.resetTransform()
     p.setPen(Qt.PenStyle.NoPen)
-    for code, colour in enumerate(TASK_COLOURS):
-        p.setBrush(QColor(colour))
+    for code, name in enumerate(TASK_COLOURS):
+        p.setBrush(QColor(name))
         draw_rects(p, np.concatenate([merged[code], rects[colours == code]]))
-    strips = rects[marks == ERROR].copy()
+    strips = rects[marks == ERROR]
     strips[:, 1] += strips[:, 3] * 0.6
     strips[:, 3] *= 0.4
     p.setBrush(QColor(ERROR_COLOUR))
     draw_rects(p, np.concatenate([merged[ERROR_CODE], strips]))
     _paint_cuts(p, rects[marks == CUT])
     if band_px >= TEXT_BAND_PX:
-        _paint_labels(p, tasks, rects, index[wide], colours, band_px, scale)
+        _paint_labels(p, tasks, rects, wide_at, colours, band_px, scale)
     p.restore()
 
 
-def _on_screen(
-    tasks: TaskData, view: QRectF, first: int, last: int, now: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Spans in view as one (n, 5) array (running ones end at ``now``) and each
-    one's index: into ``closed_spans``, then on into ``running_spans``."""
-    closed = tasks.closed.array
-    mask = (closed[:, END] >= view.left()) & (closed[:, START] <= view.right())
-    mask &= (closed[:, ROW] >= first) & (closed[:, ROW] < last)
-    running = tasks.running.copy()
-    running[:, END] = np.maximum(now, running[:, START])
-    running_index = np.arange(len(running)) + len(closed)
-    if mask.all():
-        return np.concatenate([closed, running]), np.concatenate(
-            [np.arange(len(closed)), running_index]
-        )
-    shown = np.flatnonzero(mask)
-    return np.concatenate([closed[shown], running]), np.concatenate(
-        [shown, running_index]
-    )
-
-
-def _merge_narrow(
-    centres2: np.ndarray,
-    spans: np.ndarray,
-    first: int,
-    last: int,
+def _merge_small(
+    x0: np.ndarray,
+    x1: np.ndarray,
+    row: np.ndarray,
+    colour: np.ndarray,
+    mark: np.ndarray,
+    rows: tuple[int, int],
     columns: tuple[int, int],
     band: tuple[float, float, float],
 ) -> list[np.ndarray]:
-    """Per colour code (errors last), device rects covering the sub-pixel spans:
-    one cell per (row, pixel column), consecutive cells of a colour joined."""
-    empty = [np.empty((0, 4))] * (PALETTE_SIZE + 1)
-    if not len(spans):
-        return empty
+    """Per colour code (errors last), device rects covering the small spans.
+
+    Each span colours the grid cells (row × pixel column) it covers, at least
+    one; a later span wins a shared cell, a failed one always wins. The grid
+    is then read as runs of one colour, one rectangle per run.
+    """
+    if not len(x0):
+        return [np.empty((0, 4))] * (PALETTE_SIZE + 1)
+    first, last = rows
     left, right = columns
     width = right - left + 2  # the last column stays empty: runs end at rows
-    cells = (spans[:, ROW].astype(np.intp) - first) * width + np.clip(
-        np.floor(centres2 * 0.5).astype(np.intp) - left, 0, width - 2
-    )
+    c0 = np.clip(np.rint(x0).astype(np.intp) - left, 0, width - 2)
+    c1 = np.clip(np.rint(x1).astype(np.intp) - left, c0 + 1, width - 1)
+    base = (row - first) * width + c0
+    cover = c1 - c0
     grid = np.full((last - first) * width, -1, dtype=np.int8)
-    grid[cells] = spans[:, COLOUR]
-    grid[cells[spans[:, MARK] == ERROR]] = ERROR_CODE
+    grid[base] = colour
+    longer, offset = np.flatnonzero(cover > 1), 1
+    while len(longer):  # spans over several cells: few, and fewer each pass
+        grid[base[longer] + offset] = colour[longer]
+        offset += 1
+        longer = longer[cover[longer] > offset]
+    failed = np.flatnonzero(mark == ERROR)
+    for offset in range(int(cover[failed].max()) if len(failed) else 0):
+        grid[base[failed[cover[failed] > offset]] + offset] = ERROR_CODE
     starts = np.flatnonzero(np.diff(grid, prepend=-2))
     lengths = np.diff(starts, append=len(grid))
     codes = grid[starts]
@@ -174,8 +152,6 @@ def _merge_narrow(
     rects = np.empty((len(starts), 4))
     rects[:, 0] = starts % width + left
     rects[:, 1] = (starts // width + first) * sy + top0
-    if sy < 0:
-        rects[:, 1] -= band_px
     rects[:, 2] = lengths
     rects[:, 3] = band_px
     return [rects[codes == code] for code in range(PALETTE_SIZE + 1)]
@@ -215,10 +191,8 @@ def _paint_labels(
     if not len(roomy):
         return
     fnt = palette.font(min(11.0 * scale, band_px * 0.8))
-    closed = len(tasks.closed_spans)
     for i in roomy:
-        j = int(index[i])
-        span = tasks.closed_spans[j] if j < closed else tasks.running_spans[j - closed]
+        span = tasks.spans[index[i]]
         text = ("✗ " if span.outcome == "error" else "") + span.label
         width = _text_width(text, fnt)
         x, y, w, h = rects[i]

@@ -138,13 +138,10 @@ class TimelineData:
         """Take in what is new on these lanes (cheap: only the new parts) and any
         new lanes; True if rows were added."""
         grew = self.has_new_lanes() and self._lay_out()
-        running_changed = grew
         for worker_id in worker_ids:
             row = self.row_of.get(worker_id)
             if row is not None:
-                running_changed |= self._update_row(row, self.lanes[row])
-        if running_changed:
-            self.tasks.refresh_running(self.row_of)
+                self._update_row(row, self.lanes[row])
         return grew
 
     def _lay_out(self) -> bool:
@@ -160,7 +157,7 @@ class TimelineData:
             self._reset()
             return self._lay_out()
         if not np.array_equal(source[kept], kept):
-            shift = np.zeros(len(self.lanes), dtype=np.float64)
+            shift = np.zeros(len(self.lanes), dtype=np.intp)
             shift[source[kept]] = kept - source[kept]
             for table in (*self.closed.values(), self.cpu, *self.lines.values()):
                 table.shift_rows(shift)
@@ -182,8 +179,8 @@ class TimelineData:
         self.markers = [self._progress[i].marker_runs for i in ids]
         return True
 
-    def _update_row(self, row: int, lane: Lane) -> bool:
-        """Add what is new on one lane; True if its running tasks changed."""
+    def _update_row(self, row: int, lane: Lane) -> None:
+        """Add what is new on one lane."""
         progress = self._progress[lane.worker_id]
         segments = lane.segments
         done = progress.segments
@@ -205,7 +202,7 @@ class TimelineData:
         if lane.outcome is not None:
             self.outcome_x[row] = outcome_time(lane)
             self.outcome_code[row] = OUTCOME_CODE[lane.outcome]
-        return self.tasks.update_lane(lane.worker_id, row, lane)
+        self.tasks.update_lane(lane.worker_id, row, lane)
 
     def _update_samples(self, row: int, lane: Lane, progress: LaneProgress) -> None:
         samples = lane.samples
