@@ -1,0 +1,210 @@
+"""The timeline grows: lanes that appear mid-run get rows in tree order, and
+task spans are drawn inside their lane (checked on rendered pixels)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from core.model.lanes import Lane, Marker, Segment, State, TaskSpan
+from core.model.run_model import RunModel
+from gui import palette
+from gui.timeline.lane_order import tree_order
+from gui.timeline.task_painter import BAND_HEIGHT, BAND_TOP, ERROR_COLOUR, TASK_COLOURS
+from gui.timeline.timeline_data import TimelineData
+from gui.timeline.timeline_view import TimelineView
+from tests.gui.test_timeline_item import spans
+from tests.gui.test_timeline_view import to_viewport
+from tests.gui.timeline_events import finished_model
+
+SQUARE, FETCH, HASH = TASK_COLOURS[:3]  # colours in the order labels appear
+
+
+def add_lane(model: RunModel, lane_id: int, name: str, kind: str, parent: int) -> Lane:
+    lane = Lane(lane_id, name, kind, parent=parent, pid=1000 + lane_id)
+    lane.segments = [
+        Segment(State.STARTING, 0.02, 0.05),
+        Segment(State.RUNNING, 0.05, 0.9),
+        Segment(State.JOINED, 0.9, None),
+    ]
+    model.lanes[lane_id] = lane
+    return lane
+
+
+def grow(model: RunModel, step: int) -> set[int]:
+    """The run's lanes, announced in three steps after the first paint."""
+    if step == 0:  # a worker, then one with a lower id above it
+        add_lane(model, 2, "pool-2", "process", 0)
+        pool = add_lane(model, 1, "pool-1", "process", 0)
+        pool.tasks = [
+            TaskSpan(1, "square", 0.1, 0.3, "ok", "square(3) -> 9"),
+            TaskSpan(2, "fetch", 0.3, 0.5, "error", "ValueError: bad url"),
+            TaskSpan(3, "square", 0.5, 0.7, "cut", "square(5)"),
+        ]
+        return {1, 2}
+    if step == 1:  # pool-1 starts a child, which starts its own
+        add_lane(model, 3, "child", "process", 1)
+        grandchild = add_lane(model, 5, "grandchild", "process", 3)
+        grandchild.tasks = [  # 2 000 tasks of 0.2 ms: well under a pixel
+            TaskSpan(i, "hash", 0.2 + i * 3e-4, 0.2 + i * 3e-4 + 2e-4, "ok")
+            for i in range(2000)
+        ]
+        grandchild.tasks[1000].outcome = "error"  # at 0.5 s
+        return {3, 5}
+    add_lane(model, 4, "resource_tracker", "helper", 0)
+    return {4}
+
+
+def make_model() -> RunModel:
+    model = RunModel()
+    model.main.segments = [Segment(State.MAIN_RUNNING, 0.0, None)]
+    model.end = 1.0  # a finished run: "now" is its end
+    return model
+
+
+def names(view: TimelineView) -> list[str]:
+    return [lane.name for lane in view.item.data.lanes]
+
+
+@pytest.fixture
+def grown_view(qtbot) -> TimelineView:
+    model = make_model()
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    view.resize(1000, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    view.plot_widget.grab()  # the first paint: the main program alone
+    assert names(view) == ["main program"]
+    for step in range(3):
+        view.lanes_changed(grow(model, step))
+        view.plot_widget.grab()
+    view.fit()
+    return view
+
+
+def test_lanes_added_after_the_first_paint_get_rows_in_tree_order(
+    grown_view: TimelineView,
+) -> None:
+    assert names(grown_view) == [
+        "main program",
+        "pool-1",
+        "child",  # directly under the lane that started it
+        "grandchild",
+        "pool-2",
+        "resource_tracker",
+    ]
+    assert grown_view.item.data.depths == [0, 1, 2, 3, 1, 1]
+    low, high = grown_view.plot_widget.getViewBox().viewRange()[1]
+    assert low <= 0 and high >= 6  # the view made room for every row
+    axis = grown_view.plot_widget.getPlotItem().getAxis("left")
+    assert [lane.name for lane in axis._lanes] == names(grown_view)
+
+
+def band_colours(view: TimelineView, image: QImage, row: int, t0: float, t1: float):
+    """Every colour in the task band of ``row`` between t0 and t1 seconds."""
+    top = to_viewport(view, t0, row + BAND_TOP + 0.02)
+    bottom = to_viewport(view, t1, row + BAND_TOP + BAND_HEIGHT - 0.02)
+    return {
+        QColor(image.pixel(x, y)).name().upper()
+        for x in range(top.x(), bottom.x() + 1)
+        for y in range(top.y(), bottom.y() + 1)
+    }
+
+
+def rows_showing(view: TimelineView, image: QImage, colour: str) -> set[int]:
+    """The lanes in whose rows ``colour`` appears anywhere on the plot."""
+    box = view.plot_widget.getViewBox()
+    found = set()
+    wanted = QColor(colour).rgb()
+    for y in range(image.height()):
+        line = [image.pixel(x, y) for x in range(0, image.width())]
+        if wanted in line:
+            scene = view.plot_widget.mapToScene(0, y)
+            found.add(int(box.mapSceneToView(scene).y()))
+    return found
+
+
+def test_task_spans_are_drawn_in_their_lane(grown_view: TimelineView, tmp_path) -> None:
+    image = grown_view.plot_widget.grab().toImage()
+    image.save(str(tmp_path / "nested-lanes-with-tasks.png"))
+    assert (tmp_path / "nested-lanes-with-tasks.png").stat().st_size > 10_000
+    # right of the labels ("square", "✗ fetch"), each band holds its colour
+    assert band_colours(grown_view, image, 1, 0.2, 0.28) == {SQUARE}
+    fetch = band_colours(grown_view, image, 1, 0.4, 0.48)
+    assert fetch == {FETCH, ERROR_COLOUR}  # the failed task carries an error strip
+    assert rows_showing(grown_view, image, SQUARE) == {1}
+    assert rows_showing(grown_view, image, FETCH) == {1}
+    # 2 000 spans under a pixel each, merged: the band is solid, the error shows
+    assert band_colours(grown_view, image, 3, 0.22, 0.45) == {HASH}
+    assert rows_showing(grown_view, image, HASH) == {3}
+    assert ERROR_COLOUR in band_colours(grown_view, image, 3, 0.499, 0.501)
+    # the cut task's end is torn (white notches); the finished one's is not
+    px = 1.0 / grown_view.plot_widget.getViewBox().viewPixelSize()[0]
+    white = palette.BACKGROUND
+    assert white in band_colours(grown_view, image, 1, 0.7 - 4 / px, 0.7 - 1 / px)
+    assert white not in band_colours(grown_view, image, 1, 0.3 - 4 / px, 0.3 - 1 / px)
+
+
+def test_helper_lanes_are_muted_and_can_be_hidden(grown_view: TimelineView) -> None:
+    image = grown_view.plot_widget.grab().toImage()
+    running = band_colours(grown_view, image, 4, 0.3, 0.6)  # pool-2 running
+    helper = band_colours(grown_view, image, 5, 0.3, 0.6)  # the same, muted
+    assert running == {palette.SKY_BLUE}
+    assert len(helper) == 1 and helper != running
+    grown_view.set_show_helpers(False)
+    assert "resource_tracker" not in names(grown_view)
+    assert grown_view.item.data.row_count == 5
+
+
+def test_hovering_a_task_tells_its_label_times_outcome_and_detail(
+    grown_view: TimelineView,
+) -> None:
+    item = grown_view.item
+    text = item.describe_at(0.4, 1.5, 0.001, 1 / 46)
+    assert "fetch" in text and "#2" in text and "raised an error" in text
+    assert "from 0.300 s to 0.500 s" in text and "ValueError: bad url" in text
+    cut = item.describe_at(0.6, 1.5, 0.001, 1 / 46)
+    assert "cut off" in cut and "square(5)" in cut
+    # off the band, the lane's state is described as before
+    assert "running the target" in item.describe_at(0.6, 1.25, 0.001, 1 / 46)
+
+
+def test_a_grown_timeline_holds_what_a_fresh_one_would() -> None:
+    """Rows inserted above existing ones move their bars, CPU shading, marks,
+    outcomes and tasks: the result equals building from scratch."""
+    model = finished_model()
+    data = TimelineData(model)
+    child = add_lane(model, 7, "child of a-1", "process", 1)
+    child.markers = [Marker(0.3, "signal", "SIGTERM")]
+    child.samples = [(0.2, 80.0, 1 << 20, 1, 0), (0.4, 60.0, 1 << 20, 1, 0)]
+    child.tasks = [TaskSpan(1, "f", 0.1, 0.2, "ok"), TaskSpan(2, "f", 0.2, None)]
+    assert data.update({7})
+    fresh = TimelineData(model)
+    rows = ["main program", "a-1", "child of a-1", "a-2", "b"]
+    assert [lane.name for lane in data.lanes] == rows
+    for state in State:
+        assert spans(data, state, 1.0) == spans(fresh, state, 1.0)
+    for mine, theirs in [(data.cpu, fresh.cpu)] + [
+        (data.lines[kind], fresh.lines[kind]) for kind in data.lines
+    ]:
+        ordered = [
+            np.array(sorted(map(tuple, t.array.round(9)))) for t in (mine, theirs)
+        ]
+        np.testing.assert_allclose(*ordered)
+    np.testing.assert_array_equal(data.outcome_x, fresh.outcome_x)
+    np.testing.assert_array_equal(data.tasks.row[:2], [2, 2])
+    assert [run.times for run in data.markers[2].values()] == [[0.3]]
+    # a task that ends later is written in place, not added again
+    child.tasks[1].end, child.tasks[1].outcome = 0.25, "ok"
+    data.update({7})
+    assert data.tasks.size == 2 and data.tasks.end[1] == 0.25
+
+
+def test_lane_order_survives_parent_loops_and_unknown_parents() -> None:
+    model = RunModel()
+    for lane_id, parent in ((5, 6), (6, 5), (8, 99), (9, 9), (2, 0)):
+        model.lanes[lane_id] = Lane(lane_id, f"w{lane_id}", "process", parent=parent)
+    order = [(lane.worker_id, depth) for lane, depth in tree_order(model.lanes)]
+    assert order == [(0, 0), (2, 1), (8, 1), (9, 1), (5, 1), (6, 2)]
