@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from core.model.events import MAIN_ID
 from core.model.lanes import Lane
+from gui import palette
 
 MUTED_KINDS = frozenset({"helper", "untracked"})
 """Lanes that are not the program's own workers (a resource tracker, a
@@ -63,3 +64,14 @@ def tree_order(
     for lane_id in sorted(lanes.keys() - visited):  # parents in a loop
         walk(lane_id, 1)
     return order
+
+
+def row_label(lane: Lane) -> str:
+    """A lane's name as its row shows it: "↳" marks a lane started by a worker
+    (its row sits under that worker's), so the tree reads in the labels."""
+    nested = lane.parent is not None and lane.parent != MAIN_ID
+    return f"↳ {lane.name}" if nested else lane.name
+
+
+def name_ink(lane: Lane) -> str:
+    return palette.MUTED_INK if lane.kind in MUTED_KINDS else palette.INK
