@@ -15,7 +15,7 @@ Lane ``row`` occupies y in [row, row + 1]; row 0 is the main program.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection
 
 import numpy as np
 
@@ -120,7 +120,8 @@ class TimelineData:
         self.markers: list[dict[str, MarkerRun]] = []
         """Per row and kind, the drawn markers in arrival order (for glyphs)."""
         self._progress: dict[int, LaneProgress] = {}
-        self._lanes_seen = 0
+        self._placed: dict[int, tuple[int | None, str]] = {}
+        """Each lane's (parent, kind) when rows were last laid out."""
 
     @property
     def row_count(self) -> int:
@@ -130,27 +131,36 @@ class TimelineData:
         row = math.floor(y)
         return self.lanes[row] if 0 <= row < len(self.lanes) else None
 
-    def has_new_lanes(self) -> bool:
-        """True when the model gained lanes since the last update."""
-        return len(self.model.lanes) != self._lanes_seen
+    def needs_layout(self, worker_ids: Collection[int]) -> bool:
+        """True when the model gained lanes, or one of these lanes got another
+        parent or kind (a lane announced after its first events)."""
+        lanes = self.model.lanes
+        if len(lanes) != len(self._placed):
+            return True
+        return any(
+            (lanes[i].parent, lanes[i].kind) != self._placed.get(i)
+            for i in worker_ids
+            if i in lanes
+        )
 
-    def update(self, worker_ids: Iterable[int]) -> bool:
+    def update(self, worker_ids: Collection[int]) -> bool:
         """Take in what is new on these lanes (cheap: only the new parts) and any
-        new lanes; True if rows were added."""
-        grew = self.has_new_lanes() and self._lay_out()
+        new lanes; True if rows were added or moved."""
+        moved = self.needs_layout(worker_ids) and self._lay_out()
         for worker_id in worker_ids:
             row = self.row_of.get(worker_id)
             if row is not None:
                 self._update_row(row, self.lanes[row])
-        return grew
+        return moved
 
     def _lay_out(self) -> bool:
         """Give new lanes rows; move the old ones' drawings if rows shifted."""
-        self._lanes_seen = len(self.model.lanes)
-        order = tree_order(self.model.lanes, self.show_helpers)
+        lanes = self.model.lanes
+        self._placed = {i: (lane.parent, lane.kind) for i, lane in lanes.items()}
+        order = tree_order(lanes, self.show_helpers)
         ids = [lane.worker_id for lane, _depth in order]
-        if len(ids) == len(self.lanes):
-            return False  # only hidden lanes arrived
+        if ids == [lane.worker_id for lane in self.lanes]:
+            return False  # only hidden lanes arrived, or nothing moved
         source = np.array([self.row_of.get(i, -1) for i in ids], dtype=np.intp)
         kept = np.flatnonzero(source >= 0)
         if len(kept) != len(self.lanes):  # a shown lane vanished: start over

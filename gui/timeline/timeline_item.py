@@ -96,8 +96,8 @@ class TimelineItem(pg.GraphicsObject):
             self.update()
 
     def lanes_changed(self, worker_ids: set[int]) -> bool:
-        """Take in changes; True if lanes got rows (the labels must follow)."""
-        if self._data.has_new_lanes():
+        """Take in changes; True if rows were added or moved (labels follow)."""
+        if self._data.needs_layout(worker_ids):
             self.prepareGeometryChange()  # before the bounding rect grows
         grew = self._data.update(worker_ids)
         self.update()

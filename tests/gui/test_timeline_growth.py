@@ -208,3 +208,25 @@ def test_lane_order_survives_parent_loops_and_unknown_parents() -> None:
         model.lanes[lane_id] = Lane(lane_id, f"w{lane_id}", "process", parent=parent)
     order = [(lane.worker_id, depth) for lane, depth in tree_order(model.lanes)]
     assert order == [(0, 0), (2, 1), (8, 1), (9, 1), (5, 1), (6, 2)]
+
+
+def test_a_lane_announced_after_its_first_events_moves_under_its_parent() -> None:
+    """Events for an unannounced lane make a placeholder under the main
+    program; when its announcement names a parent, the row moves there."""
+    model = finished_model()
+    late = add_lane(model, 9, "lane 9", "process", 0)
+    data = TimelineData(model)
+    assert [lane.name for lane in data.lanes][-1] == "lane 9"
+    late.name, late.parent = "late child", 2
+    assert data.update({9})
+    assert [lane.name for lane in data.lanes] == [
+        "main program",
+        "a-1",
+        "a-2",
+        "late child",
+        "b",
+    ]
+    fresh = TimelineData(model)
+    for state in State:
+        assert spans(data, state, 1.0) == spans(fresh, state, 1.0)
+    assert not data.update({9})  # nothing changed since: no new layout
