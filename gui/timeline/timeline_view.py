@@ -65,6 +65,7 @@ class TimelineView(QWidget):
         self._live = False
         self._following = True
         self._auto_rows = True
+        self._rows_stale = False
         self._scale_index = palette.PRESENTATION_SCALES.index(1.0)
         self._identities: dict[int, str] = {}
 
@@ -167,8 +168,8 @@ class TimelineView(QWidget):
         self._identities.clear()
         self._item.set_model(model)
         self._axis.set_selected(None)
-        self._axis.set_lanes(self._item.data.lanes)
         self._auto_rows = True
+        self._refresh_rows()
         self.fit()
 
     def lanes_changed(self, worker_ids: set[int]) -> None:
@@ -202,6 +203,8 @@ class TimelineView(QWidget):
             self._on_timer_tick()
         else:
             self._timer.stop()
+            if self._rows_stale:
+                self._refresh_rows()
             self._item.set_frame_time(None)
             self._now_line.hide()
             if self._following:
@@ -214,6 +217,16 @@ class TimelineView(QWidget):
         self._rows_changed()
 
     def _rows_changed(self) -> None:
+        """Rows were added or moved: labels and the vertical range follow. While
+        live, once per frame (re-measuring 1 024 labels costs milliseconds, and
+        lanes can arrive in every batch of events)."""
+        if self._live:
+            self._rows_stale = True
+        else:
+            self._refresh_rows()
+
+    def _refresh_rows(self) -> None:
+        self._rows_stale = False
         self._axis.set_lanes(self._item.data.lanes)
         self._fit_rows()
 
@@ -344,6 +357,8 @@ class TimelineView(QWidget):
         )
 
     def _on_timer_tick(self) -> None:
+        if self._rows_stale:
+            self._refresh_rows()
         now = self._model.now()
         self._item.set_frame_time(now)  # bars end exactly on the "now" line
         self._now_line.setValue(now)
