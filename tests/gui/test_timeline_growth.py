@@ -230,3 +230,22 @@ def test_a_lane_announced_after_its_first_events_moves_under_its_parent() -> Non
     for state in State:
         assert spans(data, state, 1.0) == spans(fresh, state, 1.0)
     assert not data.update({9})  # nothing changed since: no new layout
+
+
+def test_while_live_labels_follow_new_rows(qtbot) -> None:
+    model = make_model()
+    model.end = None
+    model.t0_ns = 1  # a run that started long ago and is still going
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    view.resize(800, 400)
+    view.show()
+    view.set_live(True)
+    axis = view.plot_widget.getPlotItem().getAxis("left")
+    narrow = axis.width()
+    view.lanes_changed(grow(model, 0) | grow(model, 1))
+    assert view.item.data.row_count == 5  # the rows exist at once
+    view.lanes_changed(grow(model, 2))  # "resource_tracker": a longer name
+    qtbot.waitUntil(lambda: axis.width() > narrow, timeout=2000)  # the next frame
+    view.set_live(False)
+    assert [lane.name for lane in axis._lanes] == names(view)
