@@ -173,8 +173,7 @@ class TimelineView(QWidget):
         self.fit()
 
     def lanes_changed(self, worker_ids: set[int]) -> None:
-        """Take in what changed on these lanes after ``model.apply()``; lanes
-        new to the model get rows (the timeline grows during a run)."""
+        """Take in what changed on these lanes after ``model.apply()``."""
         if self._item.lanes_changed(worker_ids):
             self._rows_changed()
         relabel = False
@@ -217,12 +216,10 @@ class TimelineView(QWidget):
         self._rows_changed()
 
     def _rows_changed(self) -> None:
-        """Rows were added or moved: labels and the vertical range follow. While
-        live, once per frame (re-measuring 1 024 labels costs milliseconds, and
-        lanes can arrive in every batch of events)."""
-        if self._live:
-            self._rows_stale = True
-        else:
+        """Labels and vertical range follow new rows; while live once per frame
+        (lanes may come in every batch; re-measuring 1 024 labels takes ms)."""
+        self._rows_stale = True
+        if not self._live:
             self._refresh_rows()
 
     def _refresh_rows(self) -> None:
