@@ -129,8 +129,9 @@ def _merge_small(
     first, last = rows
     left, right = columns
     width = right - left + 2  # the last column stays empty: runs end at rows
-    c0 = np.clip(np.rint(x0).astype(np.intp) - left, 0, width - 2)
-    c1 = np.clip(np.rint(x1).astype(np.intp) - left, c0 + 1, width - 1)
+    # nearest pixel edges, clipped before the cast (any float becomes a column)
+    c0 = np.clip(x0 - (left - 0.5), 0, width - 2).astype(np.intp)
+    c1 = np.maximum(np.clip(x1 - (left - 0.5), 0, width - 1).astype(np.intp), c0 + 1)
     base = (row - first) * width + c0
     cover = c1 - c0
     grid = np.full((last - first) * width, -1, dtype=np.int8)

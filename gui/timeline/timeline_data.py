@@ -9,7 +9,10 @@ ones, so :meth:`TimelineData.update` looks at what is new since its last call;
 the one open segment per lane is kept in two small per-row arrays and
 stretched to "now" at paint time.
 
-Lane ``row`` occupies y in [row, row + 1]; row 0 is the main program.
+Lane ``row`` occupies y in [row, row + 1]; row 0 is the main program, and a
+lane started by a worker sits under that worker (:mod:`lane_order`). Lanes may
+appear at any moment; rows below a new one move by a numpy shift of every
+table, never a rebuild.
 """
 
 from __future__ import annotations
@@ -90,12 +93,7 @@ class LaneProgress:
 
 
 class TimelineData:
-    """Rectangles for one model; ``update(ids)`` after each ``model.apply()``.
-
-    Lanes may appear at any moment (``model.lanes`` grows during a run): each
-    update first gives new lanes their rows in tree order (:mod:`lane_order`),
-    moving what is already drawn below them by a numpy shift, not a rebuild.
-    """
+    """Rectangles for one model; ``update(ids)`` after each ``model.apply()``."""
 
     def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
         self.model = model

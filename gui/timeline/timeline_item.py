@@ -99,9 +99,9 @@ class TimelineItem(pg.GraphicsObject):
         """Take in changes; True if rows were added or moved (labels follow)."""
         if self._data.needs_layout(worker_ids):
             self.prepareGeometryChange()  # before the bounding rect grows
-        grew = self._data.update(worker_ids)
+        moved = self._data.update(worker_ids)
         self.update()
-        return grew
+        return moved
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale
