@@ -31,10 +31,10 @@ BAND_TOP = 0.31
 BAND_HEIGHT = 0.38
 """The task band, in lane heights: inside the state bar (0.19–0.81), so the
 bar's colour still shows above and below it."""
-TASK_COLOURS = ("#1B9E77", "#7570B3", "#66A61E", "#E6AB02", "#A6761D", "#E7298A")
-"""ColorBrewer Dark2 without its grey: distinct from the state colours the
-band sits on, and from the error colour."""
-TASK_TEXT = ("#FFFFFF", "#FFFFFF", palette.INK, palette.INK, "#FFFFFF", "#FFFFFF")
+TASK_COLOURS = ("#117733", "#882255", "#332288", "#999933", "#44AA99", "#AA4499")
+"""Paul Tol's colour-blind-safe "muted" set, without the hues of the states
+the band sits on (its cyan, sand and rose read as running, exited, exiting)."""
+TASK_TEXT = ("#FFFFFF", "#FFFFFF", "#FFFFFF", palette.INK, palette.INK, "#FFFFFF")
 """Label colour on each task colour (dark on the light ones)."""
 ERROR_COLOUR = palette.VERMILLION
 ERROR_CODE = PALETTE_SIZE
