@@ -250,9 +250,9 @@ def run_engine(
     moment an event counts as applied in the parent.
     """
     from core.engine.session import Session
-    from core.model.run_model import RunModel
+    from core.scenario.lane_announcements import preview_model
 
-    model = RunModel(spec)
+    model = preview_model(spec)
     session = Session(spec, sample_hz=sample_hz)
     session.start()
     try:
@@ -276,8 +276,8 @@ def worker_times(model: Any, kind: str) -> dict[int, int]:
     """First ``t_ns`` of each worker's event of ``kind``."""
     found: dict[int, int] = {}
     for event in model.events:
-        if event.kind == kind and event.worker_id and event.worker_id not in found:
-            found[event.worker_id] = event.t_ns
+        if event.kind == kind and event.lane and event.lane not in found:
+            found[event.lane] = event.t_ns
     return found
 
 
