@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from core.model.lanes import Lane, Marker, Segment, State, TaskSpan
+from core.model.lanes import Lane, State
 from core.model.run_model import RunModel
 from gui import palette
 from gui.timeline.lane_order import tree_order
@@ -16,51 +16,86 @@ from gui.timeline.timeline_data import TimelineData
 from gui.timeline.timeline_view import TimelineView
 from tests.gui.test_timeline_item import spans
 from tests.gui.test_timeline_view import to_viewport
-from tests.gui.timeline_events import finished_model
+from tests.gui.timeline_events import Script, begin, finish, three_workers
 
 SQUARE, FETCH, HASH = TASK_COLOURS[:3]  # colours in the order labels appear
+PARENTS = {1: 0, 2: 0, 3: 1, 4: 0, 5: 3}
+"""pool-1 starts "child", which starts "grandchild" (a worker's own workers)."""
 
 
-def add_lane(model: RunModel, lane_id: int, name: str, kind: str, parent: int) -> Lane:
-    lane = Lane(lane_id, name, kind, parent=parent, pid=1000 + lane_id)
-    lane.segments = [
-        Segment(State.STARTING, 0.02, 0.05),
-        Segment(State.RUNNING, 0.05, 0.9),
-        Segment(State.JOINED, 0.9, None),
-    ]
-    model.lanes[lane_id] = lane
-    return lane
+def start_lane(
+    script: Script, t: float, lane: int, name: str, kind: str, parent: int = -1
+) -> set[int]:
+    """LANE_ADDED, then the start() calls, made by the lane's parent."""
+    parent = PARENTS[lane] if parent < 0 else parent
+    pid = 1000 + lane
+    changed = script.at(t, "lane_added", lane, name=name, kind=kind, parent=parent)
+    changed |= script.at(t + 0.001, "start_called", lane, caller=parent)
+    changed |= script.at(t + 0.002, "start_returned", lane, caller=parent, pid=pid)
+    changed |= script.at(t + 0.003, "booted", lane, pid=pid, ppid=1000 + parent)
+    return changed | script.at(t + 0.004, "target_started", lane, target="work")
 
 
-def grow(model: RunModel, step: int) -> set[int]:
-    """The run's lanes, announced in three steps after the first paint."""
-    if step == 0:  # a worker, then one with a lower id above it
-        add_lane(model, 2, "pool-2", "process", 0)
-        pool = add_lane(model, 1, "pool-1", "process", 0)
-        pool.tasks = [
-            TaskSpan(1, "square", 0.1, 0.3, "ok", "square(3) -> 9"),
-            TaskSpan(2, "fetch", 0.3, 0.5, "error", "ValueError: bad url"),
-            TaskSpan(3, "square", 0.5, 0.7, "cut", "square(5)"),
-        ]
-        return {1, 2}
-    if step == 1:  # pool-1 starts a child, which starts its own
-        add_lane(model, 3, "child", "process", 1)
-        grandchild = add_lane(model, 5, "grandchild", "process", 3)
-        grandchild.tasks = [  # 2 000 tasks of 0.2 ms: well under a pixel
-            TaskSpan(i, "hash", 0.2 + i * 3e-4, 0.2 + i * 3e-4 + 2e-4, "ok")
-            for i in range(2000)
-        ]
-        grandchild.tasks[1000].outcome = "error"  # at 0.5 s
-        return {3, 5}
-    add_lane(model, 4, "resource_tracker", "helper", 0)
-    return {4}
+def task(
+    script: Script, lane: int, task_id: int, span: tuple[float, float], **how: str
+) -> set[int]:
+    """TASK_STARTED and TASK_ENDED for one task of ``lane``."""
+    label, detail = how["label"], how.get("detail", "")
+    changed = script.at(
+        span[0], "task_started", lane, task_id=task_id, label=label, detail=detail
+    )
+    outcome = how.get("outcome", "ok")
+    return changed | script.at(
+        span[1], "task_ended", lane, task_id=task_id, outcome=outcome
+    )
 
 
-def make_model() -> RunModel:
-    model = RunModel()
-    model.main.segments = [Segment(State.MAIN_RUNNING, 0.0, None)]
-    model.end = 1.0  # a finished run: "now" is its end
-    return model
+def grow(script: Script, step: int) -> set[int]:
+    """The run's events, in four steps after the first paint."""
+    changed: set[int] = set()
+    if step == 0:  # two workers; the one with the lower id is announced last
+        changed |= start_lane(script, 0.02, 2, "pool-2", "process")
+        changed |= start_lane(script, 0.03, 1, "pool-1", "process")
+    elif step == 1:  # pool-1 starts a child, which starts its own
+        changed |= start_lane(script, 0.06, 3, "child", "process")
+        changed |= start_lane(script, 0.08, 5, "grandchild", "process")
+    elif step == 2:  # tasks: three on pool-1, one of them cut; 2 000 tiny ones
+        for task_id, label, outcome, detail in (
+            (1, "square", "ok", "square(3) -> 9"),
+            (2, "fetch", "error", "ValueError: bad url"),
+            (3, "square", "cut", "square(5)"),
+        ):
+            t = 0.1 + 0.2 * (task_id - 1)
+            changed |= task(
+                script,
+                1,
+                task_id,
+                (t, t + 0.2),
+                label=label,
+                outcome=outcome,
+                detail=detail,
+            )
+        for i in range(2000):  # 0.2 ms each: far under a pixel
+            t = 0.2 + i * 3e-4
+            error = {"outcome": "error"} if i == 1000 else {}  # at 0.5 s
+            changed |= task(script, 5, i, (t, t + 2e-4), label="hash", **error)
+        changed |= start_lane(script, 0.15, 4, "resource_tracker", "helper")
+    else:  # every worker returns and is joined by its parent; the run ends
+        for lane in (5, 3, 1, 2, 4):
+            changed |= script.at(0.9, "target_returned", lane, value="None")
+            changed |= script.at(0.9, "exited", lane, exitcode=0)
+            changed |= script.at(0.9, "join_called", lane, caller=PARENTS[lane])
+            changed |= script.at(0.9, "join_returned", lane, caller=PARENTS[lane])
+        script.at(1.0, "run_finished")
+        changed |= set(script.model.lanes)  # the end closes every lane
+    return changed
+
+
+def started_run() -> Script:
+    """A run whose main program has started and announced nothing else."""
+    script = Script(RunModel())
+    script.at(0.0, "run_started", pid=1000, title="nested", start_method="fork")
+    return script
 
 
 def names(view: TimelineView) -> list[str]:
@@ -69,16 +104,16 @@ def names(view: TimelineView) -> list[str]:
 
 @pytest.fixture
 def grown_view(qtbot) -> TimelineView:
-    model = make_model()
-    view = TimelineView(model)
+    script = started_run()
+    view = TimelineView(script.model)
     qtbot.addWidget(view)
     view.resize(1000, 560)
     view.show()
     qtbot.waitExposed(view)
     view.plot_widget.grab()  # the first paint: the main program alone
     assert names(view) == ["main program"]
-    for step in range(3):
-        view.lanes_changed(grow(model, step))
+    for step in range(4):
+        view.lanes_changed(grow(script, step))
         view.plot_widget.grab()
     view.fit()
     return view
@@ -174,18 +209,24 @@ def test_hovering_a_task_tells_its_label_times_outcome_and_detail(
 def test_a_grown_timeline_holds_what_a_fresh_one_would() -> None:
     """Rows inserted above existing ones move their bars, CPU shading, marks,
     outcomes and tasks: the result equals building from scratch."""
-    model = finished_model()
+    model = three_workers()
+    script = Script(model)
+    begin(script)
     data = TimelineData(model)
-    child = add_lane(model, 7, "child of a-1", "process", 1)
-    child.markers = [Marker(0.3, "signal", "SIGTERM")]
-    child.samples = [(0.2, 80.0, 1 << 20, 1, 0), (0.4, 60.0, 1 << 20, 1, 0)]
-    child.tasks = [TaskSpan(1, "f", 0.1, 0.2, "ok"), TaskSpan(2, "f", 0.2, None)]
-    assert data.update({7})
+    changed = start_lane(script, 0.07, 7, "child of a-1", "process", parent=1)
+    for t, cpu in ((0.2, 80.0), (0.4, 60.0)):
+        changed |= script.at(t, "sample", 7, cpu=cpu, rss=1 << 20, threads=1)
+    changed |= script.at(
+        0.3, "signal_sent", 7, caller=1, signal="SIGTERM", action="terminate"
+    )
+    changed |= task(script, 7, 1, (0.1, 0.2), label="f")
+    changed |= script.at(0.2, "task_started", 7, task_id=2, label="f")
+    assert data.update(changed)
     fresh = TimelineData(model)
     rows = ["main program", "a-1", "child of a-1", "a-2", "b"]
     assert [lane.name for lane in data.lanes] == rows
     for state in State:
-        assert spans(data, state, 1.0) == spans(fresh, state, 1.0)
+        assert spans(data, state, 0.5) == spans(fresh, state, 0.5)
     for mine, theirs in [(data.cpu, fresh.cpu)] + [
         (data.lines[kind], fresh.lines[kind]) for kind in data.lines
     ]:
@@ -193,13 +234,15 @@ def test_a_grown_timeline_holds_what_a_fresh_one_would() -> None:
             np.array(sorted(map(tuple, t.array.round(9)))) for t in (mine, theirs)
         ]
         np.testing.assert_allclose(*ordered)
-    np.testing.assert_array_equal(data.outcome_x, fresh.outcome_x)
     np.testing.assert_array_equal(data.tasks.row[:2], [2, 2])
-    assert [run.times for run in data.markers[2].values()] == [[0.3]]
-    # a task that ends later is written in place, not added again
-    child.tasks[1].end, child.tasks[1].outcome = 0.25, "ok"
-    data.update({7})
-    assert data.tasks.size == 2 and data.tasks.end[1] == 0.25
+    signals = data.markers[2]["signal"]
+    assert signals.times == [0.3]
+    # the run goes on: a task that ends later is written in place, not added
+    script.at(0.25, "task_ended", 7, task_id=2, outcome="ok")
+    finish(script)
+    data.update(set(model.lanes))
+    assert data.tasks.size == 2 and data.tasks.end[1] == pytest.approx(0.25)
+    np.testing.assert_array_equal(data.outcome_x, TimelineData(model).outcome_x)
 
 
 def test_lane_order_survives_parent_loops_and_unknown_parents() -> None:
@@ -213,12 +256,15 @@ def test_lane_order_survives_parent_loops_and_unknown_parents() -> None:
 def test_a_lane_announced_after_its_first_events_moves_under_its_parent() -> None:
     """Events for an unannounced lane make a placeholder under the main
     program; when its announcement names a parent, the row moves there."""
-    model = finished_model()
-    late = add_lane(model, 9, "lane 9", "process", 0)
+    model = three_workers()
+    script = Script(model)
+    begin(script)
     data = TimelineData(model)
+    changed = script.at(0.07, "booted", 9, pid=1009, ppid=102)
+    data.update(changed)
     assert [lane.name for lane in data.lanes][-1] == "lane 9"
-    late.name, late.parent = "late child", 2
-    assert data.update({9})
+    changed = script.at(0.08, "lane_added", 9, name="late child", parent=2)
+    assert data.update(changed)
     assert [lane.name for lane in data.lanes] == [
         "main program",
         "a-1",
@@ -229,23 +275,21 @@ def test_a_lane_announced_after_its_first_events_moves_under_its_parent() -> Non
     fresh = TimelineData(model)
     for state in State:
         assert spans(data, state, 1.0) == spans(fresh, state, 1.0)
-    assert not data.update({9})  # nothing changed since: no new layout
+    assert not data.update(script.at(0.09, "target_started", 9))  # no new layout
 
 
 def test_while_live_labels_follow_new_rows(qtbot) -> None:
-    model = make_model()
-    model.end = None
-    model.t0_ns = 1  # a run that started long ago and is still going
-    view = TimelineView(model)
+    script = started_run()
+    view = TimelineView(script.model)
     qtbot.addWidget(view)
     view.resize(800, 400)
     view.show()
     view.set_live(True)
     axis = view.plot_widget.getPlotItem().getAxis("left")
     narrow = axis.width()
-    view.lanes_changed(grow(model, 0) | grow(model, 1))
+    view.lanes_changed(grow(script, 0) | grow(script, 1))
     assert view.item.data.row_count == 5  # the rows exist at once
-    view.lanes_changed(grow(model, 2))  # "resource_tracker": a longer name
+    view.lanes_changed(grow(script, 2))  # "resource_tracker": a longer name
     qtbot.waitUntil(lambda: axis.width() > narrow, timeout=2000)  # the next frame
     view.set_live(False)
     assert [lane.name for lane in axis._lanes] == names(view)
