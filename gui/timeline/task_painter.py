@@ -2,12 +2,13 @@
 
 A pool run shows tens of thousands of tasks; zoomed out, most are narrower
 than a pixel. Drawing each as a rectangle would cost Qt one fill per task and
-show nothing more, so spans under a pixel are merged first, with numpy: each
-lands in one cell of a (row × pixel column) grid, the grid is read as runs of
-one colour, and every run becomes one rectangle. Wider spans stay exact (a
-pixel of gap between neighbours, a label when it fits). Each colour is then
-one ``drawRects`` call (DESIGN §2), so a frame costs what the screen holds,
-not what the run holds.
+show nothing more, so spans narrower than a few pixels are merged first, with
+numpy: each colours the cells of a (row × pixel column) grid it covers, the
+grid is read as runs of one colour, and every run becomes one rectangle.
+Wider spans stay exact (a pixel of gap between neighbours, a label when it
+fits). Each colour is then one ``drawRects`` call (DESIGN §2), so a frame
+costs what the screen holds, not what the run holds (100 000 tasks on 64
+lanes: ≈ 5 ms, ``python -m bench --only 7``).
 
 Errors are never merged away: a column holding a failed task is drawn in the
 error colour, a wide failed task gets an error strip and a ✗ before its label.
@@ -197,7 +198,7 @@ def _paint_labels(
         text = ("✗ " if span.outcome == "error" else "") + span.label
         width = _text_width(text, fnt)
         x, y, w, h = rects[i]
-        if width + 6.0 > w:
+        if not text or width + 6.0 > w:
             continue
         code = int(colours[i])
         _STAMPS.stamp(
