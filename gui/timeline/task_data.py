@@ -9,6 +9,7 @@ its entry is written in place. Only running tasks are looked at again.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -19,6 +20,8 @@ OK, ERROR, CUT = 0, 1, 2
 """The mark column: how a task ended ("" running and "ok" look alike)."""
 MARKS = {"error": ERROR, "cut": CUT}
 PALETTE_SIZE = 6
+HOVER_SCAN = 64
+"""Tasks looked at, back from the hovered time (overlapping tasks of a lane)."""
 """Labels beyond this many share colours (the tooltip tells them apart)."""
 
 
@@ -110,10 +113,14 @@ class TaskData:
 
 def task_at(lane: Lane, t: float, slack: float, now: float) -> TaskSpan | None:
     """The lane's task at time ``t``, else the nearest within ``slack`` seconds
-    (a task a pixel wide must still be hoverable)."""
+    (a task a pixel wide must still be hoverable). Tasks arrive in start
+    order, so a bisection finds the candidates: hovering stays cheap on a lane
+    with 100 000 tasks."""
+    tasks = lane.tasks
+    after = bisect.bisect_right(tasks, t + slack, key=lambda span: span.start)
     best: TaskSpan | None = None
     best_gap = slack
-    for span in reversed(lane.tasks):
+    for span in reversed(tasks[max(0, after - HOVER_SCAN) : after]):
         end = now if span.end is None else span.end
         gap = max(span.start - t, t - end, 0.0)
         if gap == 0.0:

@@ -133,9 +133,12 @@ def _merge_small(
     # nearest pixel edges, clipped before the cast (any float becomes a column)
     c0 = np.clip(x0 - (left - 0.5), 0, width - 2).astype(np.intp)
     c1 = np.maximum(np.clip(x1 - (left - 0.5), 0, width - 1).astype(np.intp), c0 + 1)
-    base = (row - first) * width + c0
+    used = np.zeros(last - first, dtype=bool)  # grid rows only for rows in use
+    used[row - first] = True
+    slot = np.cumsum(used) - 1
+    base = slot[row - first] * width + c0
     cover = c1 - c0
-    grid = np.full((last - first) * width, -1, dtype=np.int8)
+    grid = np.full(int(slot[-1] + 1) * width, -1, dtype=np.int8)
     grid[base] = colour
     longer, offset = np.flatnonzero(cover > 1), 1
     while len(longer):  # spans over several cells: few, and fewer each pass
@@ -145,7 +148,8 @@ def _merge_small(
     failed = np.flatnonzero(mark == ERROR)
     for offset in range(int(cover[failed].max()) if len(failed) else 0):
         grid[base[failed[cover[failed] > offset]] + offset] = ERROR_CODE
-    starts = np.flatnonzero(np.diff(grid, prepend=-2))
+    starts = np.flatnonzero(grid[1:] != grid[:-1]) + 1
+    starts = np.concatenate(([0], starts))
     lengths = np.diff(starts, append=len(grid))
     codes = grid[starts]
     filled = codes >= 0
@@ -153,7 +157,7 @@ def _merge_small(
     top0, sy, band_px = band
     rects = np.empty((len(starts), 4))
     rects[:, 0] = starts % width + left
-    rects[:, 1] = (starts // width + first) * sy + top0
+    rects[:, 1] = (np.flatnonzero(used)[starts // width] + first) * sy + top0
     rects[:, 2] = lengths
     rects[:, 3] = band_px
     return [rects[codes == code] for code in range(PALETTE_SIZE + 1)]

@@ -202,6 +202,10 @@ def test_hovering_a_task_tells_its_label_times_outcome_and_detail(
     assert "from 0.300 s to 0.500 s" in text and "ValueError: bad url" in text
     cut = item.describe_at(0.6, 1.5, 0.001, 1 / 46)
     assert "cut off" in cut and "square(5)" in cut
+    # one of 2 000 tasks, each a fifth of a pixel wide
+    tiny = item.describe_at(0.5001, 3.5, 0.001, 1 / 46)
+    assert "hash</b> #1000: raised an error" in tiny
+    assert "#999" in item.describe_at(0.4998, 3.5, 0.001, 1 / 46)
     # off the band, the lane's state is described as before
     assert "running the target" in item.describe_at(0.6, 1.25, 0.001, 1 / 46)
 
