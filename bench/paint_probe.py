@@ -36,7 +36,6 @@ def _lanes(model: Any, count: int, tasks: int, nested: bool, seed: int = 7) -> N
 
     rng = random.Random(seed)
     per_lane = tasks // count
-    mean = SECONDS / per_lane
     for index in range(1, count + 1):
         parent = index - 1 if nested and index % 4 == 0 else 0
         lane = Lane(index, f"worker-{index}", "process", parent=parent, pid=index)
@@ -44,9 +43,12 @@ def _lanes(model: Any, count: int, tasks: int, nested: bool, seed: int = 7) -> N
             Segment(State.STARTING, 0.0, 0.05),
             Segment(State.RUNNING, 0.05, None),
         ]
+        # random lengths, scaled so that the lane's tasks fill the run to its end
+        lengths = [rng.expovariate(1.0) for _ in range(per_lane)]
+        scale = (SECONDS - 0.1) / sum(lengths)
         t = 0.05
-        for task_id in range(per_lane):
-            end = t + rng.expovariate(1.0 / mean) * 0.95
+        for task_id, length in enumerate(lengths):
+            end = t + length * scale * 0.95  # 5 % idle between tasks
             phase = min(int(t / SECONDS * 4), 3)
             outcome = "error" if rng.random() < 0.01 else "ok"
             last = task_id == per_lane - 1
@@ -60,7 +62,7 @@ def _lanes(model: Any, count: int, tasks: int, nested: bool, seed: int = 7) -> N
                     f"task {task_id}",
                 )
             )
-            t = end + mean * 0.05
+            t += length * scale
         model.lanes[index] = lane
 
 
