@@ -250,9 +250,9 @@ def run_engine(
     moment an event counts as applied in the parent.
     """
     from core.engine.session import Session
-    from core.model.run_model import RunModel
+    from core.scenario.lane_announcements import preview_model
 
-    model = RunModel(spec)
+    model = preview_model(spec)
     session = Session(spec, sample_hz=sample_hz)
     session.start()
     try:
@@ -276,8 +276,8 @@ def worker_times(model: Any, kind: str) -> dict[int, int]:
     """First ``t_ns`` of each worker's event of ``kind``."""
     found: dict[int, int] = {}
     for event in model.events:
-        if event.kind == kind and event.worker_id and event.worker_id not in found:
-            found[event.worker_id] = event.t_ns
+        if event.kind == kind and event.lane and event.lane not in found:
+            found[event.lane] = event.t_ns
     return found
 
 
@@ -327,13 +327,15 @@ def python() -> str:
     return sys.executable
 
 
-def run_probe(args: list[str], timeout: float = 300) -> dict[str, Any]:
-    """Run ``python -m bench.gui_probe ARGS`` (offscreen Qt); its JSON result."""
+def run_probe(
+    args: list[str], timeout: float = 300, module: str = "bench.gui_probe"
+) -> dict[str, Any]:
+    """Run ``python -m MODULE ARGS`` (offscreen Qt); its JSON result."""
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.gui_probe", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

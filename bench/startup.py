@@ -22,10 +22,10 @@ TARGET_CONDUCTOR_MS = 60.0
 def conductor_start_ns() -> int:
     """``Session.start()`` → RUN_STARTED, in ns (the run then finishes)."""
     from core.engine.session import Session
-    from core.model.run_model import RunModel
+    from core.scenario.lane_announcements import preview_model
 
     spec = common.scenario([{"name": "w", "target": "noop"}], start_method="fork")
-    model = RunModel(spec)
+    model = preview_model(spec)
     session = Session(spec, sample_hz=5.0)
     began = time.monotonic_ns()
     session.start()

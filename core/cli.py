@@ -1,33 +1,39 @@
 """The headless command line: ``python main.py run …`` and ``python main.py lessons``.
 
 ``run`` exits 0 once the run finished, whatever the workers did (their outcomes
-are the result, not an error); 2 for invalid input, with one message naming the
-file, field and line, before anything starts; 130/143 after Ctrl+C / SIGTERM,
-once every worker has been stopped and reported.
+are the result, not an error); 2 for invalid input (scenario, option, output
+path), with one message naming the file, field and line, before anything
+starts; 1 if an output file could not be written at the end (the others are
+written); 130/143 after Ctrl+C / SIGTERM, once every worker has been stopped
+and reported (a second signal skips straight to SIGKILL).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from core.engine.session import Session
-from core.export import recording, summary, trace
+from core.engine.stopping import STOP_GRACE, TERM_GRACE
+from core.export import output_files, recording, summary, trace
 from core.input_checks import InputError, parse_float_text
+from core.model import payloads as p
 from core.model.events import Event, EventKind
+from core.model.payloads import payload_to_dict
 from core.model.run_model import RunModel
-from core.scenario import toml_io
+from core.scenario import lane_announcements, toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
+from core.stop_signals import StopSignals
+from core.terminal_text import visible, visible_lines
 
-
-class _Stopped(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
+SHUTDOWN_LIMIT = STOP_GRACE + TERM_GRACE + 3.0
+"""Seconds the CLI waits for a graceful shutdown before killing the conductor."""
+HURRY_LIMIT = 2.0
+"""Seconds it waits after a second signal sent SIGKILL to every worker."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,36 +121,53 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     try:
         scenario = load(args)
     except InputError as error:
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
-    model = RunModel(scenario)
+    bad_outputs = output_files.check_paths(requested_outputs(args))
+    if bad_outputs:
+        for line in bad_outputs:
+            print(f"procession: {line}", file=sys.stderr)
+        return 2, None
+    model = lane_announcements.preview_model(scenario)
     session = Session(scenario, sample_hz=args.sample_hz)
     log = None if args.quiet else LiveLog(model, out)
-    status = 0
-    previous = _install_signal_handlers()
+    signals = StopSignals()
+    signals.install()
     try:
         session.start()
-        _watch(session, model, log, args.timeout)
+        _watch(session, model, log, args.timeout, signals)
+        if signals.status:
+            out.write("\nStopping every worker…\n")
+            _stop_on_signal(session, model, log, signals)
     except InputError as error:  # the machine cannot run it (pre-flight)
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        signals.restore()
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
-    except (KeyboardInterrupt, _Stopped) as stop:
-        status = stop.status if isinstance(stop, _Stopped) else 130
-        out.write("\nStopping every worker…\n")
-        _apply(model, log, session.shutdown())
     finally:
-        _apply(model, log, session.shutdown())
-        _restore_signal_handlers(previous)
-    out.write("\n" + summary.table(model) + "\n")
-    _write_outputs(args, model)
+        # After a signal the waiting was done above, within its limits: what
+        # still runs now is killed (the conductor and every group it reported).
+        ended = session.shutdown(0.0) if signals.status else session.shutdown()
+        _apply(model, log, ended)
+    status = signals.status
+    try:
+        out.write("\n" + visible_lines(summary.table(model)) + "\n")
+        if not _write_outputs(args, model) and status == 0:
+            status = 1
+    finally:
+        signals.restore()  # a signal while the results were written: ignored
     return status, model
 
 
 def _watch(
-    session: Session, model: RunModel, log: LiveLog | None, timeout: float | None
+    session: Session,
+    model: RunModel,
+    log: LiveLog | None,
+    timeout: float | None,
+    signals: StopSignals,
 ) -> None:
+    """Until the run finishes, or a signal asks to stop it."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    while not session.finished:
+    while not session.finished and not signals.status:
         _apply(model, log, session.wait_events(0.1))
         if deadline is not None and time.monotonic() >= deadline:
             deadline = None
@@ -154,35 +177,51 @@ def _watch(
     _apply(model, log, session.read_events())
 
 
+def _stop_on_signal(
+    session: Session, model: RunModel, log: LiveLog | None, signals: StopSignals
+) -> None:
+    """The graceful shutdown, hurried to SIGKILL by a second signal."""
+    session.request_shutdown()
+    deadline = time.monotonic() + SHUTDOWN_LIMIT
+    hurried = False
+    while not session.finished and time.monotonic() < deadline:
+        if signals.hurry and not hurried:
+            hurried = True
+            if log:
+                log.out.write("Second signal: killing every worker now (SIGKILL)\n")
+            session.send("kill")
+            deadline = min(deadline, time.monotonic() + HURRY_LIMIT)
+        _apply(model, log, session.wait_events(0.1))
+
+
 def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
     model.apply(events)
     if log:
         log.write(events)
 
 
-def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:
-    if args.summary:
-        Path(args.summary).write_text(
+def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
+    return output_files.requested({n: getattr(args, n) for n in output_files.OPTIONS})
+
+
+def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
+    """Write the data outputs (main.py draws --png/--svg); False if one failed."""
+    writers = {
+        "--summary": lambda path: Path(path).write_text(
             json.dumps(summary.summary(model), indent=2) + "\n"
-        )
-    if args.trace:
-        trace.save(model, args.trace)
-    if args.record:
-        recording.save(model, args.record)
-
-
-def _install_signal_handlers() -> Any:
-    def on_term(signum: int, frame: Any) -> None:
-        raise _Stopped(128 + signum)
-
-    if hasattr(signal, "SIGTERM"):
-        return signal.signal(signal.SIGTERM, on_term)
-    return None
-
-
-def _restore_signal_handlers(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+        ),
+        "--trace": lambda path: trace.save(model, path),
+        "--record": lambda path: recording.save(model, path),
+    }
+    chosen = requested_outputs(args)
+    return output_files.write_each(
+        [
+            (option, chosen[option], w)
+            for option, w in writers.items()
+            if option in chosen
+        ],
+        lambda line: print(line, file=sys.stderr),
+    )
 
 
 class LiveLog:
@@ -192,7 +231,9 @@ class LiveLog:
         EventKind.SAMPLE,
         EventKind.START_RETURNED,
         EventKind.OUTPUT_DROPPED,
+        EventKind.FD_OUTPUT_DROPPED,
         EventKind.RUN_FINISHED,
+        EventKind.LANE_ADDED,
     }
 
     def __init__(self, model: RunModel, out: TextIO) -> None:
@@ -206,53 +247,54 @@ class LiveLog:
             line = self._describe(event)
             if line:
                 t = self.model.rel(event.t_ns)
-                name = self.model.lanes[event.worker_id].name
-                self.out.write(f"{t:8.3f}  {name:<14} {line}\n")
+                name = self.model.lanes[event.lane].name
+                # Worker text must not drive the terminal (issue 9, defect 19).
+                self.out.write(f"{t:8.3f}  {visible(name):<14} {visible(line)}\n")
         self.out.flush()
 
     def _describe(self, event: Event) -> str:
-        d = event.data
-        lane = self.model.lanes[event.worker_id]
-        match event.kind:
-            case EventKind.RUN_STARTED:
-                return (
-                    f"started (pid {d.get('pid')}, {d.get('cpu_count')} CPUs, "
-                    f"Python {d.get('python')})"
-                )
-            case EventKind.START_CALLED:
+        lane = self.model.lanes[event.lane]
+        caller = self.model.lanes.get(getattr(event.data, "caller", -1))
+        by = (
+            "the main program"
+            if caller is None or caller.kind == "main"
+            else caller.name
+        )
+        match event.data:
+            case p.RunStarted(pid=pid, cpu_count=cpus, python=python):
+                return f"started (pid {pid}, {cpus} CPUs, Python {python})"
+            case p.Call() if event.kind is EventKind.START_CALLED:
                 return f"start() called ({lane.start_method})"
-            case EventKind.BOOTED:
-                return f"booted: pid {d.get('pid')}, parent {d.get('ppid')}"
-            case EventKind.TARGET_STARTED:
-                return f"running {d.get('target')}({_args(d.get('args', {}))})"
-            case EventKind.OUTPUT:
-                return f"| {d.get('text')}"
-            case EventKind.TARGET_RETURNED:
-                return f"target returned {d.get('value')}"
-            case EventKind.TARGET_RAISED:
-                return f"target raised {d.get('type')}: {d.get('message')}"
-            case EventKind.TARGET_EXITED:
-                return f"target called sys.exit({d.get('code')})"
-            case EventKind.EXITED:
+            case p.Booted(pid=pid, ppid=ppid):
+                return f"booted: pid {pid}, parent {ppid}"
+            case p.TargetStarted(target=target, args=args):
+                return f"running {target}({_args(args)})"
+            case p.Output(text=text) | p.FdOutput(text=text):
+                return f"| {text}"
+            case p.TargetReturned(value=value):
+                return f"target returned {value}"
+            case p.TargetRaised(type=kind, message=message):
+                return f"target raised {kind}: {message}"
+            case p.TargetExited(code=code):
+                return f"target called sys.exit({code})"
+            case p.Exited():
                 return f"ended: {lane.explanation.sentence if lane.explanation else ''}"
-            case EventKind.JOIN_CALLED:
-                return "join() called by the main program"
-            case EventKind.JOIN_RETURNED:
-                return "join() timed out" if d.get("timed_out") else "join() returned"
-            case EventKind.MAIN_FINISHED:
+            case p.JoinCalled():
+                return f"join() called by {by}"
+            case p.JoinReturned(timed_out=timed_out):
+                return "join() timed out" if timed_out else "join() returned"
+            case p.MainFinished():
                 return "main program's code finished"
-            case EventKind.SIGNAL_SENT:
-                return f"{d.get('signal')} sent by {d.get('by')}"
-            case EventKind.STOP_REQUESTED:
-                return f"stop requested ({d.get('reason')})"
-            case EventKind.NOTICE if d.get("level") == "output":
-                return f"| {d.get('text')}"
+            case p.SignalSent(signal=name, by=sender):
+                return f"{name} sent by {sender}"
+            case p.StopRequested(reason=reason):
+                return f"stop requested ({reason})"
             case _:
                 text = str(event.kind).replace("_", " ")
                 details = ", ".join(
                     f"{k}={v}"
-                    for k, v in d.items()
-                    if k not in ("traceback", "log_tail")
+                    for k, v in payload_to_dict(event.data).items()
+                    if k not in ("traceback", "log_tail", "caller")
                 )
                 return f"{text} {details}".rstrip()
 

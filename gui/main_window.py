@@ -356,7 +356,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.status.update_run(c.model)
 
     def _update_title(self) -> None:
-        title = self.controller.model.scenario.title
+        title = self.controller.model.info.title
         if self.editor.scenario is not None and not self.controller.active:
             title = self.editor.scenario.title
         suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from core.engine.session import Session
 from core.model.events import MAIN_ID, Event, EventKind
 from core.model.run_model import RunModel
+from core.scenario import lane_announcements
 from core.scenario.definition import Scenario
 from gui.event_bridge import EventBridge
 
@@ -53,7 +54,7 @@ class RunController(QObject):
         super().__init__(parent)
         self.session: Session | None = None
         self.bridge: EventBridge | None = None
-        self.model: RunModel = RunModel(Scenario())
+        self.model: RunModel = RunModel()
         self.state = RunState.READY
         self._release_timer = QTimer(self)
         self._release_timer.setInterval(RELEASE_POLL_MS)
@@ -82,7 +83,7 @@ class RunController(QObject):
         """Show ``scenario`` un-run (lanes without segments)."""
         if self.active:
             raise RuntimeError("a run is still active")
-        self.model = RunModel(scenario)
+        self.model = lane_announcements.preview_model(scenario)
         self._set_state(RunState.READY)
         return self.model
 
@@ -98,7 +99,7 @@ class RunController(QObject):
         if self.active:
             raise RuntimeError("a run is still active")
         session = Session(scenario)
-        model = RunModel(scenario)
+        model = lane_announcements.preview_model(scenario)
         session.start()  # on failure it leaves nothing open behind it
         self.session = session
         self.model = model
@@ -214,12 +215,11 @@ class RunController(QObject):
         if not self.model.finished:
             self.model.apply(
                 [
-                    Event(
+                    Event.make(
                         EventKind.CONDUCTOR_LOST,
                         MAIN_ID,
-                        -1,
-                        time.monotonic_ns(),
                         {"exitcode": -9},
+                        t_ns=time.monotonic_ns(),
                     )
                 ]
             )

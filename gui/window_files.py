@@ -99,7 +99,7 @@ class WindowFiles(_Base):
     def _on_export_triggered(self, kind: str | None) -> None:
         kinds = [kind] if kind else list(EXPORT_KINDS)
         filters = [EXPORT_KINDS[k][1] for k in kinds]
-        title = self.controller.model.scenario.title
+        title = self.controller.model.info.title
         path, chosen = QFileDialog.getSaveFileName(
             self,
             "Export the run",

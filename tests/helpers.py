@@ -8,6 +8,7 @@ from typing import Any
 from core.engine.session import Session
 from core.model.run_model import RunModel
 from core.scenario.definition import Scenario
+from core.scenario.lane_announcements import preview_model
 
 
 def scenario(workers: list[dict[str, Any]], **top: Any) -> Scenario:
@@ -29,7 +30,7 @@ def run(
     """
     if isinstance(spec, dict):
         spec = Scenario.from_dict({"title": "test", **spec})
-    model = RunModel(spec)
+    model = preview_model(spec)
     session = Session(spec, sample_hz=sample_hz)
     session.start()
     try:

@@ -15,6 +15,7 @@ import os
 import time
 
 from core.engine import process_tree
+from core.model.kinds import MAIN_ID
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class ProcessCleanup:
         orphans: set[int]
         task_baseline: int | None
 
-        def emit(self, kind: str, worker_id: int = ..., **data: Any) -> None: ...
+        def emit(self, kind: str, worker_id: int = ..., /, **data: Any) -> None: ...
 
         def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
 
@@ -123,6 +124,7 @@ class ProcessCleanup:
                 self.emit(
                     "signal_sent",
                     handle.spec.worker_id,
+                    caller=MAIN_ID,
                     signal="SIGKILL",
                     action="process_cap",
                     by="the process cap",

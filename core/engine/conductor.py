@@ -28,7 +28,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import time
@@ -36,16 +35,19 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from core.engine import process_tree
+from core.engine import process_tree, run_dirs
 from core.engine.cleanup import ProcessCleanup
 from core.engine.fd_output import LOG_POLL, FdOutput
 from core.engine.preflight import raise_fd_limit
 from core.engine.scenario_player import MainProgram
 from core.engine.stopping import Stopping
 from core.engine.worker_handle import WorkerHandle
-from core.model.events import MAIN_ID, encode
+from core.model.decoding import frame
+from core.model.events import MAIN_ID
 from core.scenario.definition import Scenario
+from core.scenario.lane_announcements import lane_of, run_info
 from core.worker.bootstrap import ThreadOutput, WorkerConfig
+from core.worker.wire import encode
 
 DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 CENSUS_POLL = 0.25
@@ -60,11 +62,15 @@ def conductor_main(
     # The session handles Ctrl+C for the whole run; a stray SIGINT sent to the
     # terminal's foreground group must not kill the conductor mid-shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The forkserver's socket goes in the run's folder: os._exit below skips
+    # the exit handler that would remove multiprocessing's own pymp-* folder.
+    run_dirs.keep_multiprocessing_files_in(run_dir)
     conductor = Conductor(scenario, events, commands, Path(run_dir))
     try:
         conductor.run()
     finally:
         conductor.emergency_cleanup()
+        run_dirs.remove_multiprocessing_files()
     # Skip multiprocessing's atexit join (no timeout): everything is reaped.
     sys.stdout.flush()
     os._exit(0)
@@ -82,8 +88,8 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         self.events = events
         self.commands: Connection | None = commands
         self.run_dir = run_dir
-        self.seq = 0
-        self.outbox: list[tuple[int, bytes]] = []
+        self.seq = 0  # the conductor numbers its own events (sender MAIN_ID)
+        self.outbox: list[bytes] = []  # framed events, sent by flush()
         self.handles: dict[int, WorkerHandle] = {}
         self.by_name: dict[str, WorkerHandle] = {}
         self.orphans: set[int] = set()
@@ -113,10 +119,9 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
 
     # -- events ----------------------------------------------------------------------
 
-    def emit(self, kind: str, worker_id: int = MAIN_ID, **data: Any) -> None:
-        self.outbox.append(
-            (worker_id, encode(kind, self.seq, time.monotonic_ns(), data))
-        )
+    def emit(self, kind: str, worker_id: int = MAIN_ID, /, **data: Any) -> None:
+        raw = encode(kind, self.seq, time.monotonic_ns(), data)
+        self.outbox.append(frame(MAIN_ID, worker_id, raw))
         self.seq += 1
 
     def flush(self) -> None:
@@ -128,7 +133,7 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
                 # thread for 400 ms.
                 for i in range(0, len(batch), FLUSH_EVENTS):
                     chunk = batch[i : i + FLUSH_EVENTS]
-                    self.events.send_bytes(pickle.dumps(chunk, protocol=5))
+                    self.events.send_bytes(b"".join(chunk))
             except OSError:
                 self.shutting_down = True  # the session is gone
 
@@ -151,15 +156,15 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         gc.freeze()
         self.emit(
             "run_started",
+            **run_info(self.scenario),
             pid=os.getpid(),
-            title=self.scenario.title,
-            mode=self.scenario.mode,
-            start_method=self.scenario.start_method,
             default_start_method=multiprocessing.get_start_method(),
             cpu_count=os.cpu_count(),
             python=sys.version.split()[0],
             platform=sys.platform,
         )
+        for handle in self.handles.values():
+            self.emit("lane_added", handle.spec.worker_id, **lane_of(handle.spec))
         self.flush()
         while not self._done():
             now = time.monotonic()
@@ -225,7 +230,8 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
     def _read(self, handle: WorkerHandle) -> None:
         raws, broken = handle.read_events(READ_BATCH)
         wid = handle.spec.worker_id
-        self.outbox.extend((wid, raw) for raw in raws)
+        # Forwarded unread, under the worker's own id: the app checks them.
+        self.outbox.extend(frame(wid, wid, raw) for raw in raws)
         if broken:
             self.emit("channel_broken", wid, error=broken)
         if handle.reader is None and handle.is_thread and handle.ended_at is None:

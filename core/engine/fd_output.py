@@ -23,7 +23,7 @@ class FdOutput:
         handles: dict[int, WorkerHandle]
         scenario: Scenario
 
-        def emit(self, kind: str, worker_id: int = ..., **data: Any) -> None: ...
+        def emit(self, kind: str, worker_id: int = ..., /, **data: Any) -> None: ...
 
     def _poll_logs(self) -> None:
         for handle in self.handles.values():
@@ -34,7 +34,7 @@ class FdOutput:
         """New fd-level lines become output; past the cap they are only counted."""
         cap = self.scenario.max_output_lines
         if handle.fd_lines_kept < cap:
-            for line in handle.read_log_lines():
+            for line in handle.read_log_lines(skip_limit):
                 self._fd_output(handle, line)
         if handle.fd_lines_kept >= cap:
             handle.fd_lines_dropped += handle.skip_log_lines(skip_limit)
@@ -43,7 +43,7 @@ class FdOutput:
     def _fd_output(self, handle: WorkerHandle, line: str) -> None:
         if handle.fd_lines_kept < self.scenario.max_output_lines:
             handle.fd_lines_kept += 1
-            self.emit("notice", handle.spec.worker_id, level="output", text=line[:2000])
+            self.emit("fd_output", handle.spec.worker_id, text=line)
         else:
             handle.fd_lines_dropped += 1
 
@@ -54,9 +54,5 @@ class FdOutput:
             return
         handle.fd_dropped_reported = handle.fd_lines_dropped
         self.emit(
-            "notice",
-            handle.spec.worker_id,
-            level="output_dropped",
-            count=handle.fd_lines_dropped,
-            text=f"{handle.fd_lines_dropped} output lines dropped beyond the cap",
+            "fd_output_dropped", handle.spec.worker_id, count=handle.fd_lines_dropped
         )

@@ -19,6 +19,7 @@ import time
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import Action, Scenario
 
 if TYPE_CHECKING:
@@ -82,7 +83,12 @@ class MainProgram:
             handle = self.join_queue.pop(0)
             if handle.started:
                 timeout = self.scenario.join_timeout
-                self.c.emit("join_called", handle.spec.worker_id, timeout=timeout)
+                self.c.emit(
+                    "join_called",
+                    handle.spec.worker_id,
+                    caller=MAIN_ID,
+                    timeout=timeout,
+                )
                 self.joining = handle
                 self.join_deadline = None if timeout is None else now + timeout
             return True
@@ -96,9 +102,13 @@ class MainProgram:
         handle = self.joining
         assert handle is not None
         if handle.finished:
-            self.c.emit("join_returned", handle.spec.worker_id, timed_out=False)
+            self.c.emit(
+                "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=False
+            )
         elif self.join_deadline is not None and now >= self.join_deadline:
-            self.c.emit("join_returned", handle.spec.worker_id, timed_out=True)
+            self.c.emit(
+                "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=True
+            )
         else:
             return False
         self.joining = None
@@ -163,24 +173,38 @@ class MainProgram:
         wid = handle.spec.worker_id
         if self.launch_stopped is not None:
             self.c.emit(
-                "start_failed", wid, error=self.launch_stopped, never_called=True
+                "start_failed",
+                wid,
+                caller=MAIN_ID,
+                error=self.launch_stopped,
+                never_called=True,
             )
             handle.finished = True
             return
         ctx = self._context(handle.spec.start_method)
-        self.c.emit("start_called", wid)
+        self.c.emit("start_called", wid, caller=MAIN_ID)
         try:
             if handle.is_thread:
                 ident = handle.start_thread(ctx)
-                self.c.emit("start_returned", wid, ident=ident, start_method="thread")
+                self.c.emit(
+                    "start_returned",
+                    wid,
+                    caller=MAIN_ID,
+                    ident=ident,
+                    start_method="thread",
+                )
             else:
                 pid = handle.start_process(ctx, self.c.own_fds())
                 self.c.emit(
-                    "start_returned", wid, pid=pid, start_method=ctx.get_start_method()
+                    "start_returned",
+                    wid,
+                    caller=MAIN_ID,
+                    pid=pid,
+                    start_method=ctx.get_start_method(),
                 )
         except Exception as error:  # EMFILE, EAGAIN, a dead forkserver, ...
             text = f"{type(error).__name__}: {error}"
-            self.c.emit("start_failed", wid, error=text)
+            self.c.emit("start_failed", wid, caller=MAIN_ID, error=text)
             handle.finished = True
             total = len(self.c.handles)
             self.c.notice(f"started {self.started_count} of {total}: {text}", "error")

@@ -16,20 +16,20 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import pickle
 import shutil
-import tempfile
 import time
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from core.engine import preflight, process_tree
+from core.engine import preflight, process_tree, run_dirs
 from core.engine.conductor import conductor_main
 from core.engine.monitor import Monitor
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
-from core.model.events import MAIN_ID, Event, EventKind, decode
+from core.model.decoding import decode_batch
+from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
+from core.model.payloads import Booted, ConductorLost, RunStarted, StartReturned
 from core.scenario.definition import Scenario
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
@@ -56,7 +56,7 @@ class Session:
         problems = preflight.problems(self.scenario)
         if problems:
             raise InputError([Problem("", p) for p in problems])
-        self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
+        self._run_dir = run_dirs.create()
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
@@ -80,6 +80,7 @@ class Session:
             self.closed = True
             raise
         self._conductor = conductor
+        run_dirs.add_owner(self._run_dir, conductor.pid)
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
@@ -107,8 +108,7 @@ class Session:
         events = self._events
         try:
             while events is not None and len(out) < limit and events.poll():
-                for wid, raw in pickle.loads(events.recv_bytes()):
-                    event = decode(wid, raw)
+                for event in decode_batch(events.recv_bytes()):
                     self._observe(event)
                     out.append(event)
         except (EOFError, OSError):
@@ -145,20 +145,17 @@ class Session:
 
     def _observe(self, event: Event) -> None:
         kind, data = event.kind, event.data
-        if kind is EventKind.RUN_STARTED:
-            self.monitor.track(MAIN_ID, int(data["pid"]))
-        elif kind is EventKind.START_RETURNED and "pid" in data:
-            pid = int(data["pid"])
-            self.monitor.track(event.worker_id, pid)
-            self._remember(event.worker_id, pid)
-        elif kind is EventKind.BOOTED and data.get("start_method") == "thread":
+        if isinstance(data, RunStarted) and data.pid is not None:
+            self.monitor.track(MAIN_ID, data.pid)
+        elif isinstance(data, StartReturned) and data.pid is not None:
+            self.monitor.track(event.lane, data.pid)
+            self._remember(event.lane, data.pid)
+        elif isinstance(data, Booted) and data.start_method == "thread":
             if self.conductor_pid:
-                self.monitor.track(
-                    event.worker_id, self.conductor_pid, tid=data.get("tid")
-                )
+                self.monitor.track(event.lane, self.conductor_pid, tid=data.tid)
         elif kind is EventKind.EXITED:
-            self.monitor.untrack(event.worker_id)
-            self._identities.pop(event.worker_id, None)
+            self.monitor.untrack(event.lane)
+            self._identities.pop(event.lane, None)
         elif kind is EventKind.RUN_FINISHED:
             self.finished = True
             self.monitor.untrack(MAIN_ID)
@@ -178,9 +175,10 @@ class Session:
         return Event(
             EventKind.CONDUCTOR_LOST,
             MAIN_ID,
+            SESSION_ID,
             -1,
             time.monotonic_ns(),
-            {"exitcode": code},
+            ConductorLost(exitcode=code),
         )
 
     # -- commands -------------------------------------------------------------------

@@ -15,6 +15,7 @@ import signal
 import time
 
 from core.engine import process_tree
+from core.model.kinds import MAIN_ID
 
 STOP_GRACE = 1.0
 TERM_GRACE = 2.0
@@ -31,14 +32,16 @@ class Stopping:
         handles: dict[int, WorkerHandle]
         shutting_down: bool
 
-        def emit(self, kind: str, worker_id: int = ..., **data: Any) -> None: ...
+        def emit(self, kind: str, worker_id: int = ..., /, **data: Any) -> None: ...
 
         def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
 
     def stop(self, handle: WorkerHandle, reason: str) -> None:
         if not handle.alive or handle.stop_deadline or handle.term_deadline:
             return
-        self.emit("stop_requested", handle.spec.worker_id, reason=reason)
+        self.emit(
+            "stop_requested", handle.spec.worker_id, caller=MAIN_ID, reason=reason
+        )
         handle.request_stop()
         handle.stop_deadline = time.monotonic() + STOP_GRACE
 
@@ -60,6 +63,7 @@ class Stopping:
         self.emit(
             "signal_sent",
             handle.spec.worker_id,
+            caller=MAIN_ID,
             signal=name,
             action=action,
             by=by,
@@ -104,6 +108,7 @@ class Stopping:
         self.emit(
             "signal_sent",
             handle.spec.worker_id,
+            caller=MAIN_ID,
             signal=name,
             action="escalate",
             by=by,

@@ -101,8 +101,8 @@ def by_group(model: RunModel) -> list[GroupParallelism]:
 
 
 def cpu_count(model: RunModel) -> int | None:
-    count = model.info.get("cpu_count")
-    return int(count) if isinstance(count, int) and count > 0 else None
+    count = model.info.cpu_count
+    return count if count is not None and count > 0 else None
 
 
 def expected_cores(model: RunModel, group: GroupParallelism) -> float:

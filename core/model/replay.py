@@ -16,10 +16,12 @@ from __future__ import annotations
 import bisect
 import copy
 from collections.abc import Sequence
+from typing import Any
 
 from core.model.events import Event, EventKind
 from core.model.run_model import RunModel
-from core.scenario.definition import Scenario
+
+_ANNOUNCEMENTS = (EventKind.RUN_STARTED, EventKind.LANE_ADDED)
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0)
 CHECKPOINT_EVERY = 1000
@@ -28,9 +30,14 @@ CHECKPOINT_EVERY = 1000
 class Replay:
     """A cursor over a recorded run's events; :attr:`model` is the run there."""
 
-    def __init__(self, scenario: Scenario, events: Sequence[Event]) -> None:
-        self._scenario = scenario
+    def __init__(
+        self, events: Sequence[Event], source: dict[str, Any] | None = None
+    ) -> None:
         self._events = list(events)
+        # Every lane from the first frame, as the run showed them before it
+        # started: what the run announced, without starting anything.
+        self._preview = [e for e in self._events if e.kind in _ANNOUNCEMENTS]
+        self._source = source
         start = next(
             (e.t_ns for e in self._events if e.kind == EventKind.RUN_STARTED), None
         )
@@ -43,13 +50,16 @@ class Replay:
         self._checkpoints: dict[int, RunModel] = {}
         self.index = 0
         self.cursor = 0.0
-        self.model = RunModel(scenario)
+        self.model = self._fresh()
         self._freeze()
 
     @classmethod
     def of(cls, model: RunModel) -> Replay:
         """Replay a finished (or recorded) model; the cursor starts at 0."""
-        return cls(model.scenario, model.events)
+        return cls(model.events, model.source)
+
+    def _fresh(self) -> RunModel:
+        return RunModel(self._preview, source=self._source)
 
     # -- where the cursor is ---------------------------------------------------------
 
@@ -77,9 +87,7 @@ class Replay:
         if index < self.index:
             base = max((k for k in self._checkpoints if k <= index), default=0)
             self.model = (
-                copy.deepcopy(self._checkpoints[base])
-                if base
-                else RunModel(self._scenario)
+                copy.deepcopy(self._checkpoints[base]) if base else self._fresh()
             )
             self.index = base
         while self.index < index:

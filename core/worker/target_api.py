@@ -18,6 +18,8 @@ from __future__ import annotations
 import threading
 import time
 
+from core.worker.wire import plain_dict
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # typing costs ~2 ms at run time, in every spawn worker
     from typing import Any, Protocol
@@ -85,4 +87,6 @@ def mark(label: str, **data: Any) -> None:
     """Put a marker with ``label`` on this worker's lane (no-op outside)."""
     context = current()
     if context is not None and context.reporter is not None:
-        context.reporter.send("mark", {"label": str(label)[:200], "data": data})
+        context.reporter.send(
+            "mark", {"label": str(label)[:200], "data": plain_dict(data)}
+        )

@@ -33,7 +33,7 @@ def subtitle(model: RunModel) -> str:
     if kinds == {"thread", "process"}:
         parts = ["threads and processes"]
     else:
-        mode = str(info.get("mode") or model.scenario.mode)
+        mode = info.mode
         parts = ["threads" if mode == "thread" else "processes"]
     methods = list(
         dict.fromkeys(lane.start_method for lane in lanes if lane.kind == "process")
@@ -51,15 +51,15 @@ def subtitle(model: RunModel) -> str:
         parts.append("not run yet")
     if model.broken:
         parts.append("the main program died")
-    if info.get("cpu_count"):
-        parts.append(f"{info['cpu_count']} CPUs")
-    if info.get("python"):
-        parts.append(f"Python {info['python']}")
+    if info.cpu_count:
+        parts.append(f"{info.cpu_count} CPUs")
+    if info.python:
+        parts.append(f"Python {info.python}")
     return " · ".join(parts)
 
 
 def title(model: RunModel) -> str:
-    return str(model.scenario.title or model.info.get("title") or "Procession run")
+    return model.info.title or "Procession run"
 
 
 SLIDE_SIZES = {"1080p": (1920, 1080, 1.0), "4k": (1920, 1080, 2.0)}
@@ -100,11 +100,11 @@ class ExportSheet(QWidget):
         self.subtitle_label.setFont(palette.font(16 * scale))
         self.subtitle_label.setStyleSheet(f"color: {palette.MUTED_INK};")
         self.subtitle_label.setWordWrap(True)
-        self.takeaway_label = QLabel(model.scenario.takeaway)
+        self.takeaway_label = QLabel(model.info.takeaway)
         self.takeaway_label.setFont(palette.font(20 * scale, bold=True))
         self.takeaway_label.setStyleSheet(f"color: {palette.INK};")
         self.takeaway_label.setWordWrap(True)
-        self.takeaway_label.setVisible(bool(model.scenario.takeaway))
+        self.takeaway_label.setVisible(bool(model.info.takeaway))
         self.timeline = TimelineView(model, controls=False)
         self.timeline.set_presentation_scale(scale)
         # The sheet is white already; pyqtgraph's cached background would land

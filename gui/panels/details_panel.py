@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.model.headline import duration
+from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, OutputLine, RunModel, State
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
 from gui.panels.error_view import ErrorView
@@ -253,8 +254,8 @@ class DetailsPanel(QWidget):
                 facts.append("daemon")
         if lane.exitcode is not None:
             facts.append(f"exit code {lane.exitcode}")
-        if lane.report_kind == "target_returned" and "value" in lane.report:
-            facts.append(f"returned {lane.report['value']}")
+        if isinstance(lane.report, TargetReturned):
+            facts.append(f"returned {lane.report.value}")
         t = lane.times
         if "start_called" in t and "target_started" in t:
             boot_ms = 1000 * (t["target_started"] - t["start_called"])

@@ -44,11 +44,11 @@ class ErrorView(QWidget):
         parts = []
         hidden = 0
         if error:
-            full = str(error.get("traceback") or "").rstrip()
+            full = error.traceback.rstrip()
             if full and not self.all_frames.isChecked():
                 view = student_view(full)
                 full, hidden = view.text, view.hidden
-            parts.append(full or f"{error.get('type')}: {error.get('message')}")
+            parts.append(full or f"{error.type}: {error.message}")
         if lane is not None and lane.log_tail.strip():
             parts.append(
                 "The end of what it wrote below Python (fd 1 and 2: C code, "

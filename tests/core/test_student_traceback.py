@@ -36,7 +36,7 @@ def test_lesson_3_shows_the_target_line_not_the_machinery():
     assert view.text.rstrip().endswith("NameError: name 'name' is not defined")
     assert view.text.count('  File "') == 1
     # the traceback the worker reports is already trimmed; it is named alike
-    reported = student_view(lane.error["traceback"]).text
+    reported = student_view(lane.error.traceback).text
     assert "the lesson's target raise_error()" in reported
     assert "builtin_targets.py" not in reported
 
@@ -56,7 +56,7 @@ def test_custom_code_keeps_every_frame_of_the_students_code():
             "start_method": "fork",
         }
     )
-    view = student_view(failing_lane(model).error["traceback"])
+    view = student_view(failing_lane(model).error.traceback)
     frames = [line for line in view.text.splitlines() if line.startswith('  File "')]
     assert len(frames) == 2  # work() and helper(), nothing of ours
     assert all('File "your code"' in frame for frame in frames)

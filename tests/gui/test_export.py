@@ -78,7 +78,7 @@ def test_slides_are_16_9_with_takeaway_and_a_legend_of_what_is_shown(qtbot, tmp_
     root = ET.parse(tmp_path / "slide.svg").getroot()
     assert root.get("viewBox") == "0 0 1920 1080"
     texts = [" ".join(node.itertext()) for node in root.iter(f"{SVG}text")]
-    assert model.scenario.takeaway in texts
+    assert model.info.takeaway in texts
     # lesson 1 ends well: no crash, kill or lost ending is explained (defect 10)
     for absent in ("SIGSEGV", "SIGKILL", "lost", "not started", "stop requested"):
         assert absent not in texts
