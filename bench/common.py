@@ -172,6 +172,7 @@ def machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "commit": commit,
         "loadavg": loadavg(),
+        "dont_write_bytecode": bool(sys.flags.dont_write_bytecode),
     }
 
 
@@ -181,7 +182,8 @@ def describe_machine(info: dict[str, Any]) -> str:
         f"{info['date']}  {info['host']}: {info['cpu']}, {info['cpu_count']} CPUs, "
         f"{info['memory_gib']} GiB, Linux {info['kernel']}, "
         f"{info['implementation']} {info['python']}, commit {info['commit'] or '?'}"
-        f"\nload average (1, 5, 15 min): {load}"
+        f"\nload average (1, 5, 15 min): {load}; PYTHONDONTWRITEBYTECODE "
+        f"{'set' if info['dont_write_bytecode'] else 'not set'}"
     )
 
 
@@ -189,43 +191,6 @@ def others_note(others: float | None) -> str:
     if others is not None and others > BUSY_OTHERS:
         return f"machine busy with other work ({others:.1f} runnable)"
     return ""
-
-
-# -- bytecode cache -------------------------------------------------------------------
-
-
-def enable_bytecode_cache() -> str:
-    """Let this process and every child read and write ``.pyc`` files.
-
-    A user's installation has them; a development shell with
-    ``PYTHONDONTWRITEBYTECODE=1`` makes every spawned worker compile
-    Procession's modules from source (about +10 ms per spawn child), which
-    would charge Procession for the shell, not for itself. The cache goes to a
-    prefix directory so the working tree stays clean. Returns the prefix.
-    """
-    import tempfile
-
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(
-        Path(tempfile.gettempdir()) / "procession-bench-pycache"
-    )
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.pycache_prefix = prefix
-    sys.dont_write_bytecode = False
-    # Warm it: compile what workers, conductors and plain parents import.
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import core.worker.bootstrap, core.engine.conductor, core.engine.session, "
-            "core.model.run_model, "
-            "core.worker.builtin_targets, bench.plain, bench.common",
-        ],
-        cwd=ROOT,
-        check=False,
-        timeout=60,
-    )
-    return prefix
 
 
 # -- running Procession's engine as the CLI does ------------------------------------

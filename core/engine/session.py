@@ -23,6 +23,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from core.engine import preflight, process_tree, run_dirs
+from core.engine.bytecode_cache import prepare_bytecode
 from core.engine.conductor import conductor_main
 from core.engine.monitor import Monitor
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
@@ -57,6 +58,9 @@ class Session:
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = run_dirs.create()
+        # The conductor and its workers inherit this process's environment:
+        # give them compiled bytecode even where none may be written.
+        prepare_bytecode()
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
