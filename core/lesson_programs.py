@@ -1,0 +1,45 @@
+"""The lessons written as real programs (resources/programs/*.py).
+
+Each is a short plain ``multiprocessing`` script for the class to read, run and
+edit. Listing them reads their docstrings with the parser only: nothing in
+them is imported or run.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+PROGRAMS_DIR = Path(__file__).resolve().parents[1] / "resources" / "programs"
+
+
+@dataclass(frozen=True, slots=True)
+class LessonProgram:
+    name: str
+    title: str
+    """The docstring's first line."""
+    description: str
+    """The rest of the docstring."""
+    path: Path
+
+
+def read_program(path: Path) -> LessonProgram:
+    text = path.read_text(encoding="utf-8")
+    docstring = ast.get_docstring(ast.parse(text, filename=str(path))) or path.stem
+    title, _, rest = docstring.partition("\n")
+    return LessonProgram(path.stem, title.strip(), rest.strip(), path)
+
+
+def list_programs() -> list[LessonProgram]:
+    """The lesson programs in teaching order (their file names sort that way)."""
+    return [read_program(p) for p in sorted(PROGRAMS_DIR.glob("[0-9]*.py"))]
+
+
+def is_lesson_program(path: Path | str | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return Path(path).resolve().parent == PROGRAMS_DIR
+    except OSError:
+        return False
