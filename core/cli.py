@@ -9,11 +9,9 @@ once every worker has been stopped and reported.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
-from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from core.engine.session import Session
@@ -162,9 +160,7 @@ def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
 
 def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:
     if args.summary:
-        Path(args.summary).write_text(
-            json.dumps(summary.summary(model), indent=2) + "\n"
-        )
+        summary.save(model, args.summary)
     if args.trace:
         trace.save(model, args.trace)
     if args.record:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core import files
 from core.input_checks import InputError, Problem
 from core.model.events import Event
 from core.model.run_model import RunModel
@@ -30,11 +31,7 @@ def to_data(model: RunModel) -> dict[str, Any]:
 
 
 def save(model: RunModel, path: Path | str) -> None:
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(to_data(model), handle, separators=(",", ":"), allow_nan=False)
-    temporary.replace(path)
+    files.write_json(path, to_data(model))
 
 
 def _reject_constant(name: str) -> Any:
