@@ -2,7 +2,7 @@
 
 The same workload (an empty target, or print + ``sleep(0.1)`` + print) in N
 workers, started back to back and then joined in order, once by a plain
-``multiprocessing`` script and once by Procession's engine (Session + RunModel,
+``multiprocessing`` script and once by Procession's engine (ConductorLink + RunModel,
 as ``python main.py run`` does, with 5 Hz sampling). Trials of both kinds are
 interleaved so that a change in the machine's load hits both alike.
 

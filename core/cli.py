@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 from typing import Any, ClassVar, TextIO
 
-from core.engine.session import Session
+from core.engine.program import ScenarioProgram
+from core.engine.run_to_end import run_to_end
 from core.export import recording, summary, trace
 from core.input_checks import InputError, parse_float_text
 from core.model.events import Event, EventKind
@@ -111,51 +111,42 @@ def list_lessons(out: TextIO) -> int:
 def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     """Run headless; returns (exit status, model)."""
     try:
-        scenario = load(args)
+        program = ScenarioProgram(load(args))
     except InputError as error:
         print(f"procession: {error.describe()}", file=sys.stderr)
         return 2, None
-    model = RunModel(scenario)
-    session = Session(scenario, sample_hz=args.sample_hz)
+    model = program.preview()
     log = None if args.quiet else LiveLog(model, out)
+
+    def on_timeout() -> None:
+        if log:
+            log.out.write(f"--timeout {args.timeout:g} s reached: stopping the run\n")
+
+    def on_interrupt() -> None:
+        out.write("\nStopping every worker…\n")
+
     status = 0
     previous = _install_signal_handlers()
     try:
-        session.start()
-        _watch(session, model, log, args.timeout)
+        run_to_end(
+            program,
+            model,
+            sample_hz=args.sample_hz,
+            stop_after=args.timeout,
+            on_events=None if log is None else lambda _l, _m, events: log.write(events),
+            on_stop_after=on_timeout,
+            on_interrupt=on_interrupt,
+        )
     except InputError as error:  # the machine cannot run it (pre-flight)
         print(f"procession: {error.describe()}", file=sys.stderr)
         return 2, None
     except (KeyboardInterrupt, _Stopped) as stop:
         status = stop.status if isinstance(stop, _Stopped) else 130
-        out.write("\nStopping every worker…\n")
-        _apply(model, log, session.shutdown())
     finally:
-        _apply(model, log, session.shutdown())
         _restore_signal_handlers(previous)
     out.write("\n" + summary.table(model) + "\n")
     _write_outputs(args, model)
     return status, model
-
-
-def _watch(
-    session: Session, model: RunModel, log: LiveLog | None, timeout: float | None
-) -> None:
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while not session.finished:
-        _apply(model, log, session.wait_events(0.1))
-        if deadline is not None and time.monotonic() >= deadline:
-            deadline = None
-            if log:
-                log.out.write(f"--timeout {timeout:g} s reached: stopping the run\n")
-            session.request_shutdown()
-    _apply(model, log, session.read_events())
-
-
-def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
-    model.apply(events)
-    if log:
-        log.write(events)
 
 
 def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:

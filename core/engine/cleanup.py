@@ -5,7 +5,6 @@ its group is killed and counted; the conductor is a child subreaper, so what
 escaped the group (a session of its own) comes back to it and is killed at the
 end; a census enforces the scenario's total process cap (fork bombs); and if
 the forkserver dies, its still-running children are adopted and watched.
-A mixin of :class:`core.engine.conductor.Conductor`, kept apart to keep files small.
 """
 
 from __future__ import annotations
@@ -13,31 +12,34 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable, Mapping
 
 from core.engine import process_tree
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from core.engine.scenario_player import MainProgram
-    from core.engine.worker_handle import WorkerHandle
-    from core.scenario.definition import Scenario
+from core.engine.worker_handle import Emit, WorkerHandle, notice
 
 
-class ProcessCleanup:
-    if TYPE_CHECKING:
-        handles: dict[int, WorkerHandle]
-        scenario: Scenario
-        main: MainProgram
-        orphans: set[int]
-        task_baseline: int | None
+class Reaper:
+    """Kills and reaps what workers leave behind; enforces the process cap.
 
-        def emit(self, kind: str, worker_id: int = ..., **data: Any) -> None: ...
+    ``stop_launching(reason)`` is called when the cap is reached, so that no
+    further worker starts.
+    """
 
-        def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
+    def __init__(
+        self,
+        handles: Mapping[int, WorkerHandle],
+        emit: Emit,
+        max_processes: int,
+        stop_launching: Callable[[str], None],
+    ) -> None:
+        self.handles = handles
+        self.emit = emit
+        self.max_processes = max_processes
+        self.stop_launching = stop_launching
+        self.orphans: set[int] = set()  # our children left by ended workers
+        self.task_baseline = process_tree.system_task_count()
 
-    def _outlived_forkserver(self, handle: WorkerHandle) -> bool:
+    def outlived_forkserver(self, handle: WorkerHandle) -> bool:
         """True if the worker runs on after the forkserver that started it died.
 
         multiprocessing reads a forkserver child's status from the server, so
@@ -59,7 +61,8 @@ class ProcessCleanup:
                 handle.exitcode = code
             return False  # else its status is lost: 255 is explained as such
         handle.adopted = True
-        self.notice(
+        notice(
+            self.emit,
             "the forkserver that started it died, so multiprocessing now "
             "reports exit code 255 for it whatever happens; it is still "
             "running, and Procession reads its real exit status itself",
@@ -68,7 +71,7 @@ class ProcessCleanup:
         )
         return True
 
-    def _poll_adopted(self, handle: WorkerHandle) -> None:
+    def poll_adopted(self, handle: WorkerHandle) -> None:
         assert handle.pid is not None
         ended, code = process_tree.reap_status(handle.pid)
         if not ended:
@@ -76,9 +79,13 @@ class ProcessCleanup:
         if code is not None:
             handle.exitcode = code
         handle.ended_at = time.monotonic()
-        handle.cleaned_up += self._clean_group(handle)
+        handle.cleaned_up += self.clean_group(handle)
 
-    def _clean_group(self, handle: WorkerHandle) -> int:
+    def reap_orphans(self) -> None:
+        if self.orphans:
+            self.orphans = process_tree.reap(self.orphans)
+
+    def clean_group(self, handle: WorkerHandle) -> int:
         """Kill what the ended worker left in its group; return how many."""
         pgid = handle.pid
         if pgid is None or not process_tree.group_alive(pgid):
@@ -92,7 +99,7 @@ class ProcessCleanup:
         self.orphans.update(pid for pid, ppid, _ in members if ppid == me)
         return len(living)
 
-    def _census(self) -> None:
+    def census(self) -> None:
         groups = {
             h.pid
             for h in self.handles.values()
@@ -101,7 +108,7 @@ class ProcessCleanup:
         if not groups:
             return
         tasks = process_tree.system_task_count()
-        cap = self.scenario.max_processes
+        cap = self.max_processes
         if (
             tasks is not None
             and self.task_baseline is not None
@@ -112,12 +119,13 @@ class ProcessCleanup:
         total = sum(len(m) for m in members.values())
         if total <= cap:
             return
-        self.notice(
+        notice(
+            self.emit,
             f"process cap reached: {total} processes in this run (limit "
             f"{cap}); every worker's process group was killed",
             "error",
         )
-        self.main.stop_launching("the process cap was reached")
+        self.stop_launching("the process cap was reached")
         for handle in self.handles.values():
             if handle.alive and not handle.is_thread and handle.pid:
                 self.emit(
@@ -130,7 +138,7 @@ class ProcessCleanup:
                 )
                 process_tree.signal_worker(handle.pid, process_tree.sigkill())
 
-    def _kill_strays(self) -> None:
+    def kill_strays(self) -> None:
         """Kill what left its worker's process group and outlived the run.
 
         A grandchild that starts a session of its own (setsid, a daemon,
@@ -166,7 +174,8 @@ class ProcessCleanup:
                 if remaining:
                     time.sleep(0.005)
         if killed:
-            self.notice(
+            notice(
+                self.emit,
                 f"{len(killed)} process(es) that left their worker's process group "
                 "(a session of their own) were still running at the end of the "
                 "run and were killed",

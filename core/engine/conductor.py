@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import process_tree
-from core.engine.cleanup import ProcessCleanup
-from core.engine.fd_output import LOG_POLL, FdOutput
+from core.engine.cleanup import Reaper
+from core.engine.fd_output import LOG_POLL, FdOutputReader
 from core.engine.preflight import raise_fd_limit
-from core.engine.scenario_player import MainProgram
-from core.engine.stopping import Stopping
+from core.engine.scenario_player import ScenarioPlayer
+from core.engine.stopping import Stopper
 from core.engine.worker_handle import WorkerHandle
 from core.model.events import MAIN_ID, encode
 from core.scenario.definition import Scenario
@@ -64,13 +64,17 @@ def conductor_main(
     try:
         conductor.run()
     finally:
-        conductor.emergency_cleanup()
+        conductor.reaper.emergency_cleanup()
     # Skip multiprocessing's atexit join (no timeout): everything is reaped.
     sys.stdout.flush()
     os._exit(0)
 
 
-class Conductor(ProcessCleanup, Stopping, FdOutput):
+class Conductor:
+    """The run's event loop. It owns the workers' handles and its parts, each
+    handed only what it needs: the stopper, the reaper, the fd-output reader
+    and the scenario player."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -85,8 +89,6 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         self.seq = 0
         self.outbox: list[tuple[int, bytes]] = []
         self.handles: dict[int, WorkerHandle] = {}
-        self.by_name: dict[str, WorkerHandle] = {}
-        self.orphans: set[int] = set()
         # Started and not yet closed: their descriptors are the ones a forked
         # worker must close. Kept apart so a start costs O(live), not O(N).
         self.open_handles: dict[int, WorkerHandle] = {}
@@ -94,8 +96,6 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         self.launch_error: str | None = None
         self.next_log_poll = 0.0
         self.next_census = 0.0
-        self.task_baseline = process_tree.system_task_count()
-        self.contexts: dict[str, Any] = {}
         self.custom_modules = self._write_custom_code()
         for spec in scenario.instances():
             config = WorkerConfig(
@@ -106,17 +106,27 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
                 code_dir=str(run_dir / "code"),
                 code_module=self.custom_modules.get(spec.group, ""),
             )
-            handle = WorkerHandle(spec, config)
-            self.handles[spec.worker_id] = handle
-            self.by_name[spec.name] = handle
-        self.main = MainProgram(self, scenario)
+            self.handles[spec.worker_id] = WorkerHandle(spec, config)
+        self.stopper = Stopper(self.handles, self.emit, lambda: self.shutting_down)
+        self.player = ScenarioPlayer(
+            scenario,
+            self.handles,
+            self.emit,
+            self.stopper,
+            own_fds=self.own_fds,
+            on_started=self._on_started,
+        )
+        self.reaper = Reaper(
+            self.handles, self.emit, scenario.max_processes, self.player.stop_launching
+        )
+        self.fd_output = FdOutputReader(
+            self.handles, self.emit, scenario.max_output_lines
+        )
 
     # -- events ----------------------------------------------------------------------
 
-    def emit(self, kind: str, worker_id: int = MAIN_ID, **data: Any) -> None:
-        self.outbox.append(
-            (worker_id, encode(kind, self.seq, time.monotonic_ns(), data))
-        )
+    def emit(self, kind: str, lane: int = MAIN_ID, /, **data: Any) -> None:
+        self.outbox.append((lane, encode(kind, self.seq, time.monotonic_ns(), data)))
         self.seq += 1
 
     def flush(self) -> None:
@@ -131,9 +141,6 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
                     self.events.send_bytes(pickle.dumps(chunk, protocol=5))
             except OSError:
                 self.shutting_down = True  # the session is gone
-
-    def notice(self, text: str, level: str = "info", worker_id: int = MAIN_ID) -> None:
-        self.emit("notice", worker_id, level=level, text=text)
 
     # -- the loop -----------------------------------------------------------------
 
@@ -164,33 +171,33 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         while not self._done():
             now = time.monotonic()
             self._finish_ended(now)  # first: a join may be waiting for this end
-            self.main.advance(now)
-            self._escalate(now)
+            self.player.advance(now)
+            self.stopper.escalate(now)
             if now >= self.next_log_poll:
-                self._poll_logs()
+                self.fd_output.poll()
                 self._poll_exits()
                 self.next_log_poll = now + LOG_POLL
             if now >= self.next_census:
-                self._census()
+                self.reaper.census()
                 self.next_census = now + CENSUS_POLL
             self.flush()
             if self._done():
                 break
             self._wait(self._timeout(time.monotonic()))
-        self._kill_strays()
-        self._poll_logs()
+        self.reaper.kill_strays()
+        self.fd_output.poll()
         self.emit("run_finished")
         self.flush()
 
     def _done(self) -> bool:
         return (
-            self.main.finished
+            self.player.finished
             and all(h.finished for h in self.handles.values())
-            and not self.orphans
+            and not self.reaper.orphans
         )
 
     def _timeout(self, now: float) -> float:
-        deadlines = [now + LOG_POLL, self.main.next_deadline()]
+        deadlines = [now + LOG_POLL, self.player.next_deadline()]
         for handle in self.handles.values():
             deadlines += [d for d in (handle.stop_deadline, handle.term_deadline) if d]
             if handle.ended_at is not None and not handle.finished:
@@ -248,7 +255,7 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         for handle in self.handles.values():
             process = handle.process
             if handle.adopted and handle.alive:
-                self._poll_adopted(handle)
+                self.reaper.poll_adopted(handle)
             elif (
                 handle.alive
                 and process is not None
@@ -275,14 +282,13 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
             handle.sentinel_stale = True  # poll it from the loop instead
             return
         handle.exitcode = process.exitcode
-        if self._outlived_forkserver(handle):
+        if self.reaper.outlived_forkserver(handle):
             return
         handle.ended_at = time.monotonic()
-        handle.cleaned_up += self._clean_group(handle)
+        handle.cleaned_up += self.reaper.clean_group(handle)
 
     def _finish_ended(self, now: float) -> None:
-        if self.orphans:
-            self.orphans = process_tree.reap(self.orphans)
+        self.reaper.reap_orphans()
         for handle in self.handles.values():
             if handle.sentinel_stale and handle.ended_at is None:
                 self._on_process_ended(handle)
@@ -296,16 +302,7 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         wid = handle.spec.worker_id
         if handle.reader is not None:  # drained as far as the bound allows
             self._read(handle)
-        # All of the log, not one more chunk: a worker may write at fd level
-        # faster than the periodic reads take it in.
-        cap = self.scenario.max_output_lines
-        while handle.fd_lines_kept < cap and (lines := handle.read_log_lines()):
-            for line in lines:
-                self._fd_output(handle, line)
-        self._read_log(handle, None)
-        for line in handle.flush_log_partial():
-            self._fd_output(handle, line)
-        self._report_fd_dropped(handle)  # the final count
+        self.fd_output.drain(handle)
         data: dict[str, Any] = {
             "exitcode": handle.exitcode,
             "cleaned_up": handle.cleaned_up,
@@ -323,6 +320,9 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         handle.stop_deadline = handle.term_deadline = None
         handle.close()
         self.open_handles.pop(wid, None)
+
+    def _on_started(self, handle: WorkerHandle) -> None:
+        self.open_handles[handle.spec.worker_id] = handle
 
     def own_fds(self) -> list[int]:
         """Every descriptor of ours that a forked worker must close."""
@@ -345,31 +345,23 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
             # The app died without asking: nobody will watch a graceful stop.
             self.commands = None
             self.shutting_down = True
-            self.emergency_cleanup()
-            self.main.stop_launching("the app closed")
+            self.reaper.emergency_cleanup()
+            self.player.stop_launching("the app closed")
             for handle in self.handles.values():
                 if handle.is_thread:
-                    self.abandon(handle, time.monotonic(), "app_closed")
+                    self.stopper.abandon(handle, time.monotonic(), "app_closed")
 
     def _on_command(self, verb: str, ref: str = "all") -> None:
         if verb == "shutdown":
             self.shutting_down = True
-            self.main.stop_launching("the run was stopped")
+            self.player.stop_launching("the run was stopped")
             verb = "stop"
-        for handle in self.resolve(ref):
+        for handle in self.player.resolve(ref):
             if verb == "stop":
-                self.stop(handle, "requested by the user")
+                self.stopper.stop(handle, "requested by the user")
             elif verb in ("terminate", "kill"):
-                self.send_signal(handle, verb, "the user")
+                self.stopper.send_signal(handle, verb, "the user")
         self.flush()
-
-    def resolve(self, ref: str | int) -> list[WorkerHandle]:
-        if ref == "all":
-            return list(self.handles.values())
-        if isinstance(ref, int):
-            return [self.handles[ref]] if ref in self.handles else []
-        names = self.scenario.resolve_worker_ref(ref)
-        return [self.by_name[n] for n in names if n in self.by_name]
 
     # -- custom code ----------------------------------------------------------------
 

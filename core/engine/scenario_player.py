@@ -16,25 +16,43 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable, Mapping
 from multiprocessing.context import BaseContext
-from typing import TYPE_CHECKING
 
+from core.engine.stopping import Stopper
+from core.engine.worker_handle import Emit, WorkerHandle, notice
 from core.scenario.definition import Action, Scenario
-
-if TYPE_CHECKING:
-    from core.engine.conductor import Conductor
-    from core.engine.worker_handle import WorkerHandle
 
 _PRELOAD = ["core.worker.bootstrap", "core.worker.builtin_targets"]
 STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
 
 
-class MainProgram:
-    def __init__(self, conductor: Conductor, scenario: Scenario) -> None:
-        self.c = conductor
+class ScenarioPlayer:
+    """Plays a scenario's main program on the conductor's workers.
+
+    It is handed only what it uses: the workers, ``emit``, the stopper (for
+    timed actions and daemon cleanup), ``own_fds()`` (descriptors a forked
+    worker must close) and ``on_started(handle)`` (a worker now holds pipes).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        handles: Mapping[int, WorkerHandle],
+        emit: Emit,
+        stopper: Stopper,
+        own_fds: Callable[[], list[int]],
+        on_started: Callable[[WorkerHandle], None],
+    ) -> None:
         self.scenario = scenario
+        self.handles = handles
+        self.by_name = {h.spec.name: h for h in handles.values()}
+        self.emit = emit
+        self.stopper = stopper
+        self.own_fds = own_fds
+        self.on_started = on_started
         stages: dict[int, list[WorkerHandle]] = {}
-        for handle in conductor.handles.values():
+        for handle in handles.values():
             stages.setdefault(handle.spec.stage, []).append(handle)
         self.stages = [stages[k] for k in sorted(stages)]
         self.stage_index = -1
@@ -82,7 +100,7 @@ class MainProgram:
             handle = self.join_queue.pop(0)
             if handle.started:
                 timeout = self.scenario.join_timeout
-                self.c.emit("join_called", handle.spec.worker_id, timeout=timeout)
+                self.emit("join_called", handle.spec.worker_id, timeout=timeout)
                 self.joining = handle
                 self.join_deadline = None if timeout is None else now + timeout
             return True
@@ -96,9 +114,9 @@ class MainProgram:
         handle = self.joining
         assert handle is not None
         if handle.finished:
-            self.c.emit("join_returned", handle.spec.worker_id, timed_out=False)
+            self.emit("join_returned", handle.spec.worker_id, timed_out=False)
         elif self.join_deadline is not None and now >= self.join_deadline:
-            self.c.emit("join_returned", handle.spec.worker_id, timed_out=True)
+            self.emit("join_returned", handle.spec.worker_id, timed_out=True)
         else:
             return False
         self.joining = None
@@ -115,23 +133,24 @@ class MainProgram:
 
     def _finish_code(self, now: float) -> None:
         self.finished = True
-        self.c.emit("main_finished", joined=self.scenario.join)
+        self.emit("main_finished", joined=self.scenario.join)
         if self.scenario.join:
             return
         # What multiprocessing's atexit hook does when the main code ends:
         # terminate daemonic children, then wait for the others.
-        for handle in self.c.handles.values():
+        for handle in self.handles.values():
             if handle.spec.daemon and handle.alive:
                 if handle.is_thread:
-                    self.c.notice(
+                    notice(
+                        self.emit,
                         f"{handle.spec.name} is a daemon thread: it is "
                         "abandoned when the main program exits",
                         "info",
                         handle.spec.worker_id,
                     )
-                    self.c.abandon(handle, now, "daemon")
+                    self.stopper.abandon(handle, now, "daemon")
                 else:
-                    self.c.send_signal(
+                    self.stopper.send_signal(
                         handle,
                         "terminate",
                         "multiprocessing at the main program's exit (daemon cleanup)",
@@ -162,31 +181,31 @@ class MainProgram:
     def _start(self, handle: WorkerHandle) -> None:
         wid = handle.spec.worker_id
         if self.launch_stopped is not None:
-            self.c.emit(
-                "start_failed", wid, error=self.launch_stopped, never_called=True
-            )
+            self.emit("start_failed", wid, error=self.launch_stopped, never_called=True)
             handle.finished = True
             return
         ctx = self._context(handle.spec.start_method)
-        self.c.emit("start_called", wid)
+        self.emit("start_called", wid)
         try:
             if handle.is_thread:
                 ident = handle.start_thread(ctx)
-                self.c.emit("start_returned", wid, ident=ident, start_method="thread")
+                self.emit("start_returned", wid, ident=ident, start_method="thread")
             else:
-                pid = handle.start_process(ctx, self.c.own_fds())
-                self.c.emit(
+                pid = handle.start_process(ctx, self.own_fds())
+                self.emit(
                     "start_returned", wid, pid=pid, start_method=ctx.get_start_method()
                 )
         except Exception as error:  # EMFILE, EAGAIN, a dead forkserver, ...
             text = f"{type(error).__name__}: {error}"
-            self.c.emit("start_failed", wid, error=text)
+            self.emit("start_failed", wid, error=text)
             handle.finished = True
-            total = len(self.c.handles)
-            self.c.notice(f"started {self.started_count} of {total}: {text}", "error")
+            total = len(self.handles)
+            notice(
+                self.emit, f"started {self.started_count} of {total}: {text}", "error"
+            )
             self.stop_launching(f"not started: launching stopped after {text}")
             return
-        self.c.open_handles[wid] = handle
+        self.on_started(handle)
         self.started_count += 1
 
     def stop_launching(self, reason: str) -> None:
@@ -206,15 +225,26 @@ class MainProgram:
         while self.actions and now >= self.t0 + self.actions[0].at:
             action = self.actions.pop(0)
             by = f"the main program (action at {action.at:g} s)"
-            for handle in self.c.resolve(action.worker):
+            for handle in self.resolve(action.worker):
                 if not handle.alive:
-                    self.c.notice(
+                    notice(
+                        self.emit,
                         f"{action.action} at {action.at:g} s: "
                         f"{handle.spec.name} was not running",
                         "info",
                         handle.spec.worker_id,
                     )
                 elif action.action == "stop":
-                    self.c.stop(handle, by)
+                    self.stopper.stop(handle, by)
                 else:
-                    self.c.send_signal(handle, action.action, by)
+                    self.stopper.send_signal(handle, action.action, by)
+
+    def resolve(self, ref: str | int) -> list[WorkerHandle]:
+        """The workers a command or an action names: "all", an id, a worker's
+        or a group's name."""
+        if ref == "all":
+            return list(self.handles.values())
+        if isinstance(ref, int):
+            return [self.handles[ref]] if ref in self.handles else []
+        names = self.scenario.resolve_worker_ref(ref)
+        return [self.by_name[n] for n in names if n in self.by_name]

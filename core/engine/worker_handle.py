@@ -16,14 +16,27 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
+from core.model.events import MAIN_ID
 from core.scenario.definition import WorkerSpec
 from core.worker import target_api
 from core.worker.bootstrap import WorkerConfig, run_process_worker, run_thread_worker
 
 LOG_TAIL_BYTES = 4096
 READ_CHUNK = 256 * 1024  # bytes per read() of an event pipe (4 pipe buffers)
+
+
+class Emit(Protocol):
+    """What the conductor's parts are handed to report something: queue one
+    event of ``kind`` about lane ``lane`` (the conductor numbers and sends it)."""
+
+    def __call__(self, kind: str, lane: int = MAIN_ID, /, **data: Any) -> None: ...
+
+
+def notice(emit: Emit, text: str, level: str = "info", lane: int = MAIN_ID) -> None:
+    """Text for a person to read, on ``lane``."""
+    emit("notice", lane, level=level, text=text)
 
 
 class WorkerHandle:

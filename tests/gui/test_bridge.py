@@ -44,7 +44,7 @@ def test_run_reaches_every_outcome_and_is_released(qtbot, controller):
     outcomes = {lane.name: lane.outcome for lane in controller.model.worker_lanes()}
     assert outcomes == {"ok-1": Outcome.OK, "ok-2": Outcome.OK, "bad": Outcome.ERROR}
     assert controller.state == RunState.FINISHED
-    assert controller.session is None and not controller.active
+    assert controller.link is None and not controller.active
     assert batches and all(isinstance(b, set) for b in batches)
     assert set().union(*batches) == {0, 1, 2, 3}
     assert controller.model.events_missing() == 0
@@ -95,7 +95,7 @@ def test_conductor_killed_shows_a_broken_run(qtbot, controller):
     controller.start(spec)
     qtbot.waitUntil(lambda: running(controller, "w"), timeout=10_000)
     with qtbot.waitSignal(controller.run_released, timeout=10_000):
-        os.kill(controller.session.conductor_pid, signal.SIGKILL)
+        os.kill(controller.link.conductor_pid, signal.SIGKILL)
     assert controller.state == RunState.BROKEN
     assert controller.model.broken
     assert controller.model.lanes[1].outcome is Outcome.LOST

@@ -161,7 +161,7 @@ def test_gui_heartbeat_stays_under_100_ms_during_runs(qtbot, window, tmp_path):
     runs, then while a worker floods 20 000 lines (interval 0). Measured on
     2 shared cores: lesson 1 17-54 ms, flood 41-64 ms, with a rare flood
     outlier of ~105 ms when other jobs load the machine (one conductor batch
-    of ~2 000 events is decoded in one piece by Session.read_events). The
+    of ~2 000 events is decoded in one piece by ConductorLink.read_events). The
     flood therefore gets a second attempt; a GUI that really blocks fails
     both, and no attempt may ever exceed 250 ms.
     """

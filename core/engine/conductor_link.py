@@ -1,6 +1,7 @@
-"""The parent-side handle of one run, shared by the window and the CLI.
+"""The app's side of one run: its link to the conductor, shared by the window
+and the CLI.
 
-``Session.start()`` spawns the conductor (spawn, never fork: the GUI process has
+``ConductorLink.start()`` spawns the conductor (spawn, never fork: the GUI process has
 Qt threads), and from then on the caller either watches :meth:`fileno` (the
 window uses a QSocketNotifier) and calls :meth:`read_events`, or calls
 :meth:`wait_events` (the CLI). No call here blocks without a timeout.
@@ -24,21 +25,20 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from core.engine import preflight, process_tree
-from core.engine.conductor import conductor_main
+from core.engine import process_tree
 from core.engine.monitor import Monitor
+from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
 from core.model.events import MAIN_ID, Event, EventKind, decode
-from core.scenario.definition import Scenario
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
 FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 
 
-class Session:
-    def __init__(self, scenario: Scenario, sample_hz: float = 5.0) -> None:
-        self.scenario = scenario
+class ConductorLink:
+    def __init__(self, program: Program, sample_hz: float = 5.0) -> None:
+        self.program = program
         self.monitor = Monitor(sample_hz)
         self._conductor: BaseProcess | None = None
         self._events: Connection | None = None
@@ -53,16 +53,17 @@ class Session:
 
     def start(self) -> None:
         """Start the run. InputError if the machine cannot run it (nothing starts)."""
-        problems = preflight.problems(self.scenario)
+        problems = self.program.preflight_problems()
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
+        entry, args = self.program.main_entry()
         conductor = ctx.Process(
-            target=conductor_main,
-            args=(self.scenario, events_writer, commands_reader, self._run_dir),
+            target=entry,
+            args=(*args, events_writer, commands_reader, self._run_dir),
             name="procession-conductor",
         )
         try:
@@ -255,7 +256,7 @@ class Session:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, process_tree.sigkill())
 
-    def __enter__(self) -> Session:
+    def __enter__(self) -> ConductorLink:
         return self
 
     def __exit__(self, *exc: Any) -> None:
