@@ -41,8 +41,8 @@ from multiprocessing.connection import Connection
 from core.worker import target_api
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
-if TYPE_CHECKING:  # not at run time: every spawn worker imports this module
+TYPE_CHECKING = False  # see core/worker/__init__.py
+if TYPE_CHECKING:
     from typing import Any, ClassVar
 
     from core.scenario.definition import WorkerSpec

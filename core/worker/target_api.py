@@ -18,8 +18,8 @@ from __future__ import annotations
 import threading
 import time
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
-if TYPE_CHECKING:  # typing costs ~2 ms at run time, in every spawn worker
+TYPE_CHECKING = False  # see core/worker/__init__.py
+if TYPE_CHECKING:
     from typing import Any, Protocol
 
     class Reporter(Protocol):
