@@ -100,12 +100,15 @@ class Reaper:
         return len(living)
 
     def census(self) -> None:
+        """Enforce the run's process cap: count every worker's group, and what
+        thread workers forked (in the conductor's own group, helpers aside)."""
         groups = {
             h.pid
             for h in self.handles.values()
             if h.alive and h.pid and not h.is_thread
         }
-        if not groups:
+        threads = any(h.alive and h.is_thread for h in self.handles.values())
+        if not groups and not threads:
             return
         tasks = process_tree.system_task_count()
         cap = self.max_processes
@@ -115,14 +118,21 @@ class Reaper:
             and (tasks - self.task_baseline <= cap)
         ):
             return  # cannot be over the cap: skip the precise count
-        members = process_tree.group_members(groups)
-        total = sum(len(m) for m in members.values())
+        own = os.getpgrp()
+        members = process_tree.group_members(groups | {own})
+        ours = {os.getpid()} | process_tree.multiprocessing_helpers()
+        forked = [
+            pid
+            for pid, _ppid, state in members.pop(own, [])
+            if pid not in ours and state != "Z"
+        ]
+        total = sum(len(m) for m in members.values()) + len(forked)
         if total <= cap:
             return
         notice(
             self.emit,
             f"process cap reached: {total} processes in this run (limit "
-            f"{cap}); every worker's process group was killed",
+            f"{cap}); every process the run's code started was killed",
             "error",
         )
         self.stop_launching("the process cap was reached")
@@ -137,6 +147,10 @@ class Reaper:
                     group=True,
                 )
                 process_tree.signal_worker(handle.pid, process_tree.sigkill())
+        for pid in forked:  # a thread worker's children: ours to kill one by one
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, process_tree.sigkill())
+        self.orphans.update(forked)
 
     def kill_strays(self) -> None:
         """Kill what left its worker's process group and outlived the run.
@@ -176,9 +190,10 @@ class Reaper:
         if killed:
             notice(
                 self.emit,
-                f"{len(killed)} process(es) that left their worker's process group "
-                "(a session of their own) were still running at the end of the "
-                "run and were killed",
+                f"{len(killed)} process(es) started by the run's code outside "
+                "every worker's process group (by a thread worker, or in a "
+                "session of their own) were still running at the end of the run "
+                "and were killed",
                 "warning",
             )
 

@@ -40,17 +40,19 @@ from core.engine import process_tree
 from core.engine.cleanup import Reaper
 from core.engine.fd_output import LOG_POLL, FdOutputReader
 from core.engine.preflight import raise_fd_limit
-from core.engine.scenario_player import ScenarioPlayer
+from core.engine.scenario_player import ScenarioPlayer, build_handles
 from core.engine.stopping import Stopper
-from core.engine.worker_handle import WorkerHandle
+from core.engine.worker_handle import WorkerHandle, notice
 from core.model.events import MAIN_ID, encode
 from core.scenario.definition import Scenario
-from core.worker.bootstrap import ThreadOutput, WorkerConfig
+from core.worker.bootstrap import ThreadOutput
+from core.worker.target_api import MAX_MARKS
 
 DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
 FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
+EVENT_CAP_SPARE = 20_000  # lifecycle events and dropped-output reports
 
 
 def conductor_main(
@@ -60,6 +62,10 @@ def conductor_main(
     # The session handles Ctrl+C for the whole run; a stray SIGINT sent to the
     # terminal's foreground group must not kill the conductor mid-shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A group of its own: what thread workers fork lands in it (the census
+    # counts it), and the app can end the conductor's group without its own.
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
     conductor = Conductor(scenario, events, commands, Path(run_dir))
     try:
         conductor.run()
@@ -93,20 +99,12 @@ class Conductor:
         # worker must close. Kept apart so a start costs O(live), not O(N).
         self.open_handles: dict[int, WorkerHandle] = {}
         self.shutting_down = False
-        self.launch_error: str | None = None
         self.next_log_poll = 0.0
         self.next_census = 0.0
-        self.custom_modules = self._write_custom_code()
-        for spec in scenario.instances():
-            config = WorkerConfig(
-                log_path=str(run_dir / f"worker-{spec.worker_id}.log")
-                if spec.mode == "process"
-                else "",
-                max_output_lines=scenario.max_output_lines,
-                code_dir=str(run_dir / "code"),
-                code_module=self.custom_modules.get(spec.group, ""),
-            )
-            self.handles[spec.worker_id] = WorkerHandle(spec, config)
+        self.handles.update(build_handles(scenario, run_dir))
+        # Any worker may write raw frames: beyond what its output, marks and
+        # lifecycle can need, its events are counted, not forwarded.
+        self.event_cap = scenario.max_output_lines + MAX_MARKS + EVENT_CAP_SPARE
         self.stopper = Stopper(self.handles, self.emit, lambda: self.shutting_down)
         self.player = ScenarioPlayer(
             scenario,
@@ -145,10 +143,12 @@ class Conductor:
     # -- the loop -----------------------------------------------------------------
 
     def run(self) -> None:
-        has_processes = any(not h.is_thread for h in self.handles.values())
-        if has_processes:
-            process_tree.become_subreaper()
-            raise_fd_limit(sum(not h.is_thread for h in self.handles.values()))
+        # Also in thread mode: what a thread worker forks is our child, and its
+        # orphaned descendants must come back to us, not to init.
+        process_tree.become_subreaper()
+        process_workers = sum(not h.is_thread for h in self.handles.values())
+        if process_workers:
+            raise_fd_limit(process_workers)
         if any(h.is_thread for h in self.handles.values()):
             ThreadOutput.install()
         # Forked workers share the conductor's memory copy-on-write; a garbage
@@ -175,6 +175,7 @@ class Conductor:
             self.stopper.escalate(now)
             if now >= self.next_log_poll:
                 self.fd_output.poll()
+                self._report_dropped_events()
                 self._poll_exits()
                 self.next_log_poll = now + LOG_POLL
             if now >= self.next_census:
@@ -232,6 +233,11 @@ class Conductor:
     def _read(self, handle: WorkerHandle) -> None:
         raws, broken = handle.read_events(READ_BATCH)
         wid = handle.spec.worker_id
+        room = max(0, self.event_cap - handle.events_kept)
+        if len(raws) > room:
+            handle.events_dropped += len(raws) - room
+            raws = raws[:room]
+        handle.events_kept += len(raws)
         self.outbox.extend((wid, raw) for raw in raws)
         if broken:
             self.emit("channel_broken", wid, error=broken)
@@ -321,6 +327,18 @@ class Conductor:
         handle.close()
         self.open_handles.pop(wid, None)
 
+    def _report_dropped_events(self) -> None:
+        for handle in self.handles.values():
+            if handle.events_dropped != handle.events_dropped_reported:
+                handle.events_dropped_reported = handle.events_dropped
+                notice(
+                    self.emit,
+                    f"{handle.events_dropped} events dropped beyond the cap of "
+                    f"{self.event_cap} for one worker",
+                    "warning",
+                    handle.spec.worker_id,
+                )
+
     def _on_started(self, handle: WorkerHandle) -> None:
         self.open_handles[handle.spec.worker_id] = handle
 
@@ -362,18 +380,3 @@ class Conductor:
             elif verb in ("terminate", "kill"):
                 self.stopper.send_signal(handle, verb, "the user")
         self.flush()
-
-    # -- custom code ----------------------------------------------------------------
-
-    def _write_custom_code(self) -> dict[str, str]:
-        """Write each custom group's code to a real module file, so that spawn
-        and forkserver children can import it like any other module."""
-        modules: dict[str, str] = {}
-        for index, group in enumerate(self.scenario.workers):
-            if group.target == "custom":
-                code_dir = self.run_dir / "code"
-                code_dir.mkdir(exist_ok=True)
-                module = f"procession_custom_{index}"
-                (code_dir / f"{module}.py").write_text(group.code, encoding="utf-8")
-                modules[group.name] = module
-        return modules

@@ -8,7 +8,10 @@ window uses a QSocketNotifier) and calls :meth:`read_events`, or calls
 
 Shutdown is bounded: ask the conductor to stop everything (it escalates on its
 own deadlines), read its events until it reports the end, and if it does not
-within the deadline, SIGKILL it and every worker group it told us about.
+within ``FORCE_AFTER`` (a conductor frozen by SIGSTOP, or stuck behind a thread
+that holds the GIL), SIGKILL it and every process of the run. Every process of
+the run carries the run's token in its environment, so none escapes that, and
+a watchdog process does the same if the app dies (core/engine/watchdog.py).
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import subprocess
 import tempfile
 import time
+import uuid
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from core.engine import process_tree
+from core.engine import process_tree, watchdog
+from core.engine.conductor import DRAIN_LIMIT
 from core.engine.monitor import Monitor
 from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
@@ -33,6 +39,10 @@ from core.input_checks import InputError, Problem
 from core.model.events import MAIN_ID, Event, EventKind, decode
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
+FORCE_AFTER = STOP_GRACE + TERM_GRACE + DRAIN_LIMIT + 2.0
+"""Seconds from a stop request to ending the run by force: the conductor's own
+escalation reports the last SIGKILLed worker within STOP_GRACE + TERM_GRACE +
+DRAIN_LIMIT (4 s); two more absorb a loaded machine."""
 FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 
 
@@ -48,6 +58,11 @@ class ConductorLink:
         self.finished = False
         self.closed = False
         self._unfrozen = 0  # events read since the last gc.freeze()
+        self.token = uuid.uuid4().hex  # in every process of the run (RUN_ENV)
+        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._lifeline: int | None = None  # its pipe's write end: only we hold it
+        self._force_at: float | None = None
+        self._threads: set[int] = set()  # thread lanes that booted and did not end
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -57,6 +72,8 @@ class ConductorLink:
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
+        cap = self.program.max_processes
+        self._watchdog, self._lifeline = watchdog.start(self.token, cap)
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
@@ -67,7 +84,7 @@ class ConductorLink:
             name="procession-conductor",
         )
         try:
-            conductor.start()
+            _start_marked(conductor, self.token)
         except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
             for conn in (
                 events_reader,
@@ -79,8 +96,11 @@ class ConductorLink:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
             self.closed = True
+            self._release_watchdog()
             raise
         self._conductor = conductor
+        with contextlib.suppress(OSError):
+            os.write(self._lifeline, f"conductor {conductor.pid}\n".encode())
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
@@ -116,6 +136,12 @@ class ConductorLink:
             self._close_events()
             if not self.finished:
                 out.append(self._conductor_lost())
+        if (
+            self._force_at is not None
+            and not self.finished
+            and time.monotonic() >= self._force_at
+        ):
+            out += self._force_end()
         out.extend(self.monitor.drain())
         self._unfrozen += len(out)
         if self._unfrozen >= FREEZE_EVERY:
@@ -153,11 +179,13 @@ class ConductorLink:
             self.monitor.track(event.worker_id, pid)
             self._remember(event.worker_id, pid)
         elif kind is EventKind.BOOTED and data.get("start_method") == "thread":
+            self._threads.add(event.worker_id)
             if self.conductor_pid:
                 self.monitor.track(
                     event.worker_id, self.conductor_pid, tid=data.get("tid")
                 )
         elif kind is EventKind.EXITED:
+            self._threads.discard(event.worker_id)
             self.monitor.untrack(event.worker_id)
             self._identities.pop(event.worker_id, None)
         elif kind is EventKind.RUN_FINISHED:
@@ -175,7 +203,7 @@ class ConductorLink:
         if self._conductor is not None:
             self._conductor.join(timeout=1.0)
             code = self._conductor.exitcode
-        self._kill_known_groups()
+        self._kill_run()
         return Event(
             EventKind.CONDUCTOR_LOST,
             MAIN_ID,
@@ -197,8 +225,45 @@ class ConductorLink:
         return True
 
     def request_shutdown(self) -> None:
-        """Ask the conductor to stop everything; returns at once."""
+        """Ask the conductor to stop everything; returns at once. If the run
+        has not ended ``FORCE_AFTER`` seconds later, ``read_events`` ends it."""
         self.send("shutdown")
+        if self._force_at is None and self._conductor is not None:
+            self._force_at = time.monotonic() + FORCE_AFTER
+
+    def _force_end(self) -> list[Event]:
+        """The conductor did not answer in time: kill it and the whole run, and
+        say so. A thread still running is shown as abandoned: it cannot be
+        stopped, and it ended with the conductor's process."""
+        self.finished = True
+        assert self._conductor is not None
+        self._conductor.kill()
+        self._kill_run()
+        self._conductor.join(timeout=1.0)
+        now = time.monotonic_ns()
+        text = (
+            f"the conductor did not answer within {FORCE_AFTER:g} s of the stop "
+            "request (a thread holding the GIL in one long call, or a stopped "
+            "process, cannot be interrupted): it was killed, and with it every "
+            "process of the run"
+        )
+        ended = [
+            Event(EventKind.NOTICE, MAIN_ID, -1, now, {"level": "error", "text": text})
+        ]
+        for lane in sorted(self._threads):
+            data = {
+                "exitcode": None,
+                "still_running": True,
+                "abandoned": "conductor_killed",
+            }
+            ended.append(Event(EventKind.EXITED, lane, -1, now, data))
+        self._threads.clear()
+        code = self._conductor.exitcode
+        ended.append(
+            Event(EventKind.CONDUCTOR_LOST, MAIN_ID, -1, now, {"exitcode": code})
+        )
+        self._close_events()
+        return ended
 
     def shutdown(self, timeout: float = STOP_GRACE + TERM_GRACE + 3.0) -> list[Event]:
         """Stop the run and release everything, within ``timeout`` (+~1 s).
@@ -229,9 +294,10 @@ class ConductorLink:
             conductor.join(timeout=0.5 if self.finished else 0)
             if conductor.exitcode is None:
                 conductor.kill()
-                self._kill_known_groups()
                 conductor.join(timeout=2.0)
             conductor.close() if conductor.exitcode is not None else None
+            self._kill_run()  # what outlived it, whoever it escaped from
+        self._release_watchdog()
         self._close_events()
         if self._commands is not None:
             self._commands.close()
@@ -247,17 +313,46 @@ class ConductorLink:
             self._events.close()
             self._events = None
 
-    def _kill_known_groups(self) -> None:
-        """SIGKILL the group of every worker we know is ours (pid + start time,
-        so a reused pid is never hit)."""
-        for pid, started in list(self._identities.values()):
-            if process_tree.start_stamp(pid) != started:
-                continue
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, process_tree.sigkill())
+    def _kill_run(self) -> None:
+        """SIGKILL every process of the run: those carrying its token, and every
+        worker we know is ours (pid + start time, so a reused pid is never hit)."""
+        known = {
+            pid
+            for pid, started in list(self._identities.values())
+            if process_tree.start_stamp(pid) == started
+        }
+        process_tree.kill_run(self.token, known)
+
+    def _release_watchdog(self) -> None:
+        """Tell the watchdog we are done (EOF) and reap it; it finds nothing
+        left to kill and exits at once."""
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
+        if self._watchdog is not None:
+            try:
+                self._watchdog.wait(timeout=watchdog.GRACE + watchdog.KILL_LIMIT + 1)
+            except subprocess.TimeoutExpired:
+                self._watchdog.kill()
+                self._watchdog.wait()
+            self._watchdog = None
 
     def __enter__(self) -> ConductorLink:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.shutdown()
+
+
+def _start_marked(process: BaseProcess, token: str) -> None:
+    """Start the conductor with ``RUN_ENV=token`` in its environment, which
+    every process of the run inherits (spawn passes the current environment)."""
+    previous = os.environ.get(process_tree.RUN_ENV)
+    os.environ[process_tree.RUN_ENV] = token
+    try:
+        process.start()
+    finally:
+        if previous is None:
+            del os.environ[process_tree.RUN_ENV]
+        else:
+            os.environ[process_tree.RUN_ENV] = previous

@@ -1,11 +1,11 @@
 """What a run runs: a :class:`Program`, and the first kind of program, a scenario.
 
-The engine needs four things from whatever it runs, and nothing else: how to
+The engine needs five things from whatever it runs, and nothing else: how to
 start the main program (a function the conductor process calls, with its
-arguments), a title and a description, what to show before it runs, and the
-reasons this machine cannot run it. A scenario is one such program; a user's
-own script, traced, will be another (docs/ARCHITECTURE.md, "a new source of
-events").
+arguments), a title and a description, its process cap, what to show before
+it runs, and the reasons this machine cannot run it. A scenario is one such
+program; a user's own script, traced, will be another (docs/ARCHITECTURE.md,
+"a new source of events").
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ class Program(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def max_processes(self) -> int:
+        """The run's process cap (workers and everything they start)."""
+        ...
+
     def main_entry(self) -> MainEntry: ...
 
     def preview(self) -> RunModel:
@@ -56,6 +61,10 @@ class ScenarioProgram:
     @property
     def description(self) -> str:
         return self.scenario.description
+
+    @property
+    def max_processes(self) -> int:
+        return self.scenario.max_processes
 
     def main_entry(self) -> MainEntry:
         return conductor_main, (self.scenario,)

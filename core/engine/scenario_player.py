@@ -18,13 +18,46 @@ import multiprocessing
 import time
 from collections.abc import Callable, Mapping
 from multiprocessing.context import BaseContext
+from pathlib import Path
 
 from core.engine.stopping import Stopper
 from core.engine.worker_handle import Emit, WorkerHandle, notice
 from core.scenario.definition import Action, Scenario
+from core.worker.bootstrap import WorkerConfig
 
 _PRELOAD = ["core.worker.bootstrap", "core.worker.builtin_targets"]
 STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
+
+
+def build_handles(scenario: Scenario, run_dir: Path) -> dict[int, WorkerHandle]:
+    """One handle per worker instance, each with its log file and code module."""
+    modules = _write_custom_code(scenario, run_dir)
+    handles: dict[int, WorkerHandle] = {}
+    for spec in scenario.instances():
+        config = WorkerConfig(
+            log_path=str(run_dir / f"worker-{spec.worker_id}.log")
+            if spec.mode == "process"
+            else "",
+            max_output_lines=scenario.max_output_lines,
+            code_dir=str(run_dir / "code"),
+            code_module=modules.get(spec.group, ""),
+        )
+        handles[spec.worker_id] = WorkerHandle(spec, config)
+    return handles
+
+
+def _write_custom_code(scenario: Scenario, run_dir: Path) -> dict[str, str]:
+    """Write each custom group's code to a real module file, so that spawn
+    and forkserver children can import it like any other module."""
+    modules: dict[str, str] = {}
+    for index, group in enumerate(scenario.workers):
+        if group.target == "custom":
+            code_dir = run_dir / "code"
+            code_dir.mkdir(exist_ok=True)
+            module = f"procession_custom_{index}"
+            (code_dir / f"{module}.py").write_text(group.code, encoding="utf-8")
+            modules[group.name] = module
+    return modules
 
 
 class ScenarioPlayer:

@@ -247,6 +247,7 @@ def run_process_worker(
         sys.stdout.flush()
         sys.stderr.flush()
         budget.report_dropped()
+        target_api.report_dropped_marks(context)
 
 
 def run_thread_worker(
@@ -268,6 +269,7 @@ def run_thread_worker(
         finally:
             ThreadOutput.unregister()
             budget.report_dropped()
+            target_api.report_dropped_marks(context)
             target_api.remove_thread_context()
     finally:
         events.close()  # EOF tells the conductor this thread has ended
