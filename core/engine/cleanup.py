@@ -188,12 +188,18 @@ class Reaper:
                 if remaining:
                     time.sleep(0.005)
         if killed:
+            if any(h.is_thread for h in self.handles.values()):
+                who = (
+                    "started by thread workers (a thread's children are the "
+                    "conductor's: the threads run in its process), or that left "
+                    "their worker's process group,"
+                )
+            else:
+                who = "that left their worker's process group (a session of their own)"
             notice(
                 self.emit,
-                f"{len(killed)} process(es) started by the run's code outside "
-                "every worker's process group (by a thread worker, or in a "
-                "session of their own) were still running at the end of the run "
-                "and were killed",
+                f"{len(killed)} process(es) {who} were still running at the end of "
+                "the run and were killed",
                 "warning",
             )
 

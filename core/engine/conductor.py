@@ -256,11 +256,16 @@ class Conductor:
         WNOHANG waitpid) finds the end anyway, for one system call per worker
         (about 2 µs). A forkserver child's sentinel is written by the server,
         which no grandchild holds, so those are left to it (and their poll
-        costs five times more).
+        costs five times more). Likewise a thread's pipe stays open while a
+        process it forked holds the write end, so a thread that has ended is
+        also asked directly.
         """
         for handle in self.handles.values():
             process = handle.process
-            if handle.adopted and handle.alive:
+            if handle.alive and handle.thread is not None:
+                if not handle.thread.is_alive():
+                    handle.ended_at = time.monotonic()
+            elif handle.adopted and handle.alive:
                 self.reaper.poll_adopted(handle)
             elif (
                 handle.alive

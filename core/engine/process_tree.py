@@ -78,6 +78,32 @@ def children(pid: int) -> list[tuple[int, str, int]]:
     return found
 
 
+def descendants(root: int) -> list[tuple[int, int, int]]:
+    """Live descendants of ``root`` as [(pid, ppid, pgid)], from one /proc pass.
+
+    For a child subreaper this is everything it started, wherever it went:
+    orphans come back to it.
+    """
+    kids: dict[int, list[tuple[int, int, int]]] = {}
+    if not os.path.isdir("/proc"):
+        return []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        fields = _stat_fields(name)
+        if fields is None or len(fields) < 3 or fields[0] == "Z":
+            continue
+        ppid = int(fields[1])
+        kids.setdefault(ppid, []).append((int(name), ppid, int(fields[2])))
+    found: list[tuple[int, int, int]] = []
+    todo = [root]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child[0])
+    return found
+
+
 def multiprocessing_helpers() -> set[int]:
     """Pids of this process's multiprocessing helpers (forkserver, resource
     tracker). Not by command line: every forkserver child has the server's."""
@@ -92,6 +118,11 @@ def multiprocessing_helpers() -> set[int]:
         if isinstance(pid, int):
             pids.add(pid)
     return pids
+
+
+def group_of(pid: int) -> int | None:
+    fields = _stat_fields(str(pid))
+    return int(fields[2]) if fields is not None and len(fields) > 2 else None
 
 
 def start_stamp(pid: int) -> int | None:
