@@ -266,8 +266,8 @@ def worker_times(model: Any, kind: str) -> dict[int, int]:
     """First ``t_ns`` of each worker's event of ``kind``."""
     found: dict[int, int] = {}
     for event in model.events:
-        if event.kind == kind and event.worker_id and event.worker_id not in found:
-            found[event.worker_id] = event.t_ns
+        if event.kind == kind and event.lane and event.lane not in found:
+            found[event.lane] = event.t_ns
     return found
 
 

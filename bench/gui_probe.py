@@ -201,8 +201,9 @@ def _synthetic_model(lanes: int, segments: int, seconds: float) -> Any:
     open and running), with markers and 5 Hz CPU samples, as the timeline sees
     it after a long run. Real runs have ~6 segments per lane; 20 is the
     issue's stress figure, so the segments are laid down directly."""
-    from core.model.run_model import Marker, RunModel, Segment, State
+    from core.model.run_model import Marker, Segment, State
     from core.scenario.definition import Scenario
+    from core.scenario.lane_announcements import preview_model
 
     spec = {
         "title": "bench paint",
@@ -210,7 +211,7 @@ def _synthetic_model(lanes: int, segments: int, seconds: float) -> Any:
         "max_processes": 2 * lanes,
         "workers": [{"name": "w", "target": "noop", "count": lanes}],
     }
-    model = RunModel(Scenario.from_dict(spec))
+    model = preview_model(Scenario.from_dict(spec))
     model.t0_ns = time.monotonic_ns() - int(seconds * 1e9)
     worker = [State.CREATED, State.STARTING, State.RUNNING, State.EXITING]
     main = [State.MAIN_RUNNING, State.MAIN_JOINING]

@@ -17,7 +17,9 @@ from core.engine.program import ScenarioProgram
 from core.engine.run_to_end import run_to_end
 from core.export import recording, summary, trace
 from core.input_checks import InputError, parse_float_text
+from core.model import payloads as p
 from core.model.events import Event, EventKind
+from core.model.payloads import payload_to_dict
 from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
@@ -179,7 +181,9 @@ class LiveLog:
         EventKind.SAMPLE,
         EventKind.START_RETURNED,
         EventKind.OUTPUT_DROPPED,
+        EventKind.FD_OUTPUT_DROPPED,
         EventKind.RUN_FINISHED,
+        EventKind.LANE_ADDED,
     }
 
     def __init__(self, model: RunModel, out: TextIO) -> None:
@@ -193,53 +197,53 @@ class LiveLog:
             line = self._describe(event)
             if line:
                 t = self.model.rel(event.t_ns)
-                name = self.model.lanes[event.worker_id].name
+                name = self.model.lanes[event.lane].name
                 self.out.write(f"{t:8.3f}  {name:<14} {line}\n")
         self.out.flush()
 
     def _describe(self, event: Event) -> str:
-        d = event.data
-        lane = self.model.lanes[event.worker_id]
-        match event.kind:
-            case EventKind.RUN_STARTED:
-                return (
-                    f"started (pid {d.get('pid')}, {d.get('cpu_count')} CPUs, "
-                    f"Python {d.get('python')})"
-                )
-            case EventKind.START_CALLED:
+        lane = self.model.lanes[event.lane]
+        caller = self.model.lanes.get(getattr(event.data, "caller", -1))
+        by = (
+            "the main program"
+            if caller is None or caller.kind == "main"
+            else caller.name
+        )
+        match event.data:
+            case p.RunStarted(pid=pid, cpu_count=cpus, python=python):
+                return f"started (pid {pid}, {cpus} CPUs, Python {python})"
+            case p.Call() if event.kind is EventKind.START_CALLED:
                 return f"start() called ({lane.start_method})"
-            case EventKind.BOOTED:
-                return f"booted: pid {d.get('pid')}, parent {d.get('ppid')}"
-            case EventKind.TARGET_STARTED:
-                return f"running {d.get('target')}({_args(d.get('args', {}))})"
-            case EventKind.OUTPUT:
-                return f"| {d.get('text')}"
-            case EventKind.TARGET_RETURNED:
-                return f"target returned {d.get('value')}"
-            case EventKind.TARGET_RAISED:
-                return f"target raised {d.get('type')}: {d.get('message')}"
-            case EventKind.TARGET_EXITED:
-                return f"target called sys.exit({d.get('code')})"
-            case EventKind.EXITED:
+            case p.Booted(pid=pid, ppid=ppid):
+                return f"booted: pid {pid}, parent {ppid}"
+            case p.TargetStarted(target=target, args=args):
+                return f"running {target}({_args(args)})"
+            case p.Output(text=text) | p.FdOutput(text=text):
+                return f"| {text}"
+            case p.TargetReturned(value=value):
+                return f"target returned {value}"
+            case p.TargetRaised(type=kind, message=message):
+                return f"target raised {kind}: {message}"
+            case p.TargetExited(code=code):
+                return f"target called sys.exit({code})"
+            case p.Exited():
                 return f"ended: {lane.explanation.sentence if lane.explanation else ''}"
-            case EventKind.JOIN_CALLED:
-                return "join() called by the main program"
-            case EventKind.JOIN_RETURNED:
-                return "join() timed out" if d.get("timed_out") else "join() returned"
-            case EventKind.MAIN_FINISHED:
+            case p.JoinCalled():
+                return f"join() called by {by}"
+            case p.JoinReturned(timed_out=timed_out):
+                return "join() timed out" if timed_out else "join() returned"
+            case p.MainFinished():
                 return "main program's code finished"
-            case EventKind.SIGNAL_SENT:
-                return f"{d.get('signal')} sent by {d.get('by')}"
-            case EventKind.STOP_REQUESTED:
-                return f"stop requested ({d.get('reason')})"
-            case EventKind.NOTICE if d.get("level") == "output":
-                return f"| {d.get('text')}"
+            case p.SignalSent(signal=name, by=sender):
+                return f"{name} sent by {sender}"
+            case p.StopRequested(reason=reason):
+                return f"stop requested ({reason})"
             case _:
                 text = str(event.kind).replace("_", " ")
                 details = ", ".join(
                     f"{k}={v}"
-                    for k, v in d.items()
-                    if k not in ("traceback", "log_tail")
+                    for k, v in payload_to_dict(event.data).items()
+                    if k not in ("traceback", "log_tail", "caller")
                 )
                 return f"{text} {details}".rstrip()
 

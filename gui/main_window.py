@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         self.status.update_run(c.model)
 
     def _update_title(self) -> None:
-        title = self.controller.model.scenario.title
+        title = self.controller.model.info.title
         if self.editor.scenario is not None and not self.controller.active:
             title = self.editor.scenario.title
         suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
     def _on_export_triggered(self, kind: str | None) -> None:
         kinds = [kind] if kind else list(EXPORT_KINDS)
         filters = [EXPORT_KINDS[k][1] for k in kinds]
-        title = self.controller.model.scenario.title
+        title = self.controller.model.info.title
         path, chosen = QFileDialog.getSaveFileName(
             self,
             "Export the run",

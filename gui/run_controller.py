@@ -19,6 +19,7 @@ from core.engine.conductor_link import ConductorLink
 from core.engine.program import ScenarioProgram
 from core.model.events import MAIN_ID, Event, EventKind
 from core.model.run_model import RunModel
+from core.scenario import lane_announcements
 from core.scenario.definition import Scenario
 from gui.event_bridge import EventBridge
 
@@ -54,7 +55,7 @@ class RunController(QObject):
         super().__init__(parent)
         self.link: ConductorLink | None = None
         self.bridge: EventBridge | None = None
-        self.model: RunModel = RunModel(Scenario())
+        self.model: RunModel = RunModel()
         self.state = RunState.READY
         self._release_timer = QTimer(self)
         self._release_timer.setInterval(RELEASE_POLL_MS)
@@ -83,7 +84,7 @@ class RunController(QObject):
         """Show ``scenario`` un-run (lanes without segments)."""
         if self.active:
             raise RuntimeError("a run is still active")
-        self.model = RunModel(scenario)
+        self.model = lane_announcements.preview_model(scenario)
         self._set_state(RunState.READY)
         return self.model
 
@@ -216,12 +217,11 @@ class RunController(QObject):
         if not self.model.finished:
             self.model.apply(
                 [
-                    Event(
+                    Event.make(
                         EventKind.CONDUCTOR_LOST,
                         MAIN_ID,
-                        -1,
-                        time.monotonic_ns(),
                         {"exitcode": -9},
+                        t_ns=time.monotonic_ns(),
                     )
                 ]
             )

@@ -13,9 +13,13 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from core.engine import process_tree
 from core.engine.worker_handle import Emit, WorkerHandle, notice
+from core.model.kinds import MAIN_ID
+
+PRECISE_EVERY = 1.0  # seconds between two precise counts, whatever the trigger
 
 
 class Reaper:
@@ -31,13 +35,17 @@ class Reaper:
         emit: Emit,
         max_processes: int,
         stop_launching: Callable[[str], None],
+        cap_file: Path,
     ) -> None:
         self.handles = handles
         self.emit = emit
         self.max_processes = max_processes
         self.stop_launching = stop_launching
+        self.cap_file = cap_file  # what the watchdog's cap guard counted
+        self.guard_reported = 0
         self.orphans: set[int] = set()  # our children left by ended workers
         self.task_baseline = process_tree.system_task_count()
+        self.next_precise = 0.0
 
     def outlived_forkserver(self, handle: WorkerHandle) -> bool:
         """True if the worker runs on after the forkserver that started it died.
@@ -112,12 +120,19 @@ class Reaper:
             return
         tasks = process_tree.system_task_count()
         cap = self.max_processes
+        guarded = self._guard_count()
+        now = time.monotonic()
         if (
-            tasks is not None
+            not guarded
+            and now < self.next_precise
+            and tasks is not None
             and self.task_baseline is not None
             and (tasks - self.task_baseline <= cap)
         ):
             return  # cannot be over the cap: skip the precise count
+        # The machine's task count drifts with other work: count precisely at
+        # least once a second anyway.
+        self.next_precise = now + PRECISE_EVERY
         own = os.getpgrp()
         members = process_tree.group_members(groups | {own})
         ours = {os.getpid()} | process_tree.multiprocessing_helpers()
@@ -126,7 +141,7 @@ class Reaper:
             for pid, _ppid, state in members.pop(own, [])
             if pid not in ours and state != "Z"
         ]
-        total = sum(len(m) for m in members.values()) + len(forked)
+        total = max(guarded, sum(len(m) for m in members.values()) + len(forked))
         if total <= cap:
             return
         notice(
@@ -141,6 +156,7 @@ class Reaper:
                 self.emit(
                     "signal_sent",
                     handle.spec.worker_id,
+                    caller=MAIN_ID,
                     signal="SIGKILL",
                     action="process_cap",
                     by="the process cap",
@@ -151,6 +167,17 @@ class Reaper:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, process_tree.sigkill())
         self.orphans.update(forked)
+
+    def _guard_count(self) -> int:
+        """A count the cap guard wrote since the last census, or 0."""
+        try:
+            count = int(self.cap_file.read_text())
+        except (OSError, ValueError):
+            return 0
+        if count <= self.guard_reported:
+            return 0
+        self.guard_reported = count
+        return count
 
     def kill_strays(self) -> None:
         """Kill what left its worker's process group and outlived the run.

@@ -28,7 +28,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import time
@@ -37,16 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import process_tree
+from core.engine.cap_guard import CAP_FILE
 from core.engine.cleanup import Reaper
 from core.engine.fd_output import LOG_POLL, FdOutputReader
 from core.engine.preflight import raise_fd_limit
 from core.engine.scenario_player import ScenarioPlayer, build_handles
 from core.engine.stopping import Stopper
 from core.engine.worker_handle import WorkerHandle, notice
-from core.model.events import MAIN_ID, encode
+from core.model.decoding import frame
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import Scenario
+from core.scenario.lane_announcements import lane_of, run_info
 from core.worker.bootstrap import ThreadOutput
 from core.worker.target_api import MAX_MARKS
+from core.worker.wire import encode
 
 DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 CENSUS_POLL = 0.25
@@ -92,8 +95,8 @@ class Conductor:
         self.events = events
         self.commands: Connection | None = commands
         self.run_dir = run_dir
-        self.seq = 0
-        self.outbox: list[tuple[int, bytes]] = []
+        self.seq = 0  # the conductor numbers its own events (sender MAIN_ID)
+        self.outbox: list[bytes] = []  # framed events, sent by flush()
         self.handles: dict[int, WorkerHandle] = {}
         # Started and not yet closed: their descriptors are the ones a forked
         # worker must close. Kept apart so a start costs O(live), not O(N).
@@ -115,7 +118,11 @@ class Conductor:
             on_started=self._on_started,
         )
         self.reaper = Reaper(
-            self.handles, self.emit, scenario.max_processes, self.player.stop_launching
+            self.handles,
+            self.emit,
+            scenario.max_processes,
+            self.player.stop_launching,
+            run_dir / CAP_FILE,
         )
         self.fd_output = FdOutputReader(
             self.handles, self.emit, scenario.max_output_lines
@@ -124,7 +131,8 @@ class Conductor:
     # -- events ----------------------------------------------------------------------
 
     def emit(self, kind: str, lane: int = MAIN_ID, /, **data: Any) -> None:
-        self.outbox.append((lane, encode(kind, self.seq, time.monotonic_ns(), data)))
+        raw = encode(kind, self.seq, time.monotonic_ns(), data)
+        self.outbox.append(frame(MAIN_ID, lane, raw))
         self.seq += 1
 
     def flush(self) -> None:
@@ -136,7 +144,7 @@ class Conductor:
                 # thread for 400 ms.
                 for i in range(0, len(batch), FLUSH_EVENTS):
                     chunk = batch[i : i + FLUSH_EVENTS]
-                    self.events.send_bytes(pickle.dumps(chunk, protocol=5))
+                    self.events.send_bytes(b"".join(chunk))
             except OSError:
                 self.shutting_down = True  # the session is gone
 
@@ -158,15 +166,15 @@ class Conductor:
         gc.freeze()
         self.emit(
             "run_started",
+            **run_info(self.scenario),
             pid=os.getpid(),
-            title=self.scenario.title,
-            mode=self.scenario.mode,
-            start_method=self.scenario.start_method,
             default_start_method=multiprocessing.get_start_method(),
             cpu_count=os.cpu_count(),
             python=sys.version.split()[0],
             platform=sys.platform,
         )
+        for handle in self.handles.values():
+            self.emit("lane_added", handle.spec.worker_id, **lane_of(handle.spec))
         self.flush()
         while not self._done():
             now = time.monotonic()
@@ -238,7 +246,8 @@ class Conductor:
             handle.events_dropped += len(raws) - room
             raws = raws[:room]
         handle.events_kept += len(raws)
-        self.outbox.extend((wid, raw) for raw in raws)
+        # Forwarded unread, under the worker's own id: the app checks them.
+        self.outbox.extend(frame(wid, wid, raw) for raw in raws)
         if broken:
             self.emit("channel_broken", wid, error=broken)
         if handle.reader is None and handle.is_thread and handle.ended_at is None:

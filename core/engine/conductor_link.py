@@ -20,7 +20,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
@@ -28,15 +27,26 @@ import time
 import uuid
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from core.engine import process_tree, watchdog
+from core.engine.cap_guard import CAP_FILE
 from core.engine.conductor import DRAIN_LIMIT
 from core.engine.monitor import Monitor
 from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
-from core.model.events import MAIN_ID, Event, EventKind, decode
+from core.model.decoding import decode_batch
+from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
+from core.model.payloads import (
+    Booted,
+    ConductorLost,
+    Exited,
+    Notice,
+    RunStarted,
+    StartReturned,
+)
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
 FORCE_AFTER = STOP_GRACE + TERM_GRACE + DRAIN_LIMIT + 2.0
@@ -73,7 +83,8 @@ class ConductorLink:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
         cap = self.program.max_processes
-        self._watchdog, self._lifeline = watchdog.start(self.token, cap)
+        cap_file = Path(self._run_dir) / CAP_FILE
+        self._watchdog, self._lifeline = watchdog.start(self.token, cap, cap_file)
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
@@ -128,8 +139,7 @@ class ConductorLink:
         events = self._events
         try:
             while events is not None and len(out) < limit and events.poll():
-                for wid, raw in pickle.loads(events.recv_bytes()):
-                    event = decode(wid, raw)
+                for event in decode_batch(events.recv_bytes()):
                     self._observe(event)
                     out.append(event)
         except (EOFError, OSError):
@@ -172,22 +182,19 @@ class ConductorLink:
 
     def _observe(self, event: Event) -> None:
         kind, data = event.kind, event.data
-        if kind is EventKind.RUN_STARTED:
-            self.monitor.track(MAIN_ID, int(data["pid"]))
-        elif kind is EventKind.START_RETURNED and "pid" in data:
-            pid = int(data["pid"])
-            self.monitor.track(event.worker_id, pid)
-            self._remember(event.worker_id, pid)
-        elif kind is EventKind.BOOTED and data.get("start_method") == "thread":
-            self._threads.add(event.worker_id)
+        if isinstance(data, RunStarted) and data.pid is not None:
+            self.monitor.track(MAIN_ID, data.pid)
+        elif isinstance(data, StartReturned) and data.pid is not None:
+            self.monitor.track(event.lane, data.pid)
+            self._remember(event.lane, data.pid)
+        elif isinstance(data, Booted) and data.start_method == "thread":
+            self._threads.add(event.lane)
             if self.conductor_pid:
-                self.monitor.track(
-                    event.worker_id, self.conductor_pid, tid=data.get("tid")
-                )
+                self.monitor.track(event.lane, self.conductor_pid, tid=data.tid)
         elif kind is EventKind.EXITED:
-            self._threads.discard(event.worker_id)
-            self.monitor.untrack(event.worker_id)
-            self._identities.pop(event.worker_id, None)
+            self._threads.discard(event.lane)
+            self.monitor.untrack(event.lane)
+            self._identities.pop(event.lane, None)
         elif kind is EventKind.RUN_FINISHED:
             self.finished = True
             self.monitor.untrack(MAIN_ID)
@@ -207,9 +214,10 @@ class ConductorLink:
         return Event(
             EventKind.CONDUCTOR_LOST,
             MAIN_ID,
+            SESSION_ID,
             -1,
             time.monotonic_ns(),
-            {"exitcode": code},
+            ConductorLost(exitcode=code),
         )
 
     # -- commands -------------------------------------------------------------------
@@ -248,19 +256,24 @@ class ConductorLink:
             "process of the run"
         )
         ended = [
-            Event(EventKind.NOTICE, MAIN_ID, -1, now, {"level": "error", "text": text})
+            Event(EventKind.NOTICE, MAIN_ID, SESSION_ID, -1, now, Notice("error", text))
         ]
-        for lane in sorted(self._threads):
-            data = {
-                "exitcode": None,
-                "still_running": True,
-                "abandoned": "conductor_killed",
-            }
-            ended.append(Event(EventKind.EXITED, lane, -1, now, data))
+        abandoned = Exited(still_running=True, abandoned="conductor_killed")
+        ended += [
+            Event(EventKind.EXITED, lane, SESSION_ID, -1, now, abandoned)
+            for lane in sorted(self._threads)
+        ]
         self._threads.clear()
         code = self._conductor.exitcode
         ended.append(
-            Event(EventKind.CONDUCTOR_LOST, MAIN_ID, -1, now, {"exitcode": code})
+            Event(
+                EventKind.CONDUCTOR_LOST,
+                MAIN_ID,
+                SESSION_ID,
+                -1,
+                now,
+                ConductorLost(code),
+            )
         )
         self._close_events()
         return ended

@@ -54,7 +54,7 @@ class FdOutputReader:
     def _line(self, handle: WorkerHandle, line: str) -> None:
         if handle.fd_lines_kept < self.max_lines:
             handle.fd_lines_kept += 1
-            self.emit("notice", handle.spec.worker_id, level="output", text=line[:2000])
+            self.emit("fd_output", handle.spec.worker_id, text=line[:2000])
         else:
             handle.fd_lines_dropped += 1
 
@@ -65,9 +65,5 @@ class FdOutputReader:
             return
         handle.fd_dropped_reported = handle.fd_lines_dropped
         self.emit(
-            "notice",
-            handle.spec.worker_id,
-            level="output_dropped",
-            count=handle.fd_lines_dropped,
-            text=f"{handle.fd_lines_dropped} output lines dropped beyond the cap",
+            "fd_output_dropped", handle.spec.worker_id, count=handle.fd_lines_dropped
         )

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import psutil
 
 from core.engine import process_tree
-from core.model.events import Event, EventKind
+from core.model.events import SESSION_ID, Event, EventKind
+from core.model.payloads import Sample
 
 CHILDREN_PERIOD = 1.0
 
@@ -108,7 +109,14 @@ class Monitor:
                 self.untrack(worker_id)
                 continue
             self._out.append(
-                Event(EventKind.SAMPLE, worker_id, -1, time.monotonic_ns(), data)
+                Event(
+                    EventKind.SAMPLE,
+                    worker_id,
+                    SESSION_ID,
+                    -1,
+                    time.monotonic_ns(),
+                    data,
+                )
             )
 
     def _loop(self) -> None:
@@ -118,23 +126,23 @@ class Monitor:
             except Exception:  # a sampling hiccup must never kill the monitor
                 continue
 
-    def _read(self, item: _Tracked) -> dict[str, object] | None:
+    def _read(self, item: _Tracked) -> Sample | None:
         process = item.process
         try:
             if item.tid is not None:
                 return self._read_thread(item)
             with process.oneshot():
-                return {
-                    "cpu": process.cpu_percent(None),
-                    "rss": process.memory_info().rss,
-                    "threads": process.num_threads(),
-                    "status": process.status(),
-                    "children": item.children,
-                }
+                return Sample(
+                    cpu=process.cpu_percent(None),
+                    rss=process.memory_info().rss,
+                    threads=process.num_threads(),
+                    status=process.status(),
+                    children=item.children,
+                )
         except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
             return None
 
-    def _read_thread(self, item: _Tracked) -> dict[str, object] | None:
+    def _read_thread(self, item: _Tracked) -> Sample | None:
         threads = {t.id: t for t in item.process.threads()}
         info = threads.get(item.tid or -1)
         if info is None:
@@ -146,13 +154,9 @@ class Monitor:
             elapsed = wall - item.last_wall
             cpu = 100.0 * (cpu_time - item.last_cpu_time) / elapsed if elapsed else 0.0
         item.last_cpu_time, item.last_wall = cpu_time, wall
-        return {
-            "cpu": cpu,
-            "rss": item.process.memory_info().rss,
-            "threads": 1,
-            "status": "thread",
-            "children": 0,
-        }
+        return Sample(
+            cpu=cpu, rss=item.process.memory_info().rss, threads=1, status="thread"
+        )
 
     def _count_children(self, tracked: list[tuple[int, _Tracked]]) -> None:
         groups = {item.process.pid: item for _, item in tracked if item.tid is None}

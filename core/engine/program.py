@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from core.engine import preflight
 from core.engine.conductor import conductor_main
 from core.model.run_model import RunModel
+from core.scenario import lane_announcements
 from core.scenario.definition import Scenario
 
 MainEntry = tuple[Callable[..., None], tuple[Any, ...]]
@@ -70,7 +71,7 @@ class ScenarioProgram:
         return conductor_main, (self.scenario,)
 
     def preview(self) -> RunModel:
-        return RunModel(self.scenario)
+        return lane_announcements.preview_model(self.scenario)
 
     def preflight_problems(self) -> list[str]:
         return preflight.problems(self.scenario)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core.engine.stopping import Stopper
 from core.engine.worker_handle import Emit, WorkerHandle, notice
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import Action, Scenario
 from core.worker.bootstrap import WorkerConfig
 
@@ -133,7 +134,12 @@ class ScenarioPlayer:
             handle = self.join_queue.pop(0)
             if handle.started:
                 timeout = self.scenario.join_timeout
-                self.emit("join_called", handle.spec.worker_id, timeout=timeout)
+                self.emit(
+                    "join_called",
+                    handle.spec.worker_id,
+                    caller=MAIN_ID,
+                    timeout=timeout,
+                )
                 self.joining = handle
                 self.join_deadline = None if timeout is None else now + timeout
             return True
@@ -147,9 +153,13 @@ class ScenarioPlayer:
         handle = self.joining
         assert handle is not None
         if handle.finished:
-            self.emit("join_returned", handle.spec.worker_id, timed_out=False)
+            self.emit(
+                "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=False
+            )
         elif self.join_deadline is not None and now >= self.join_deadline:
-            self.emit("join_returned", handle.spec.worker_id, timed_out=True)
+            self.emit(
+                "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=True
+            )
         else:
             return False
         self.joining = None
@@ -214,23 +224,39 @@ class ScenarioPlayer:
     def _start(self, handle: WorkerHandle) -> None:
         wid = handle.spec.worker_id
         if self.launch_stopped is not None:
-            self.emit("start_failed", wid, error=self.launch_stopped, never_called=True)
+            self.emit(
+                "start_failed",
+                wid,
+                caller=MAIN_ID,
+                error=self.launch_stopped,
+                never_called=True,
+            )
             handle.finished = True
             return
         ctx = self._context(handle.spec.start_method)
-        self.emit("start_called", wid)
+        self.emit("start_called", wid, caller=MAIN_ID)
         try:
             if handle.is_thread:
                 ident = handle.start_thread(ctx)
-                self.emit("start_returned", wid, ident=ident, start_method="thread")
+                self.emit(
+                    "start_returned",
+                    wid,
+                    caller=MAIN_ID,
+                    ident=ident,
+                    start_method="thread",
+                )
             else:
                 pid = handle.start_process(ctx, self.own_fds())
                 self.emit(
-                    "start_returned", wid, pid=pid, start_method=ctx.get_start_method()
+                    "start_returned",
+                    wid,
+                    caller=MAIN_ID,
+                    pid=pid,
+                    start_method=ctx.get_start_method(),
                 )
         except Exception as error:  # EMFILE, EAGAIN, a dead forkserver, ...
             text = f"{type(error).__name__}: {error}"
-            self.emit("start_failed", wid, error=text)
+            self.emit("start_failed", wid, caller=MAIN_ID, error=text)
             handle.finished = True
             total = len(self.handles)
             notice(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 from core.engine import process_tree
 from core.engine.worker_handle import Emit, WorkerHandle, notice
+from core.model.kinds import MAIN_ID
 
 STOP_GRACE = 1.0
 TERM_GRACE = 2.0
@@ -41,7 +42,9 @@ class Stopper:
     def stop(self, handle: WorkerHandle, reason: str) -> None:
         if not handle.alive or handle.stop_deadline or handle.term_deadline:
             return
-        self.emit("stop_requested", handle.spec.worker_id, reason=reason)
+        self.emit(
+            "stop_requested", handle.spec.worker_id, caller=MAIN_ID, reason=reason
+        )
         handle.request_stop()
         handle.stop_deadline = time.monotonic() + STOP_GRACE
 
@@ -64,6 +67,7 @@ class Stopper:
         self.emit(
             "signal_sent",
             handle.spec.worker_id,
+            caller=MAIN_ID,
             signal=name,
             action=action,
             by=by,
@@ -108,6 +112,7 @@ class Stopper:
         self.emit(
             "signal_sent",
             handle.spec.worker_id,
+            caller=MAIN_ID,
             signal=name,
             action="escalate",
             by=by,

@@ -12,17 +12,8 @@ its environment (:func:`core.engine.process_tree.kill_run`) and exits.
 Worst case from the app's death to the last process gone: ``GRACE`` plus the
 kill rounds (bounded by ``KILL_LIMIT``).
 
-While the app lives, the watchdog also holds the run's process cap where the
-conductor's census (every 0.25 s) cannot: a fork bomb outgrows any sampled
-check. Every ``CAP_POLL`` it reads the machine's task count (one small read);
-when that grew by ``cap // 2`` since its lowest point, it counts the run's
-processes, and if they are over the cap it freezes them (SIGSTOP) at once.
-The conductor's census then kills them and says so on the lanes; what it does
-not kill within ``FREEZE_LIMIT`` (a process that left every group it counts)
-the watchdog kills itself. Copies of the conductor that a thread worker forked
-are killed at once: the thread cannot be stopped and would fork on. Root
-ignores RLIMIT_NPROC, so this check is the bound everywhere;
-docs/RELIABILITY.md gives the count a bomb reached.
+While the app lives, the watchdog also runs the run's fast process-cap guard
+(core/engine/cap_guard.py), at real-time priority where it may.
 
 It imports only the standard library and ``process_tree``, and starts with
 ``python -I -S`` (about 15 ms).
@@ -42,8 +33,6 @@ from pathlib import Path
 GRACE = 1.5  # seconds for the conductor's own cleanup after the app is gone
 KILL_LIMIT = 2.0
 POLL = 0.05
-CAP_POLL = 0.005  # seconds between two reads of the machine's task count
-FREEZE_LIMIT = 1.0  # frozen and still alive after this: killed by the watchdog
 
 _ROOT = str(Path(__file__).resolve().parents[2])
 _CODE = (
@@ -52,15 +41,16 @@ _CODE = (
 )
 
 
-def start(token: str, cap: int) -> tuple[subprocess.Popen[bytes], int]:
+def start(token: str, cap: int, cap_file: Path) -> tuple[subprocess.Popen[bytes], int]:
     """Start the watchdog of the run ``token`` with process cap ``cap``;
     (process, the lifeline's write end). Write ``conductor PID`` lines to it;
-    closing it (or dying) tells it the app is gone."""
+    closing it (or dying) tells it the app is gone. When the cap guard acts it
+    writes the count it saw to ``cap_file``, for the conductor to report."""
     reader, writer = os.pipe()  # both non-inheritable; pass_fds hands one over
     command = [sys.executable, "-I", "-S", "-c", _CODE, _ROOT, str(reader)]
     try:
         process = subprocess.Popen(
-            [*command, token, str(cap)],
+            [*command, token, str(cap), str(cap_file)],
             pass_fds=(reader,),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -77,8 +67,9 @@ def start(token: str, cap: int) -> tuple[subprocess.Popen[bytes], int]:
 
 def main(argv: list[str]) -> None:
     from core.engine import process_tree
+    from core.engine.cap_guard import CapGuard
 
-    fd, token, cap = int(argv[0]), argv[1], int(argv[2])
+    fd, token, cap, cap_file = int(argv[0]), argv[1], int(argv[2]), argv[3]
     for name in ("SIGINT", "SIGHUP"):  # a closing terminal must not end us first
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
@@ -91,11 +82,11 @@ def main(argv: list[str]) -> None:
     except (OSError, AttributeError):
         with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, 0, -10)
-    guard = CapGuard(cap)
+    guard = CapGuard(cap, Path(cap_file))
     pending = b""
     while True:
         try:
-            ready, _, _ = select.select([fd], [], [], CAP_POLL)
+            ready, _, _ = select.select([fd], [], [], guard.poll_interval())
             if ready:
                 data = os.read(fd, 4096)
                 if not data:
@@ -109,76 +100,11 @@ def main(argv: list[str]) -> None:
             continue
         except (OSError, ValueError):
             break
-        guard.check()
+        try:
+            guard.check()
+        except Exception:  # the cap guard must never cost the run its watchdog
+            continue
     deadline = time.monotonic() + GRACE
     while process_tree.run_members(token) and time.monotonic() < deadline:
         time.sleep(POLL)
     process_tree.kill_run(token, limit=KILL_LIMIT)
-
-
-class CapGuard:
-    """The fast half of the process cap (see the module docstring)."""
-
-    def __init__(self, cap: int) -> None:
-        from core.engine import process_tree
-
-        self.tree = process_tree
-        self.cap = cap
-        self.step = max(4, cap // 2)
-        self.conductor: int | None = None
-        self.low = process_tree.system_task_count() or 0
-        self.frozen: list[int] = []
-        self.frozen_at = 0.0
-
-    def check(self) -> None:
-        if self.frozen and time.monotonic() > self.frozen_at + FREEZE_LIMIT:
-            for pid in self.frozen:  # the conductor did not end them
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, self.tree.sigkill())
-            self.frozen = []
-        tasks = self.tree.system_task_count()
-        if tasks is None or self.conductor is None:
-            return
-        self.low = min(self.low, tasks)
-        if tasks - self.low < self.step:
-            return
-        self.low = tasks
-        counted = self._count()
-        if len(counted) <= self.cap:
-            return
-        # A whole worker group at once (what it forks meanwhile included),
-        # frozen for the conductor to kill and report. In the conductor's own
-        # group are copies of the conductor forked by a thread worker, which
-        # cannot be stopped and forks on: those are killed at once.
-        own = self.tree.group_of(self.conductor)
-        for pid, pgid in counted:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                if pgid == own:
-                    os.kill(pid, self.tree.sigkill())
-                else:
-                    os.killpg(pgid, signal.SIGSTOP)
-                    os.kill(pid, signal.SIGSTOP)
-        self.frozen = [pid for pid, _ in counted]
-        self.frozen_at = time.monotonic()
-
-    def _count(self) -> list[tuple[int, int]]:
-        """The run's processes that the cap counts, as (pid, pgid): every
-        descendant of the conductor (a subreaper: orphans come back to it)
-        but multiprocessing's helpers, its forkserver and resource tracker."""
-        assert self.conductor is not None
-        return [
-            (pid, pgid)
-            for pid, ppid, pgid in self.tree.descendants(self.conductor)
-            if not (ppid == self.conductor and _is_helper(pid))
-        ]
-
-
-def _is_helper(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read()
-    except OSError:
-        return False
-    return b"multiprocessing.forkserver" in command or (
-        b"multiprocessing.resource_tracker" in command
-    )

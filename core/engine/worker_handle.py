@@ -18,10 +18,11 @@ from multiprocessing.process import BaseProcess
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from core.model.events import MAIN_ID, MAX_EVENT_BYTES
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import WorkerSpec
 from core.worker import target_api
 from core.worker.bootstrap import WorkerConfig, run_process_worker, run_thread_worker
+from core.worker.wire import MAX_EVENT_BYTES
 
 LOG_TAIL_BYTES = 4096
 READ_CHUNK = 256 * 1024  # bytes per read() of an event pipe (4 pipe buffers)

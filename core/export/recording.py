@@ -1,4 +1,4 @@
-"""Recordings: a run saved as its scenario plus every event, reopened by replay.
+"""Recordings: a run saved as every event (and its scenario), reopened by replay.
 
 A recording is JSON (never pickle): opening one runs nothing. Replaying the
 events through a fresh :class:`RunModel` rebuilds exactly what was shown live.
@@ -7,27 +7,34 @@ events through a fresh :class:`RunModel` rebuilds exactly what was shown live.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from core import files
 from core.input_checks import InputError, Problem
-from core.model.events import Event
+from core.model.events import MAIN_ID, SESSION_ID, WORKER_KINDS, Event, EventKind
 from core.model.run_model import RunModel
+from core.scenario import lane_announcements
 from core.scenario.definition import Scenario
 
 FORMAT = "procession-recording"
-VERSION = 1
+VERSION = 2
+"""2: rows ``[kind, lane, sender, seq, t_ns, data]`` and lanes announced by
+LANE_ADDED events. 1 (before lanes were born from events): rows ``[kind,
+worker_id, seq, t_ns, data]``, lanes taken from the scenario; migrated on open."""
 MAX_RECORDING_BYTES = 512 * 1024 * 1024
 
 
 def to_data(model: RunModel) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "scenario": model.scenario.to_dict(),
         "events": [event.to_row() for event in model.events],
     }
+    if model.source is not None:  # what the editor reopens
+        data["scenario"] = model.source
+    return data
 
 
 def save(model: RunModel, path: Path | str) -> None:
@@ -42,28 +49,37 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
     """Validate and replay; InputError says what is wrong."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError([Problem("format", "not a Procession recording")], source)
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if version not in (1, VERSION):
         raise InputError(
-            [Problem("version", f"unsupported version {data.get('version')!r}")], source
+            [Problem("version", f"unsupported version {version!r}")], source
         )
-    try:
-        scenario = Scenario.from_dict(data.get("scenario"))
-    except InputError as error:
-        raise InputError(
-            [Problem(f"scenario.{p.path}", p.message) for p in error.problems], source
-        ) from None
+    scenario = None
+    if version == 1 or data.get("scenario") is not None:
+        try:
+            scenario = Scenario.from_dict(data.get("scenario"))
+        except InputError as error:
+            raise InputError(
+                [Problem(f"scenario.{p.path}", p.message) for p in error.problems],
+                source,
+            ) from None
     rows = data.get("events")
     if not isinstance(rows, list):
         raise InputError([Problem("events", "expected a list")], source)
     events = []
     for index, row in enumerate(rows):
         try:
-            events.append(Event.from_row(row))
+            if version == 1:
+                events += _from_version_1(row)
+            else:
+                events.append(Event.from_row(row))
         except ValueError as error:
             raise InputError(
                 [Problem(f"events[{index}]", str(error))], source
             ) from None
-    model = RunModel(scenario)
+    if version == 1 and scenario is not None:
+        events = _announce_lanes(events, lane_announcements.preview(scenario))
+    model = RunModel(source=None if scenario is None else scenario.to_dict())
     try:
         model.apply(events)
     except Exception as error:  # any damage in the data, named, never a crash
@@ -77,6 +93,42 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
         ) from None
     model.close_incomplete()
     return model
+
+
+# --- version 1 ----------------------------------------------------------------------
+
+_APP_KINDS = {"sample", "conductor_lost"}
+
+
+def _from_version_1(row: Any) -> list[Event]:
+    """A version-1 row as the event it is now: who sent it follows from its
+    kind, and fd-level output, then a notice, has kinds of its own."""
+    if not isinstance(row, list) or len(row) != 5:
+        raise ValueError("an event must be a list of 5 items")
+    kind, lane, seq, t_ns, data = row
+    if not isinstance(data, dict):
+        raise ValueError("event data must be an object")
+    if kind == "notice" and data.get("level") == "output":
+        kind, data = "fd_output", {"text": data.get("text", "")}
+    elif kind == "notice" and data.get("level") == "output_dropped":
+        kind, data = "fd_output_dropped", {"count": data.get("count", 0)}
+    if kind in WORKER_KINDS:
+        sender = lane
+    elif kind in _APP_KINDS:
+        sender, seq = SESSION_ID, -1
+    else:
+        sender = MAIN_ID
+    return [Event.from_row([kind, lane, sender, seq, t_ns, data])]
+
+
+def _announce_lanes(events: list[Event], lanes: list[Event]) -> list[Event]:
+    """Version 1 had no LANE_ADDED: announce the scenario's lanes just after
+    the run started, as the conductor does now."""
+    for index, event in enumerate(events):
+        if event.kind is EventKind.RUN_STARTED:
+            at = [replace(lane, t_ns=event.t_ns) for lane in lanes]
+            return events[: index + 1] + at + events[index + 1 :]
+    return lanes + events
 
 
 def load(path: Path | str) -> RunModel:

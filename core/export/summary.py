@@ -7,6 +7,7 @@ from typing import Any
 
 from core import files
 from core.model.events import EventKind
+from core.model.payloads import TargetReturned, payload_to_dict
 from core.model.run_model import Lane, RunModel
 
 _TIMES = (
@@ -27,6 +28,7 @@ def worker_summary(lane: Lane) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": lane.name,
         "kind": lane.kind,
+        "parent": lane.parent,
         "start_method": lane.start_method,
         "pid": lane.pid,
         "outcome": str(lane.outcome) if lane.outcome else None,
@@ -36,16 +38,23 @@ def worker_summary(lane: Lane) -> dict[str, Any]:
     for key in _TIMES:
         data[key] = _r(lane.times.get(key))
     error = lane.error
-    data["error"] = (
-        {k: error.get(k) for k in ("type", "message", "traceback")} if error else None
-    )
-    data["returned"] = (
-        lane.report.get("value") if lane.report_kind == "target_returned" else None
-    )
+    data["error"] = payload_to_dict(error) if error else None
+    report = lane.report
+    data["returned"] = report.value if isinstance(report, TargetReturned) else None
     data["output"] = [line.text for line in lane.output]
     data["output_dropped"] = lane.output_dropped
     data["cleaned_up"] = lane.cleaned_up
     data["problems"] = list(lane.problems)
+    data["tasks"] = [
+        {
+            "id": task.task_id,
+            "label": task.label,
+            "start": _r(task.start),
+            "end": _r(task.end),
+            "outcome": task.outcome,
+        }
+        for task in lane.tasks
+    ]
     return data
 
 
@@ -53,17 +62,19 @@ def summary(model: RunModel) -> dict[str, Any]:
     """The summary JSON described in the README (times in seconds from start)."""
     received = sum(1 for e in model.events if e.kind is not EventKind.SAMPLE)
     return {
-        "title": model.scenario.title,
-        "mode": model.scenario.mode,
-        "start_method": model.scenario.start_method,
+        "title": model.info.title,
+        "mode": model.info.mode,
+        "start_method": model.info.start_method,
         "wall_seconds": _r(model.end),
         "broken": model.broken,
         "main": {"pid": model.main.pid, "finished": _r(model.main_finished)},
         "workers": [worker_summary(lane) for lane in model.worker_lanes()],
         "events": {"received": received, "missing": model.events_missing()},
         "machine": {
-            k: model.info.get(k)
-            for k in ("cpu_count", "python", "platform", "default_start_method")
+            "cpu_count": model.info.cpu_count,
+            "python": model.info.python,
+            "platform": model.info.platform,
+            "default_start_method": model.info.default_start_method,
         },
     }
 

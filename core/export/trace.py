@@ -89,9 +89,9 @@ def chrome_trace(model: RunModel) -> dict[str, Any]:
         "traceEvents": events,
         "otherData": {
             "tool": "Procession",
-            "title": model.scenario.title,
-            "mode": model.scenario.mode,
-            "start_method": model.scenario.start_method,
+            "title": model.info.title,
+            "mode": model.info.mode,
+            "start_method": model.info.start_method,
             "procession_recording": recording.to_data(model),
         },
     }
@@ -133,7 +133,7 @@ def _instants(lane: Lane, pid: int, tid: int) -> list[dict[str, Any]]:
         if marker.kind == "exit":
             args.update(exitcode=lane.exitcode, outcome=str(lane.outcome))
             if lane.error:
-                args["traceback"] = lane.error.get("traceback")
+                args["traceback"] = lane.error.traceback
             if lane.log_tail:
                 args["log_tail"] = lane.log_tail
         instants.append(

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from core.model.outcomes import Explanation, Outcome, SignalRecord
+from core.model.payloads import Report, TargetExited, TargetRaised, TargetReturned
 
 
 class State(StrEnum):
@@ -106,8 +107,8 @@ class Lane:
     outcome: Outcome | None = None
     exitcode: int | None = None
     explanation: Explanation | None = None
-    report_kind: str | None = None
-    report: dict[str, Any] = field(default_factory=dict)
+    report: Report | None = None
+    """The worker's own last word on its target: returned, raised or exited."""
     signals: list[SignalRecord] = field(default_factory=list)
     output: list[OutputLine] = field(default_factory=list)
     output_dropped: int = 0
@@ -137,8 +138,13 @@ class Lane:
         return self.outcome is None and "start_called" in self.times
 
     @property
-    def error(self) -> dict[str, Any] | None:
-        return self.report if self.report_kind == "target_raised" else None
+    def error(self) -> TargetRaised | None:
+        return self.report if isinstance(self.report, TargetRaised) else None
+
+    @property
+    def report_kind(self) -> str | None:
+        """Which report it was, as its event kind ("target_raised", …)."""
+        return None if self.report is None else _REPORT_KINDS[type(self.report)]
 
     def enter(self, state: State, t: float, note: str = "") -> None:
         if self.segments:
@@ -147,3 +153,10 @@ class Lane:
                 return
             last.end = t
         self.segments.append(Segment(state, t, None, note))
+
+
+_REPORT_KINDS = {
+    TargetReturned: "target_returned",
+    TargetRaised: "target_raised",
+    TargetExited: "target_exited",
+}

@@ -16,7 +16,8 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+
+from core.model.payloads import Report, TargetExited, TargetRaised, TargetReturned
 
 
 class Outcome(StrEnum):
@@ -81,19 +82,17 @@ def explain(
     exitcode: int | None,
     *,
     is_thread: bool = False,
-    report: dict[str, Any] | None = None,
-    report_kind: str | None = None,
+    report: Report | None = None,
     start_method: str | None = None,
     signals: list[SignalRecord] | None = None,
     still_running: bool = False,
     abandoned: str = "",
 ) -> Explanation:
     """Explain an ending. ``report`` is the worker's own last word (the payload
-    of target_returned / target_raised / target_exited) and ``report_kind``
-    which of those it was; both are None if the worker never reported."""
-    report = report or {}
+    of target_returned / target_raised / target_exited), None if the worker
+    never reported."""
     if is_thread:
-        return _explain_thread(report, report_kind, still_running, abandoned)
+        return _explain_thread(report, still_running, abandoned)
     if exitcode is None:  # only from a damaged recording: say so, do not guess
         return Explanation(
             Outcome.LOST,
@@ -105,7 +104,7 @@ def explain(
     if (
         exitcode == 255
         and start_method == "forkserver"
-        and not (report_kind == "target_exited" and report.get("exitcode") == 255)
+        and not (isinstance(report, TargetExited) and report.exitcode == 255)
     ):
         return Explanation(
             Outcome.LOST,
@@ -115,17 +114,13 @@ def explain(
             "multiprocessing reports 255 whatever really happened",
         )
     if exitcode == 0:
-        if report_kind == "target_returned":
+        if isinstance(report, TargetReturned):
             return Explanation(
-                Outcome.OK,
-                "✓",
-                f"returned {report.get('value')} normally (exit code 0)",
+                Outcome.OK, "✓", f"returned {report.value} normally (exit code 0)"
             )
-        if report_kind == "target_exited":
+        if isinstance(report, TargetExited):
             return Explanation(
-                Outcome.OK,
-                "✓",
-                f"called sys.exit({report['code']}), which exits with 0",
+                Outcome.OK, "✓", f"called sys.exit({report.code}), which exits with 0"
             )
         return Explanation(
             Outcome.OK,
@@ -133,17 +128,16 @@ def explain(
             "exited with 0 but ended without "
             "a final report (os._exit() or a crash in shutdown)",
         )
-    if report_kind == "target_raised":
-        kind = report.get("type", "Exception")
+    if isinstance(report, TargetRaised):
+        kind = report.type or "Exception"
         return Explanation(
             Outcome.ERROR,
             f"✗ {kind}",
-            f"raised {kind}: "
-            f"{report.get('message', '')} — an uncaught exception "
+            f"raised {kind}: {report.message} — an uncaught exception "
             f"exits with {exitcode}",
         )
-    if report_kind == "target_exited":
-        code = report.get("code", "")
+    if isinstance(report, TargetExited):
+        code = report.code
         if (
             exitcode == 1
             and not code.lstrip("-").isdigit()
@@ -217,36 +211,29 @@ _ABANDONED = {
 
 
 def _explain_thread(
-    report: dict[str, Any],
-    report_kind: str | None,
-    still_running: bool,
-    abandoned: str = "",
+    report: Report | None, still_running: bool, abandoned: str = ""
 ) -> Explanation:
     if still_running:
         sentence = _ABANDONED.get(abandoned, _ABANDONED["ignored_stop"])
         label = "abandoned" if abandoned == "conductor_killed" else "still running"
         return Explanation(Outcome.LOST, label, sentence)
-    if report_kind == "target_returned":
+    if isinstance(report, TargetReturned):
         return Explanation(
-            Outcome.OK,
-            "✓",
-            f"returned {report.get('value')} (threads have no exit code)",
+            Outcome.OK, "✓", f"returned {report.value} (threads have no exit code)"
         )
-    if report_kind == "target_raised":
-        kind = report.get("type", "Exception")
+    if isinstance(report, TargetRaised):
+        kind = report.type or "Exception"
         return Explanation(
             Outcome.ERROR,
             f"✗ {kind}",
-            f"raised {kind}: "
-            f"{report.get('message', '')} — it ended only this "
+            f"raised {kind}: {report.message} — it ended only this "
             "thread; the program went on",
         )
-    if report_kind == "target_exited":
+    if isinstance(report, TargetExited):
         return Explanation(
             Outcome.EXIT,
             "sys.exit",
-            f"called sys.exit("
-            f"{report.get('code')}): in a thread that ends only the "
+            f"called sys.exit({report.code}): in a thread that ends only the "
             "thread, with no exit code",
         )
     return Explanation(Outcome.LOST, "?", "the thread ended without a report")

@@ -110,7 +110,7 @@ class EventSender:
             seq = self._seq
             try:
                 raw = encode(kind, seq, t_ns, data)
-            except Exception as error:  # anything pickle can raise, incl. recursion
+            except Exception as error:  # anything json can raise, incl. recursion
                 raw = encode(
                     "event_unserializable",
                     seq,

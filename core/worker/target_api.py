@@ -18,6 +18,8 @@ from __future__ import annotations
 import threading
 import time
 
+from core.worker.wire import plain_dict
+
 TYPE_CHECKING = False  # see core/worker/__init__.py
 if TYPE_CHECKING:
     from typing import Any, Protocol
@@ -96,7 +98,9 @@ def mark(label: str, **data: Any) -> None:
         return
     if context.marks < MAX_MARKS:
         context.marks += 1
-        context.reporter.send("mark", {"label": str(label)[:200], "data": data})
+        context.reporter.send(
+            "mark", {"label": str(label)[:200], "data": plain_dict(data)}
+        )
         return
     context.marks_dropped += 1
     if context.marks_dropped % DROPPED_REPORT_EVERY == 1:

@@ -41,7 +41,9 @@ def open_any(ref: str | Path) -> tuple[Scenario, RunModel | None]:
     path = Path(ref)
     if path.suffix.lower() == ".json":
         model = recording.load(path)
-        return model.scenario, model
+        if model.source is None:  # a recording of something else than a scenario
+            return Scenario(title=model.info.title or "Recording"), model
+        return Scenario.from_dict(model.source), model
     if path.suffix and path.suffix.lower() != ".toml" and path.exists():
         raise InputError(
             [Problem("", "expected a scenario (.toml) or a recording (.json)")],

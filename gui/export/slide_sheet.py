@@ -31,7 +31,7 @@ def subtitle(model: RunModel) -> str:
     if kinds == {"thread", "process"}:
         parts = ["threads and processes"]
     else:
-        mode = str(info.get("mode") or model.scenario.mode)
+        mode = info.mode
         parts = ["threads" if mode == "thread" else "processes"]
     methods = list(
         dict.fromkeys(lane.start_method for lane in lanes if lane.kind == "process")
@@ -49,15 +49,15 @@ def subtitle(model: RunModel) -> str:
         parts.append("not run yet")
     if model.broken:
         parts.append("the main program died")
-    if info.get("cpu_count"):
-        parts.append(f"{info['cpu_count']} CPUs")
-    if info.get("python"):
-        parts.append(f"Python {info['python']}")
+    if info.cpu_count:
+        parts.append(f"{info.cpu_count} CPUs")
+    if info.python:
+        parts.append(f"Python {info.python}")
     return " · ".join(parts)
 
 
 def title(model: RunModel) -> str:
-    return str(model.scenario.title or model.info.get("title") or "Procession run")
+    return model.info.title or "Procession run"
 
 
 class ExportSheet(QWidget):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, OutputLine, RunModel, State
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
 from gui.panels.metrics_plot import MetricsPlot
@@ -246,8 +247,8 @@ class DetailsPanel(QWidget):
                 facts.append("daemon")
         if lane.exitcode is not None:
             facts.append(f"exit code {lane.exitcode}")
-        if lane.report_kind == "target_returned" and "value" in lane.report:
-            facts.append(f"returned {lane.report['value']}")
+        if isinstance(lane.report, TargetReturned):
+            facts.append(f"returned {lane.report.value}")
         t = lane.times
         if "start_called" in t and "target_started" in t:
             boot_ms = 1000 * (t["target_started"] - t["start_called"])
@@ -339,9 +340,7 @@ class DetailsPanel(QWidget):
         error = lane.error
         parts = []
         if error:
-            parts.append(str(error.get("traceback") or "").rstrip())
-            if not parts[-1]:
-                parts[-1] = f"{error.get('type')}: {error.get('message')}"
+            parts.append(error.traceback.rstrip() or f"{error.type}: {error.message}")
         if lane.log_tail.strip():
             parts.append(
                 "The end of what it wrote below Python (fd 1 and 2: C code, "

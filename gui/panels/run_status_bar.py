@@ -7,7 +7,6 @@ import os
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from core.model.run_model import RunModel
-from core.scenario.definition import Scenario
 
 STATE_TEXT = {
     "ready": ("Ready: press Run (F5)", "#1d5e8c"),
@@ -28,7 +27,7 @@ class RunStatusBar(QStatusBar):
         self.cpus = QLabel(f"{os.cpu_count() or '?'} CPUs")
         self.cpus.setToolTip("CPU cores on this machine (os.cpu_count())")
         self.method = QLabel()
-        self._method_for: tuple[RunModel, str] | None = None
+        self._method_for: tuple[RunModel, int, str] | None = None
         for label in (self.state, self.elapsed, self.cpus, self.method):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
@@ -41,25 +40,22 @@ class RunStatusBar(QStatusBar):
     def update_run(self, model: RunModel) -> None:
         elapsed = model.now() if model.started else 0.0
         self.elapsed.setText(f"Elapsed {elapsed:.2f} s")
-        cpus = model.info.get("cpu_count")
-        if cpus:
-            self.cpus.setText(f"{cpus} CPUs")
-        # instances() walks every worker: compute once per model, not per tick.
-        key = (model, str(model.info.get("default_start_method", "")))
-        if self._method_for is None or (
-            self._method_for[0] is not model or self._method_for[1] != key[1]
-        ):
+        if model.info.cpu_count:
+            self.cpus.setText(f"{model.info.cpu_count} CPUs")
+        # Walks every lane: compute once per model and lane count, not per tick.
+        key = (model, len(model.lanes), model.info.default_start_method)
+        if self._method_for != key:
             self._method_for = key
-            self.method.setText(self.method_text(model.scenario, model))
+            self.method.setText(self.method_text(model))
 
     @staticmethod
-    def method_text(scenario: Scenario, model: RunModel | None = None) -> str:
+    def method_text(model: RunModel) -> str:
         methods: list[str] = []
-        for spec in scenario.instances():
-            name = "threads" if spec.mode == "thread" else spec.start_method
-            if name == "default" and model is not None:
-                default = model.info.get("default_start_method")
-                name = f"default ({default})" if default else name
+        default = model.info.default_start_method
+        for lane in model.worker_lanes():
+            name = "threads" if lane.kind == "thread" else lane.start_method
+            if name == "default" and default:
+                name = f"default ({default})"
             if name not in methods:
                 methods.append(name)
-        return "Start method: " + (", ".join(methods) or scenario.start_method)
+        return "Start method: " + (", ".join(methods) or model.info.start_method)

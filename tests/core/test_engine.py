@@ -42,8 +42,8 @@ def test_custom_code_runs_under_every_start_method(method):
         assert texts == [("stdout", f"hi {i} from {lane.pid}") for i in range(3)] + [
             ("stderr", "to stderr")
         ]
-        assert f"'pid': {lane.pid}" in lane.report["value"]
-        assert "procession_custom_0" in lane.report["value"]
+        assert f"'pid': {lane.pid}" in lane.report.value
+        assert "procession_custom_0" in lane.report.value
 
 
 def test_joined_sleepers_run_in_parallel_and_main_waits():
@@ -154,7 +154,7 @@ def test_cooperative_stop_ends_a_loop_without_signals():
     )
     lane = model.worker_lanes()[0]
     assert (lane.outcome, lane.exitcode) == (Outcome.OK, 0)
-    assert lane.report["value"] == "'stopped'"
+    assert lane.report.value == "'stopped'"
     assert lane.signals == []  # the flag was enough
 
 
@@ -246,7 +246,7 @@ def test_every_event_arrives_numbered_without_gaps():
         seqs = [
             e.seq
             for e in model.events
-            if e.worker_id == lane.worker_id and e.kind in WORKER_KINDS
+            if e.lane == lane.worker_id and e.kind in WORKER_KINDS
         ]
         assert seqs == list(range(len(seqs)))
         assert len(seqs) == 503  # booted, target started, 500 lines, returned

@@ -62,9 +62,9 @@ def test_03_an_error_in_the_child_exits_1_with_its_traceback(method):
     model = lesson("3", method)
     assert outcomes(model) == {"healthy": (Outcome.OK, 0), "buggy": (Outcome.ERROR, 1)}
     error = lanes(model)["buggy"].error
-    assert error["type"] == "NameError"
-    assert error["message"] == "name 'name' is not defined"
-    assert "Traceback (most recent call last)" in error["traceback"]
+    assert error.type == "NameError"
+    assert error.message == "name 'name' is not defined"
+    assert "Traceback (most recent call last)" in error.traceback
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -5,20 +5,23 @@ from __future__ import annotations
 import pytest
 
 from core.input_checks import parse_float_text, parse_int_text
-from core.model.events import Event, EventKind
+from core.model.events import MAIN_ID, WORKER_KINDS, Event, EventKind
 from core.model.outcomes import Outcome
-from core.model.run_model import RunModel, State
+from core.model.run_model import State
+from core.scenario.lane_announcements import preview_model
 from tests.helpers import scenario
 
 MS = 1_000_000
 
 
-def ev(kind, wid, seq, ms, **data):
-    return Event(EventKind(kind), wid, seq, ms * MS, data)
+def ev(kind, wid, seq, ms, /, **data):
+    kind = EventKind(kind)
+    sender = wid if kind in WORKER_KINDS else MAIN_ID
+    return Event.make(kind, wid, data, sender=sender, seq=seq, t_ns=ms * MS)
 
 
 def model_with_one_worker():
-    return RunModel(scenario([{"name": "w", "target": "sleep"}]))
+    return preview_model(scenario([{"name": "w", "target": "sleep"}]))
 
 
 def test_a_lane_walks_through_every_state_in_order():
@@ -26,16 +29,17 @@ def test_a_lane_walks_through_every_state_in_order():
     changed = model.apply(
         [
             ev("run_started", 0, 0, 1000, pid=10),
-            ev("start_called", 1, 1, 1001),
-            ev("start_returned", 1, 2, 1002, pid=11),
+            ev("lane_added", 1, 1, 1000, name="w"),
+            ev("start_called", 1, 2, 1001),
+            ev("start_returned", 1, 3, 1002, pid=11),
             ev("booted", 1, 0, 1040, pid=11, ppid=10, tid=11),
             ev("target_started", 1, 1, 1041),
-            ev("join_called", 1, 3, 1003),
+            ev("join_called", 1, 4, 1003),
             ev("target_returned", 1, 2, 2041, value="None"),
-            ev("exited", 1, 4, 2050, exitcode=0),
-            ev("join_returned", 1, 5, 2051, timed_out=False),
-            ev("main_finished", 0, 6, 2052),
-            ev("run_finished", 0, 7, 2053),
+            ev("exited", 1, 5, 2050, exitcode=0),
+            ev("join_returned", 1, 6, 2051, timed_out=False),
+            ev("main_finished", 0, 7, 2052),
+            ev("run_finished", 0, 8, 2053),
         ]
     )
     assert changed == {0, 1}
@@ -77,7 +81,7 @@ def test_a_lost_conductor_leaves_no_lane_without_an_outcome():
         [
             ev("run_started", 0, 0, 0, pid=1),
             ev("start_called", 1, 1, 1),
-            Event(EventKind.CONDUCTOR_LOST, 0, -1, 5 * MS, {"exitcode": -9}),
+            Event.make(EventKind.CONDUCTOR_LOST, 0, {"exitcode": -9}, t_ns=5 * MS),
         ]
     )
     assert model.broken and model.finished
@@ -111,7 +115,7 @@ def test_typed_numbers_in_range():
 
 
 def test_a_conductor_lost_before_a_start_leaves_that_worker_not_started():
-    model = RunModel(
+    model = preview_model(
         scenario(
             [
                 {"name": "a", "target": "sleep"},
@@ -122,8 +126,10 @@ def test_a_conductor_lost_before_a_start_leaves_that_worker_not_started():
     model.apply(
         [
             ev("run_started", 0, 0, 0, pid=1),
-            ev("start_called", 1, 1, 1),
-            Event(EventKind.CONDUCTOR_LOST, 0, -1, 5 * MS, {"exitcode": -9}),
+            ev("lane_added", 1, 1, 0, name="a"),
+            ev("lane_added", 2, 2, 0, name="b"),
+            ev("start_called", 1, 3, 1),
+            Event.make(EventKind.CONDUCTOR_LOST, 0, {"exitcode": -9}, t_ns=5 * MS),
         ]
     )
     a, b = model.worker_lanes()

@@ -45,11 +45,11 @@ def test_each_ending_gives_the_os_status_and_its_explanation(method):
         "abort": (Outcome.CRASHED, -6),
     }
     error = lanes["error"].error
-    assert error is not None and error["type"] == "NameError"
-    assert error["message"] == "name 'name' is not defined"
-    assert 'print(f"Hello {name}")' in error["traceback"]
+    assert error is not None and error.type == "NameError"
+    assert error.message == "name 'name' is not defined"
+    assert 'print(f"Hello {name}")' in error.traceback
     assert (
-        "core/worker/bootstrap.py" not in error["traceback"]
+        "core/worker/bootstrap.py" not in error.traceback
     )  # starts in the user's code
     # multiprocessing's own report on the child's stderr is captured in order
     stderr = [line.text for line in lanes["error"].output if line.stream == "stderr"]
@@ -100,21 +100,19 @@ def test_threads_end_without_exit_codes():
 
 
 @pytest.mark.parametrize(
-    ("exitcode", "start_method", "report_kind", "outcome", "label"),
+    ("exitcode", "start_method", "outcome", "label"),
     [
-        (0, "spawn", None, Outcome.OK, "✓ exit 0"),
-        (255, "forkserver", None, Outcome.LOST, "lost"),
-        (255, "spawn", None, Outcome.EXIT, "exit 255"),
-        (-24, "fork", None, Outcome.KILLED, "SIGXCPU"),
-        (-2, "fork", None, Outcome.TERMINATED, "SIGINT"),
-        (-7, "fork", None, Outcome.CRASHED, "SIGBUS"),
-        (1, "fork", None, Outcome.ERROR, "✗ exit 1"),
+        (0, "spawn", Outcome.OK, "✓ exit 0"),
+        (255, "forkserver", Outcome.LOST, "lost"),
+        (255, "spawn", Outcome.EXIT, "exit 255"),
+        (-24, "fork", Outcome.KILLED, "SIGXCPU"),
+        (-2, "fork", Outcome.TERMINATED, "SIGINT"),
+        (-7, "fork", Outcome.CRASHED, "SIGBUS"),
+        (1, "fork", Outcome.ERROR, "✗ exit 1"),
     ],
 )
-def test_explanations_of_unreported_endings(
-    exitcode, start_method, report_kind, outcome, label
-):
-    explanation = explain(exitcode, start_method=start_method, report_kind=report_kind)
+def test_explanations_of_unreported_endings(exitcode, start_method, outcome, label):
+    explanation = explain(exitcode, start_method=start_method)
     assert (explanation.outcome, explanation.label) == (outcome, label)
 
 

@@ -9,13 +9,13 @@ import pytest
 from core.export import recording
 from core.input_checks import InputError
 from core.model.outcomes import Outcome
-from core.model.run_model import RunModel
+from core.scenario.lane_announcements import preview_model
 from tests.core.test_model import MS, ev
 from tests.helpers import scenario
 
 
 def recorded(events) -> dict:
-    model = RunModel(scenario([{"name": "w", "target": "sleep"}]))
+    model = preview_model(scenario([{"name": "w", "target": "sleep"}]))
     model.apply(events)
     return recording.to_data(model)
 
@@ -46,9 +46,12 @@ def test_an_ending_without_exit_code_is_lost_not_a_crash():
 
 def test_nonsense_in_the_events_is_refused_with_a_message():
     data = recorded([ev("run_started", 0, 0, 0, pid=10)])
-    data["events"].append(["exited", 1, 1, 5 * MS, {"exitcode": "minus nine"}])
-    with pytest.raises(InputError, match="inconsistent events"):
+    data["events"].append(["exited", 1, 0, 1, 5 * MS, {"exitcode": "minus nine"}])
+    with pytest.raises(
+        InputError,
+        match=r"events\[1\]: exited field 'exitcode' must be an integer or null",
+    ):
         recording.from_data(data)
-    data["events"][-1] = ["exploded", 1, 1, 5, {}]
+    data["events"][-1] = ["exploded", 1, 0, 1, 5, {}]
     with pytest.raises(InputError, match=r"events\[1\]: unknown event kind"):
         recording.from_data(data)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from core.model.run_model import RunModel
+from core.scenario.lane_announcements import preview_model
 from gui import palette
 from gui.timeline.timeline_view import TimelineView, grid_step
 from tests.gui.timeline_events import finish, finished_model, live_script
@@ -77,8 +78,19 @@ def test_set_model_shows_another_run(qtbot) -> None:
 
     view = make_view(qtbot, finished_model())
     view.select_lane(2)
-    other = RunModel(scenario([{"name": "solo", "target": "noop"}]))
-    other.apply([Event(EventKind.RUN_STARTED, 0, 0, time.monotonic_ns(), {"pid": 1})])
+    other = preview_model(scenario([{"name": "solo", "target": "noop"}]))
+    other.apply(
+        [
+            Event.make(
+                EventKind.RUN_STARTED,
+                0,
+                {"pid": 1},
+                sender=0,
+                seq=0,
+                t_ns=time.monotonic_ns(),
+            )
+        ]
+    )
     view.set_model(other)
     assert view.model is other
     assert [lane.name for lane in view.item.data.lanes] == ["main program", "solo"]
@@ -228,8 +240,10 @@ def test_a_thousand_lanes_paint_without_labels_turning_to_mush(qtbot) -> None:
     from core.model.events import Event, EventKind
     from tests.helpers import scenario
 
-    model = RunModel(scenario([{"name": "w", "target": "noop", "count": 1023}]))
-    model.apply([Event(EventKind.RUN_STARTED, 0, 0, 10**12, {"pid": 1})])
+    model = preview_model(scenario([{"name": "w", "target": "noop", "count": 1023}]))
+    model.apply(
+        [Event.make(EventKind.RUN_STARTED, 0, {"pid": 1}, sender=0, seq=0, t_ns=10**12)]
+    )
     view = make_view(qtbot, model)
     assert view.item.data.row_count == 1024
     axis = view.plot_widget.getPlotItem().getAxis("left")

@@ -11,8 +11,9 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from core.model.events import WORKER_KINDS, Event, EventKind
+from core.model.events import MAIN_ID, WORKER_KINDS, Event, EventKind
 from core.model.run_model import RunModel
+from core.scenario.lane_announcements import preview_model
 from tests.helpers import scenario
 
 T0 = 1_000_000_000_000
@@ -27,21 +28,24 @@ class Script:
         self._worker_seq: dict[int, int] = defaultdict(int)
         self._conductor_seq = 0
 
-    def at(self, t: float, kind: str, worker_id: int = 0, **data: Any) -> set[int]:
+    def at(self, t: float, kind: str, worker_id: int = 0, /, **data: Any) -> set[int]:
         event_kind = EventKind(kind)
         if event_kind in WORKER_KINDS:
-            seq = self._worker_seq[worker_id]
+            sender, seq = worker_id, self._worker_seq[worker_id]
             self._worker_seq[worker_id] += 1
         else:
-            seq = self._conductor_seq
+            sender, seq = MAIN_ID, self._conductor_seq
             self._conductor_seq += 1
-        event = Event(event_kind, worker_id, seq, self.t0_ns + round(t * 1e9), data)
+        t_ns = self.t0_ns + round(t * 1e9)
+        event = Event.make(
+            event_kind, worker_id, data, sender=sender, seq=seq, t_ns=t_ns
+        )
         return self.model.apply([event])
 
 
 def three_workers(**top: Any) -> RunModel:
     """a-1 and a-2 (sleep) and b (raise_error) under fork; nothing applied yet."""
-    return RunModel(
+    return preview_model(
         scenario(
             [
                 {"name": "a", "target": "sleep", "count": 2, "args": {"seconds": 0.2}},
@@ -67,6 +71,8 @@ def begin(script: Script) -> None:
         python="3.11.7",
         platform="linux",
     )
+    for lane in list(script.model.worker_lanes()):  # as the conductor announces them
+        script.at(0.0, "lane_added", lane.worker_id, name=lane.name, kind=lane.kind)
     for worker_id in (1, 2, 3):
         t = 0.01 * worker_id
         script.at(t, "start_called", worker_id)

@@ -42,7 +42,7 @@ def lane(model: RunModel, name: str) -> Lane:
 
 def events_of(model: RunModel, name: str, kind: EventKind) -> list[Event]:
     wid = lane(model, name).worker_id
-    return [e for e in model.events if e.worker_id == wid and e.kind is kind]
+    return [e for e in model.events if e.lane == wid and e.kind is kind]
 
 
 def proc_state(pid: int) -> str | None:
@@ -151,7 +151,7 @@ def assert_one_ending(model: RunModel) -> None:
         endings = [
             e
             for e in model.events
-            if e.worker_id == worker.worker_id and e.kind is EventKind.EXITED
+            if e.lane == worker.worker_id and e.kind is EventKind.EXITED
         ]
         started = "start_returned" in worker.times
         assert len(endings) == (1 if started else 0), (worker.name, endings)

@@ -256,7 +256,7 @@ def test_a_frame_larger_than_the_limit_breaks_only_that_channel():
     )
     assert not model.broken
     [broken] = events_of(model, "claimer", EventKind.CHANNEL_BROKEN)
-    assert "frame of 2147483647 bytes" in broken.data["error"]
+    assert "frame of 2147483647 bytes" in broken.data.error
     assert lane(model, "bystander").outcome is Outcome.OK  # it honoured stop
 
 
@@ -269,7 +269,7 @@ def test_a_grandchild_of_its_own_session_dies_with_a_killed_conductor():
     def on_events(link, model, events):
         escaped = [e for e in events if e.kind is EventKind.MARK]
         if escaped and "killed" not in state:
-            state["pid"] = int(escaped[0].data["data"]["pid"])
+            state["pid"] = int(escaped[0].data.data["pid"])
             os.kill(link.conductor_pid, signal.SIGKILL)
             state["killed"] = time.monotonic()
 

@@ -43,13 +43,13 @@ def test_every_mark_sent_before_os_exit_arrives_in_order(method):
     assert_one_ending(model)
     quitter = lane(model, "quitter")
     marks = events_of(model, "quitter", EventKind.MARK)
-    assert [e.data["label"] for e in marks] == [f"m{i}" for i in range(200)]
-    assert [e.data["data"]["i"] for e in marks] == list(range(200))
+    assert [e.data.label for e in marks] == [f"m{i}" for i in range(200)]
+    assert [e.data.data["i"] for e in marks] == list(range(200))
     # The worker numbers its own events (the conductor's have their own count).
     seqs = [
         e.seq
         for e in model.events
-        if e.worker_id == quitter.worker_id and e.kind in WORKER_KINDS
+        if e.lane == quitter.worker_id and e.kind in WORKER_KINDS
     ]
     assert seqs == list(range(202))  # booted, target_started, 200 marks
     assert quitter.missing == 0 and not quitter.problems
@@ -128,10 +128,9 @@ def test_each_ending_shows_the_exact_os_status(method):
         assert words in worker.explanation.sentence, (name, worker.explanation)
         assert worker.missing == 0 and not worker.problems, name
     error = lane(model, "exception").error
-    assert error is not None and error["type"] == "ValueError"
-    assert (
-        'raise error_type(message or f"{exception} raised on purpose")'
-        in (error["traceback"])
+    assert error is not None and error.type == "ValueError"
+    assert 'raise error_type(message or f"{exception} raised on purpose")' in (
+        error.traceback
     )
     assert "bye" in [line.text for line in lane(model, "exitmsg").output]
     for name, fatal in (("segfault", "Segmentation fault"), ("abort", "Aborted")):

@@ -60,7 +60,7 @@ def test_a_flood_of_output_neither_blocks_the_worker_nor_grows_memory():
     model, peak = _flood(200_000)
     flood = lane(model, "flood")
     assert flood.outcome is Outcome.OK and flood.missing == 0
-    times = ast.literal_eval(flood.report["value"])  # the dict it returned
+    times = ast.literal_eval(flood.report.value)  # the dict it returned
     # The worker was never blocked: a full pipe would stall it for good; here
     # printing costs a bounded factor over plain Python printing to a file.
     record("200k lines: printed through Procession (s)", round(times["loud"], 3))
@@ -76,10 +76,8 @@ def test_a_flood_of_output_neither_blocks_the_worker_nor_grows_memory():
     assert flood.output_dropped == 200_000 - CAP
     # The app's side does not grow with the flood: ten times the lines, the
     # same number of events and about the same memory as 20 000 lines.
-    worker_events = [e for e in model.events if e.worker_id == flood.worker_id]
-    small_events = [
-        e for e in small.events if e.worker_id == lane(small, "flood").worker_id
-    ]
+    worker_events = [e for e in model.events if e.lane == flood.worker_id]
+    small_events = [e for e in small.events if e.lane == lane(small, "flood").worker_id]
     assert len(worker_events) < CAP + 100
     assert abs(len(worker_events) - len(small_events)) < 50
     record("200k lines: peak traced memory of session + model (MiB)", peak / 2**20)
@@ -108,4 +106,4 @@ def test_a_flood_below_python_is_capped_and_counted_too():
     fd_lines = [line for line in raw.output if line.stream == "fd"]
     assert len(fd_lines) == CAP and fd_lines[-1].text == f"fd line {CAP - 1}"
     assert raw.output_dropped == 200_000 - CAP  # shown, not silently lost
-    assert len([e for e in model.events if e.worker_id == raw.worker_id]) < CAP + 100
+    assert len([e for e in model.events if e.lane == raw.worker_id]) < CAP + 100

@@ -133,9 +133,9 @@ def test_stop_escalates_flag_then_sigterm_then_sigkill_on_fixed_deadlines(method
     signal_events = [
         e.data
         for e in model.events
-        if e.worker_id == stubborn.worker_id and e.kind is EventKind.SIGNAL_SENT
+        if e.lane == stubborn.worker_id and e.kind is EventKind.SIGNAL_SENT
     ]
-    assert all(d["group"] and d["action"] == "escalate" for d in signal_events)
+    assert all(d.group and d.action == "escalate" for d in signal_events)
     # The worker that only ignores the flag ends at the SIGTERM step.
     assert deaf.exitcode == -15 and deaf.outcome is Outcome.TERMINATED
     deaf_term = [m.t for m in deaf.markers if m.kind == "signal"]

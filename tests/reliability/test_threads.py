@@ -65,7 +65,7 @@ def test_a_thread_that_ignores_stop_is_shown_running_then_abandoned():
     assert stubborn.explanation.label == "still running"
     assert "cannot be force-stopped" in stubborn.explanation.sentence
     polite = lane(model, "polite")
-    assert polite.outcome is Outcome.OK and polite.report["value"] == "'stopped'"
+    assert polite.outcome is Outcome.OK and polite.report.value == "'stopped'"
 
 
 def test_terminate_and_kill_of_a_thread_are_refused_with_a_reason():

@@ -1,0 +1,94 @@
+"""Bytes from the conductor → events, trusting nothing in them.
+
+Workers run user code, and in thread mode so does the conductor, so every byte
+that reaches the app is data from a program we do not control. It is decoded as
+JSON (never pickle: unpickling runs code) and checked field by field; whatever
+fails becomes one ``EVENT_DAMAGED`` event on that frame's lane, and the run
+goes on. Nothing here raises.
+
+A batch is frames laid end to end, each a header ``(sender, lane, size)`` and
+``size`` bytes of JSON ``[kind, seq, t_ns, data]``. The conductor writes the
+header: a worker's bytes are forwarded with sender = lane = that worker, so a
+worker cannot speak for another lane, and it may send only its own kinds
+(``WORKER_KINDS``): no worker reports its own exit.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+from typing import Any
+
+from core.model.events import Event
+from core.model.kinds import MAIN_ID, SESSION_ID, WORKER_KINDS, EventKind
+from core.model.payloads import Damaged, payload_from_dict
+
+HEADER = struct.Struct("<iiI")
+
+
+def frame(sender: int, lane: int, raw: bytes) -> bytes:
+    """One frame of a batch (the conductor's side)."""
+    return HEADER.pack(sender, lane, len(raw)) + raw
+
+
+def decode_batch(message: bytes) -> list[Event]:
+    """Every event of one batch, damaged ones included, in order."""
+    out: list[Event] = []
+    position, end = 0, len(message)
+    while position < end:
+        if end - position < HEADER.size:
+            out.append(damaged(MAIN_ID, "a truncated frame header", end - position))
+            break
+        sender, lane, size = HEADER.unpack_from(message, position)
+        position += HEADER.size
+        if size > end - position:
+            out.append(damaged(lane, "a frame longer than its batch", size))
+            break
+        out.append(decode_event(sender, lane, message[position : position + size]))
+        position += size
+    return out
+
+
+def decode_event(sender: int, lane: int, raw: bytes) -> Event:
+    try:
+        row = json.loads(raw)
+        return _checked(sender, lane, row)
+    except (ValueError, TypeError, RecursionError) as error:
+        # UnicodeDecodeError and JSONDecodeError are ValueErrors.
+        return damaged(lane, _short(error), len(raw))
+
+
+def _checked(sender: int, lane: int, row: Any) -> Event:
+    if type(row) is not list or len(row) != 4:
+        raise ValueError("an event must be a list of 4 items")
+    kind_text, seq, t_ns, data = row
+    if type(kind_text) is not str:
+        raise ValueError("the event kind must be a string")
+    try:
+        kind = EventKind(kind_text)
+    except ValueError:
+        raise ValueError(f"unknown event kind {kind_text[:40]!r}") from None
+    if sender != MAIN_ID and kind not in WORKER_KINDS:
+        raise ValueError(f"a worker may not send {kind}")
+    if type(seq) is not int or type(t_ns) is not int or seq < 0:
+        raise ValueError("seq and t_ns must be integers")
+    if type(data) is not dict:
+        raise ValueError("event data must be an object")
+    return Event(kind, lane, sender, seq, t_ns, payload_from_dict(kind, data))
+
+
+def damaged(lane: int, error: str, size: int) -> Event:
+    return Event(
+        EventKind.EVENT_DAMAGED,
+        lane,
+        SESSION_ID,
+        -1,
+        time.monotonic_ns(),
+        Damaged(error=error, size=size),
+    )
+
+
+def _short(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}"
+    return text if len(text) <= 300 else text[:299] + "…"

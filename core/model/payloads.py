@@ -1,0 +1,366 @@
+"""One typed record per event kind: what each event carries.
+
+Senders put plain dicts on the wire (a worker imports none of this); the app
+turns each into the record of its kind with :func:`payload_from_dict`, which
+checks every field's type. The bytes come from processes that run user code,
+so a wrong type is an error naming the field, never a crash further on (and
+never code run: see :mod:`core.model.decoding`). Readers then use attributes
+(``event.data.pid``) that ``mypy --strict`` checks.
+
+Fields absent from a dict take their defaults, and unknown fields are ignored,
+so recordings written by older versions still load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from core.model.kinds import EventKind
+
+INT_LIMIT = 2**63
+"""Integers on the wire fit 64 bits: an exit code of 10**30 is damage."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunStarted:
+    """The run's metadata: whatever describes the run travels here, so that
+    recordings, traces, summaries and exports need nothing else."""
+
+    pid: int | None = None
+    title: str = ""
+    description: str = ""
+    program_kind: str = "scenario"
+    mode: str = ""
+    start_method: str = ""
+    default_start_method: str = ""
+    join: bool = True
+    cpu_count: int | None = None
+    python: str = ""
+    platform: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LaneAdded:
+    """A lane exists; its id is the event's lane."""
+
+    name: str = ""
+    kind: str = "process"  # process | thread | helper | untracked
+    parent: int | None = None
+    start_method: str = ""
+    target: str = ""
+    group: str = ""
+    daemon: bool = False
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call one lane made on another (start(), and anything without more
+    to say); ``caller`` is the calling lane's id."""
+
+    caller: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StartReturned:
+    caller: int = 0
+    pid: int | None = None
+    ident: int | None = None
+    start_method: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StartFailed:
+    caller: int = 0
+    error: str = ""
+    never_called: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JoinCalled:
+    caller: int = 0
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JoinReturned:
+    caller: int = 0
+    timed_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StopRequested:
+    caller: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignalSent:
+    caller: int = 0
+    signal: str = ""
+    action: str = ""
+    by: str = ""
+    """Who, in words ("the main program (action at 0.5 s)")."""
+    group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Exited:
+    exitcode: int | None = None
+    log_tail: str = ""
+    cleaned_up: int = 0
+    still_running: bool = False
+    abandoned: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """A channel that broke mid-message."""
+
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    level: str = "info"
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MainFinished:
+    joined: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Empty:
+    """Kinds whose time and lane say everything."""
+
+
+@dataclass(frozen=True, slots=True)
+class Booted:
+    pid: int | None = None
+    ppid: int | None = None
+    tid: int | None = None
+    pgid: int | None = None
+    start_method: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetStarted:
+    target: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetReturned:
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRaised:
+    type: str = ""
+    message: str = ""
+    traceback: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetExited:
+    code: str = ""
+    exitcode: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    stream: str = "stdout"
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FdOutput:
+    """A line the conductor read below Python (fd 1 and 2 of a process)."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A sender's running total of lines not kept."""
+
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    label: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NotDelivered:
+    """An event its sender could not serialise, or that was too large."""
+
+    kind: str = ""
+    error: str = ""
+    size: int | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Damaged:
+    """Bytes that arrived but did not decode into a valid event."""
+
+    error: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    cpu: float | None = None
+    rss: int = 0
+    threads: int = 0
+    children: int = 0
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConductorLost:
+    exitcode: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStarted:
+    task_id: int = 0
+    label: str = ""
+    detail: str = ""
+    submitted_ns: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEnded:
+    task_id: int = 0
+    outcome: str = "ok"  # ok | error | cut
+    detail: str = ""
+
+
+Report = TargetReturned | TargetRaised | TargetExited
+"""How a worker says its target ended."""
+
+Payload = (
+    RunStarted
+    | LaneAdded
+    | Call
+    | StartReturned
+    | StartFailed
+    | JoinCalled
+    | JoinReturned
+    | StopRequested
+    | SignalSent
+    | Exited
+    | Error
+    | Notice
+    | MainFinished
+    | Empty
+    | Booted
+    | TargetStarted
+    | TargetReturned
+    | TargetRaised
+    | TargetExited
+    | Output
+    | FdOutput
+    | Dropped
+    | Mark
+    | NotDelivered
+    | Damaged
+    | Sample
+    | ConductorLost
+    | TaskStarted
+    | TaskEnded
+)
+
+K = EventKind
+PAYLOADS: dict[EventKind, type[Payload]] = {
+    K.RUN_STARTED: RunStarted,
+    K.LANE_ADDED: LaneAdded,
+    K.START_CALLED: Call,
+    K.START_RETURNED: StartReturned,
+    K.START_FAILED: StartFailed,
+    K.JOIN_CALLED: JoinCalled,
+    K.JOIN_RETURNED: JoinReturned,
+    K.STOP_REQUESTED: StopRequested,
+    K.SIGNAL_SENT: SignalSent,
+    K.EXITED: Exited,
+    K.CHANNEL_BROKEN: Error,
+    K.NOTICE: Notice,
+    K.MAIN_FINISHED: MainFinished,
+    K.RUN_FINISHED: Empty,
+    K.BOOTED: Booted,
+    K.TARGET_STARTED: TargetStarted,
+    K.TARGET_RETURNED: TargetReturned,
+    K.TARGET_RAISED: TargetRaised,
+    K.TARGET_EXITED: TargetExited,
+    K.OUTPUT: Output,
+    K.OUTPUT_DROPPED: Dropped,
+    K.FD_OUTPUT: FdOutput,
+    K.FD_OUTPUT_DROPPED: Dropped,
+    K.MARK: Mark,
+    K.EVENT_UNSERIALIZABLE: NotDelivered,
+    K.EVENT_TOO_LARGE: NotDelivered,
+    K.EVENT_DAMAGED: Damaged,
+    K.SAMPLE: Sample,
+    K.CONDUCTOR_LOST: ConductorLost,
+    K.TASK_STARTED: TaskStarted,
+    K.TASK_ENDED: TaskEnded,
+}
+"""The record of every kind (a test checks that none is missing)."""
+
+
+# --- checking what arrives --------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and -INT_LIMIT < value < INT_LIMIT
+
+
+_CHECKS: dict[str, tuple[str, Any]] = {
+    # annotation → (what it must be, in words; the check)
+    "int": ("an integer", _is_int),
+    "int | None": ("an integer or null", lambda v: v is None or _is_int(v)),
+    "float | None": (
+        "a number or null",
+        lambda v: v is None or _is_int(v) or type(v) is float,
+    ),
+    "str": ("a string", lambda v: type(v) is str),
+    "bool": ("true or false", lambda v: type(v) is bool),
+    "dict[str, Any]": (
+        "an object",
+        lambda v: type(v) is dict and all(type(k) is str for k in v),
+    ),
+}
+
+_SCHEMAS: dict[type[Any], tuple[tuple[str, str, Any], ...]] = {
+    cls: tuple((f.name, *_CHECKS[str(f.type)]) for f in fields(cls))
+    for cls in set(PAYLOADS.values())
+}
+
+
+def payload_from_dict(kind: EventKind, data: Mapping[str, Any]) -> Payload:
+    """The record of ``kind`` from a plain dict; ValueError names a bad field."""
+    cls = PAYLOADS[kind]
+    values: dict[str, Any] = {}
+    for name, expected, check in _SCHEMAS[cls]:
+        if name in data:
+            value = data[name]
+            if not check(value):
+                raise ValueError(
+                    f"{kind} field {name!r} must be {expected}, "
+                    f"not {type(value).__name__}"
+                )
+            values[name] = value
+    return cls(**values)
+
+
+def payload_to_dict(record: Payload) -> dict[str, Any]:
+    """The plain dict a recording stores (every field, defaults included)."""
+    return {name: getattr(record, name) for name, _, _ in _SCHEMAS[type(record)]}
