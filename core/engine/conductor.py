@@ -2,25 +2,23 @@
 
 ::
 
-    session (GUI or CLI) ── commands pipe ──►  Conductor.run()  ── start() ─► workers
-            ▲                                   │  wait() on: commands, every
-            └────────── events pipe ◄───────────┘  worker's event pipe and
-                 (batches, one writer)              every Process.sentinel
+    app (ConductorLink) ── commands pipe ──►  Conductor.run()  ── start() ─► workers
+            ▲                                  │  wait() on: commands, every
+            └────────── events pipe ◄──────────┘  worker's event pipe and
+                 (framed batches, one writer)      every Process.sentinel
 
 It starts workers at their times, joins them in order (or not), fires the
 scenario's timed actions, answers commands (stop / terminate / kill /
-shutdown) and forwards every event, in order, to the session. It is a separate
+shutdown) and forwards every event, in order, to the app. It is a separate
 process because forking the GUI is unsafe and slow, and so that the main
 program's lane is a real process (DESIGN §1). It is single-threaded in process
 mode, so fork is safe here.
 
-Every worker gets exactly one EXITED: when its sentinel fires (or a thread's
-pipe reaches EOF), the conductor reads the exit status, kills whatever the
-worker left in its process group, drains its pipe until EOF (bounded, since a
-grandchild may hold the write end) and only then reports the end.
-
-Stop escalates on fixed deadlines: the cooperative flag, then SIGTERM to the
-group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
+The loop is here; its parts are objects handed only what they need: the
+scenario player (what the main program does), the stopper (flag, then SIGTERM
+after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE``), the reaper (groups,
+strays, the process cap), the fd-output reader and the endings (one EXITED per
+worker, core/engine/endings.py).
 """
 
 from __future__ import annotations
@@ -38,6 +36,7 @@ from typing import Any
 from core.engine import process_tree
 from core.engine.cap_guard import CAP_FILE
 from core.engine.cleanup import Reaper
+from core.engine.endings import DRAIN_LIMIT, Endings
 from core.engine.fd_output import LOG_POLL, FdOutputReader
 from core.engine.preflight import raise_fd_limit
 from core.engine.scenario_player import ScenarioPlayer, build_handles
@@ -51,7 +50,6 @@ from core.worker.bootstrap import ThreadOutput
 from core.worker.target_api import MAX_MARKS
 from core.worker.wire import encode
 
-DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
 FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
@@ -127,6 +125,14 @@ class Conductor:
         self.fd_output = FdOutputReader(
             self.handles, self.emit, scenario.max_output_lines
         )
+        self.endings = Endings(
+            self.handles,
+            self.emit,
+            self.reaper,
+            self.fd_output,
+            read=self._read,
+            closed=self._on_closed,
+        )
 
     # -- events ----------------------------------------------------------------------
 
@@ -178,13 +184,13 @@ class Conductor:
         self.flush()
         while not self._done():
             now = time.monotonic()
-            self._finish_ended(now)  # first: a join may be waiting for this end
+            self.endings.finish(now)  # first: a join may be waiting for this end
             self.player.advance(now)
             self.stopper.escalate(now)
             if now >= self.next_log_poll:
                 self.fd_output.poll()
                 self._report_dropped_events()
-                self._poll_exits()
+                self.endings.poll()
                 self.next_log_poll = now + LOG_POLL
             if now >= self.next_census:
                 self.reaper.census()
@@ -234,7 +240,7 @@ class Conductor:
                 self._read(readers[item])
         for item in ready:
             if item in sentinels:
-                self._on_process_ended(sentinels[item])
+                self.endings.on_process_ended(sentinels[item])
         if self.commands is not None and self.commands in ready:
             self._read_commands()
 
@@ -253,94 +259,6 @@ class Conductor:
         if handle.reader is None and handle.is_thread and handle.ended_at is None:
             handle.ended_at = time.monotonic()  # a thread's pipe closes as it ends
 
-    # -- endings ---------------------------------------------------------------------
-
-    def _poll_exits(self) -> None:
-        """Catch ends whose sentinel stays silent.
-
-        A sentinel is a pipe whose write end the worker holds, and a process
-        the worker forks (a multiprocessing child started with fork) inherits
-        that end: the sentinel then fires only when the grandchild ends too,
-        possibly never. Asking for the exit status (multiprocessing's own
-        WNOHANG waitpid) finds the end anyway, for one system call per worker
-        (about 2 µs). A forkserver child's sentinel is written by the server,
-        which no grandchild holds, so those are left to it (and their poll
-        costs five times more). Likewise a thread's pipe stays open while a
-        process it forked holds the write end, so a thread that has ended is
-        also asked directly.
-        """
-        for handle in self.handles.values():
-            process = handle.process
-            if handle.alive and handle.thread is not None:
-                if not handle.thread.is_alive():
-                    handle.ended_at = time.monotonic()
-            elif handle.adopted and handle.alive:
-                self.reaper.poll_adopted(handle)
-            elif (
-                handle.alive
-                and process is not None
-                and handle.start_method != "forkserver"
-                and not handle.sentinel_stale
-                and process.exitcode is not None
-            ):
-                self._on_process_ended(handle)
-
-    def _on_process_ended(self, handle: WorkerHandle) -> None:
-        process = handle.process
-        assert process is not None
-        # The sentinel can be ready a moment before the child is reapable (its
-        # descriptors close before it becomes a zombie): retry briefly. Nap
-        # 50 µs first: the woken conductor often holds the very CPU the child
-        # needs to finish exiting, which then takes microseconds, so a 1 ms
-        # nap would add a whole millisecond to every start → join.
-        for attempt in range(70):
-            process.join(0)  # reaps it: the status is multiprocessing's to read
-            if process.exitcode is not None:
-                break
-            time.sleep(0.00005 if attempt < 20 else 0.001)
-        else:
-            handle.sentinel_stale = True  # poll it from the loop instead
-            return
-        handle.exitcode = process.exitcode
-        if self.reaper.outlived_forkserver(handle):
-            return
-        handle.ended_at = time.monotonic()
-        handle.cleaned_up += self.reaper.clean_group(handle)
-
-    def _finish_ended(self, now: float) -> None:
-        self.reaper.reap_orphans()
-        for handle in self.handles.values():
-            if handle.sentinel_stale and handle.ended_at is None:
-                self._on_process_ended(handle)
-            if handle.ended_at is None or handle.finished:
-                continue
-            if handle.reader is not None and now < handle.ended_at + DRAIN_LIMIT:
-                continue  # still draining its last events
-            self._report_exit(handle)
-
-    def _report_exit(self, handle: WorkerHandle) -> None:
-        wid = handle.spec.worker_id
-        if handle.reader is not None:  # drained as far as the bound allows
-            self._read(handle)
-        self.fd_output.drain(handle)
-        data: dict[str, Any] = {
-            "exitcode": handle.exitcode,
-            "cleaned_up": handle.cleaned_up,
-        }
-        if handle.exitcode not in (0, None):
-            data["log_tail"] = handle.log_tail()
-        if handle.is_thread and handle.thread is not None:
-            if not handle.abandoned:
-                handle.thread.join(timeout=0.5)  # its pipe closes just before it ends
-            if handle.thread.is_alive():
-                data["still_running"] = True
-                data["abandoned"] = handle.abandoned or "ignored_stop"
-        self.emit("exited", wid, **data)
-        handle.finished = True
-        handle.stop_deadline = handle.term_deadline = None
-        handle.close()
-        self.open_handles.pop(wid, None)
-
     def _report_dropped_events(self) -> None:
         for handle in self.handles.values():
             if handle.events_dropped != handle.events_dropped_reported:
@@ -352,6 +270,9 @@ class Conductor:
                     "warning",
                     handle.spec.worker_id,
                 )
+
+    def _on_closed(self, handle: WorkerHandle) -> None:
+        self.open_handles.pop(handle.spec.worker_id, None)
 
     def _on_started(self, handle: WorkerHandle) -> None:
         self.open_handles[handle.spec.worker_id] = handle

@@ -32,7 +32,7 @@ from typing import Any
 
 from core.engine import process_tree, watchdog
 from core.engine.cap_guard import CAP_FILE
-from core.engine.conductor import DRAIN_LIMIT
+from core.engine.endings import DRAIN_LIMIT
 from core.engine.monitor import Monitor
 from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
@@ -84,7 +84,10 @@ class ConductorLink:
         self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
         cap = self.program.max_processes
         cap_file = Path(self._run_dir) / CAP_FILE
-        self._watchdog, self._lifeline = watchdog.start(self.token, cap, cap_file)
+        # Without it (EAGAIN at the process limit) the run still goes: the
+        # conductor ends it when the app's pipe closes, unless it is stuck.
+        with contextlib.suppress(OSError):
+            self._watchdog, self._lifeline = watchdog.start(self.token, cap, cap_file)
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
@@ -110,8 +113,9 @@ class ConductorLink:
             self._release_watchdog()
             raise
         self._conductor = conductor
-        with contextlib.suppress(OSError):
-            os.write(self._lifeline, f"conductor {conductor.pid}\n".encode())
+        if self._lifeline is not None:  # the cap guard needs the conductor
+            with contextlib.suppress(OSError):
+                os.write(self._lifeline, f"conductor {conductor.pid}\n".encode())
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
