@@ -33,6 +33,15 @@ def become_subreaper() -> bool:
         return False
 
 
+def _pids() -> list[str]:
+    """Every entry of /proc that is a process; none if /proc cannot be read
+    (no /proc, or no descriptor left: a census must not crash the conductor)."""
+    try:
+        return [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+
+
 def _stat_fields(pid: str) -> list[str] | None:
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -52,9 +61,7 @@ def group_members(pgids: set[int]) -> dict[int, list[tuple[int, int, str]]]:
     found: dict[int, list[tuple[int, int, str]]] = {}
     if not pgids or not os.path.isdir("/proc"):
         return found
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for name in _pids():
         fields = _stat_fields(name)
         if fields is None or len(fields) < 3:
             continue
@@ -69,9 +76,7 @@ def children(pid: int) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
     if not os.path.isdir("/proc"):
         return found
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for name in _pids():
         fields = _stat_fields(name)
         if fields is not None and len(fields) >= 3 and int(fields[1]) == pid:
             found.append((int(name), fields[0], int(fields[2])))
@@ -87,9 +92,7 @@ def descendants(root: int) -> list[tuple[int, int, int]]:
     kids: dict[int, list[tuple[int, int, int]]] = {}
     if not os.path.isdir("/proc"):
         return []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for name in _pids():
         fields = _stat_fields(name)
         if fields is None or len(fields) < 3 or fields[0] == "Z":
             continue
