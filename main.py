@@ -41,9 +41,16 @@ def _command_line(argv: list[str]) -> int:
         return cli.list_lessons(sys.stdout)
     status, model = cli.run(args, sys.stdout)
     if model is not None and (args.png or args.svg):
+        from core.export.output_files import write_each
         from gui.export.headless_render import render_files
 
-        render_files(model, png=args.png, svg=args.svg)
+        pictures = [
+            ("--png", args.png, lambda path: render_files(model, png=path)),
+            ("--svg", args.svg, lambda path: render_files(model, svg=path)),
+        ]
+        chosen = [picture for picture in pictures if picture[1]]
+        if not write_each(chosen, lambda line: print(line, file=sys.stderr)):
+            status = status or 1  # the run's own status (130, 143) comes first
     return status
 
 

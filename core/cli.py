@@ -1,21 +1,23 @@
 """The headless command line: ``python main.py run …`` and ``python main.py lessons``.
 
 ``run`` exits 0 once the run finished, whatever the workers did (their outcomes
-are the result, not an error); 2 for invalid input, with one message naming the
-file, field and line, before anything starts; 130/143 after Ctrl+C / SIGTERM,
-once every worker has been stopped and reported.
+are the result, not an error); 2 for invalid input (scenario, option, output
+path), with one message naming the file, field and line, before anything
+starts; 1 if an output file could not be written at the end (the others are
+written); 130/143 after Ctrl+C / SIGTERM, once every worker has been stopped
+and reported (a second signal skips straight to SIGKILL).
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from typing import Any, ClassVar, TextIO
 
+from core.engine.conductor_link import ConductorLink
 from core.engine.program import ScenarioProgram
 from core.engine.run_to_end import run_to_end
-from core.export import recording, summary, trace
+from core.export import output_files, recording, summary, trace
 from core.input_checks import InputError, parse_float_text
 from core.model import payloads as p
 from core.model.events import Event, EventKind
@@ -23,11 +25,12 @@ from core.model.payloads import payload_to_dict
 from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
+from core.stop_signals import StopSignals
+from core.terminal_text import visible, visible_lines
 
-
-class _Stopped(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
+HURRY_LIMIT = 2.0
+"""Seconds the run may take to end after a second signal sent SIGKILL to every
+worker; then the link ends it by force (after the first signal: FORCE_AFTER)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,63 +118,80 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     try:
         program = ScenarioProgram(load(args))
     except InputError as error:
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
+        return 2, None
+    bad_outputs = output_files.check_paths(requested_outputs(args))
+    if bad_outputs:
+        for line in bad_outputs:
+            print(f"procession: {line}", file=sys.stderr)
         return 2, None
     model = program.preview()
     log = None if args.quiet else LiveLog(model, out)
+    signals = StopSignals()
+    stopping = {"asked": False, "hurried": False}
+
+    def on_events(link: ConductorLink, _model: RunModel, events: list[Event]) -> None:
+        if log:
+            log.write(events)
+        if signals.status and not stopping["asked"]:
+            stopping["asked"] = True
+            out.write("\nStopping every worker…\n")
+            link.request_shutdown()  # and the link ends it by force if need be
+        if signals.hurry and not stopping["hurried"]:
+            stopping["hurried"] = True
+            if log:
+                log.out.write("Second signal: killing every worker now (SIGKILL)\n")
+            link.send("kill")
+            link.end_within(HURRY_LIMIT)
 
     def on_timeout() -> None:
         if log:
             log.out.write(f"--timeout {args.timeout:g} s reached: stopping the run\n")
 
-    def on_interrupt() -> None:
-        out.write("\nStopping every worker…\n")
-
-    status = 0
-    previous = _install_signal_handlers()
+    signals.install()
     try:
         run_to_end(
             program,
             model,
             sample_hz=args.sample_hz,
             stop_after=args.timeout,
-            on_events=None if log is None else lambda _l, _m, events: log.write(events),
+            on_events=on_events,
             on_stop_after=on_timeout,
-            on_interrupt=on_interrupt,
         )
     except InputError as error:  # the machine cannot run it (pre-flight)
-        print(f"procession: {error.describe()}", file=sys.stderr)
+        signals.restore()
+        print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
-    except (KeyboardInterrupt, _Stopped) as stop:
-        status = stop.status if isinstance(stop, _Stopped) else 130
+    status = signals.status
+    try:
+        out.write("\n" + visible_lines(summary.table(model)) + "\n")
+        if not _write_outputs(args, model) and status == 0:
+            status = 1
     finally:
-        _restore_signal_handlers(previous)
-    out.write("\n" + summary.table(model) + "\n")
-    _write_outputs(args, model)
+        signals.restore()  # a signal while the results were written: ignored
     return status, model
 
 
-def _write_outputs(args: argparse.Namespace, model: RunModel) -> None:
-    if args.summary:
-        summary.save(model, args.summary)
-    if args.trace:
-        trace.save(model, args.trace)
-    if args.record:
-        recording.save(model, args.record)
+def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
+    return output_files.requested({n: getattr(args, n) for n in output_files.OPTIONS})
 
 
-def _install_signal_handlers() -> Any:
-    def on_term(signum: int, frame: Any) -> None:
-        raise _Stopped(128 + signum)
-
-    if hasattr(signal, "SIGTERM"):
-        return signal.signal(signal.SIGTERM, on_term)
-    return None
-
-
-def _restore_signal_handlers(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
+    """Write the data outputs (main.py draws --png/--svg); False if one failed."""
+    writers = {
+        "--summary": lambda path: summary.save(model, path),
+        "--trace": lambda path: trace.save(model, path),
+        "--record": lambda path: recording.save(model, path),
+    }
+    chosen = requested_outputs(args)
+    return output_files.write_each(
+        [
+            (option, chosen[option], w)
+            for option, w in writers.items()
+            if option in chosen
+        ],
+        lambda line: print(line, file=sys.stderr),
+    )
 
 
 class LiveLog:
@@ -198,7 +218,8 @@ class LiveLog:
             if line:
                 t = self.model.rel(event.t_ns)
                 name = self.model.lanes[event.lane].name
-                self.out.write(f"{t:8.3f}  {name:<14} {line}\n")
+                # Worker text must not drive the terminal (issue 9, defect 19).
+                self.out.write(f"{t:8.3f}  {visible(name):<14} {visible(line)}\n")
         self.out.flush()
 
     def _describe(self, event: Event) -> str:

@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from core.engine import process_tree
+from core.engine import process_tree, run_dirs
 from core.engine.cap_guard import CAP_FILE
 from core.engine.cleanup import Reaper
 from core.engine.endings import DRAIN_LIMIT, Endings
@@ -67,11 +67,15 @@ def conductor_main(
     # counts it), and the app can end the conductor's group without its own.
     if hasattr(os, "setpgrp"):
         os.setpgrp()
+    # The forkserver's socket goes in the run's folder: os._exit below skips
+    # the exit handler that would remove multiprocessing's own pymp-* folder.
+    run_dirs.keep_multiprocessing_files_in(run_dir)
     conductor = Conductor(scenario, events, commands, Path(run_dir))
     try:
         conductor.run()
     finally:
         conductor.reaper.emergency_cleanup()
+        run_dirs.remove_multiprocessing_files()
     # Skip multiprocessing's atexit join (no timeout): everything is reaped.
     sys.stdout.flush()
     os._exit(0)

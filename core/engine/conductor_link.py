@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import uuid
 from multiprocessing.connection import Connection, wait
@@ -30,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from core.engine import process_tree, watchdog
+from core.engine import process_tree, run_dirs, watchdog
 from core.engine.cap_guard import CAP_FILE
 from core.engine.endings import DRAIN_LIMIT
 from core.engine.monitor import Monitor
@@ -72,6 +71,7 @@ class ConductorLink:
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._lifeline: int | None = None  # its pipe's write end: only we hold it
         self._force_at: float | None = None
+        self._force_after = FORCE_AFTER  # the seconds that deadline allowed
         self._threads: set[int] = set()  # thread lanes that booted and did not end
 
     # -- lifecycle ------------------------------------------------------------------
@@ -81,7 +81,7 @@ class ConductorLink:
         problems = self.program.preflight_problems()
         if problems:
             raise InputError([Problem("", p) for p in problems])
-        self._run_dir = tempfile.mkdtemp(prefix="procession-run-")
+        self._run_dir = run_dirs.create()
         cap = self.program.max_processes
         cap_file = Path(self._run_dir) / CAP_FILE
         # Without it (EAGAIN at the process limit) the run still goes: the
@@ -113,6 +113,7 @@ class ConductorLink:
             self._release_watchdog()
             raise
         self._conductor = conductor
+        run_dirs.add_owner(self._run_dir, conductor.pid)
         if self._lifeline is not None:  # the cap guard needs the conductor
             with contextlib.suppress(OSError):
                 os.write(self._lifeline, f"conductor {conductor.pid}\n".encode())
@@ -240,8 +241,16 @@ class ConductorLink:
         """Ask the conductor to stop everything; returns at once. If the run
         has not ended ``FORCE_AFTER`` seconds later, ``read_events`` ends it."""
         self.send("shutdown")
-        if self._force_at is None and self._conductor is not None:
-            self._force_at = time.monotonic() + FORCE_AFTER
+        self.end_within(FORCE_AFTER)
+
+    def end_within(self, seconds: float) -> None:
+        """End the run by force (in ``read_events``) if it has not ended
+        ``seconds`` from now; an earlier deadline already set stays."""
+        if self._conductor is None:
+            return
+        at = time.monotonic() + seconds
+        if self._force_at is None or at < self._force_at:
+            self._force_at, self._force_after = at, seconds
 
     def _force_end(self) -> list[Event]:
         """The conductor did not answer in time: kill it and the whole run, and
@@ -254,8 +263,8 @@ class ConductorLink:
         self._conductor.join(timeout=1.0)
         now = time.monotonic_ns()
         text = (
-            f"the conductor did not answer within {FORCE_AFTER:g} s of the stop "
-            "request (a thread holding the GIL in one long call, or a stopped "
+            f"the conductor did not answer within {self._force_after:g} s of the "
+            "stop request (a thread holding the GIL in one long call, or a stopped "
             "process, cannot be interrupted): it was killed, and with it every "
             "process of the run"
         )

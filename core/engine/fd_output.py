@@ -45,7 +45,7 @@ class FdOutputReader:
     def _read(self, handle: WorkerHandle, skip_limit: int | None) -> None:
         """New fd-level lines become output; past the cap they are only counted."""
         if handle.fd_lines_kept < self.max_lines:
-            for line in handle.read_log_lines():
+            for line in handle.read_log_lines(skip_limit):
                 self._line(handle, line)
         if handle.fd_lines_kept >= self.max_lines:
             handle.fd_lines_dropped += handle.skip_log_lines(skip_limit)
@@ -54,7 +54,7 @@ class FdOutputReader:
     def _line(self, handle: WorkerHandle, line: str) -> None:
         if handle.fd_lines_kept < self.max_lines:
             handle.fd_lines_kept += 1
-            self.emit("fd_output", handle.spec.worker_id, text=line[:2000])
+            self.emit("fd_output", handle.spec.worker_id, text=line)
         else:
             handle.fd_lines_dropped += 1
 

@@ -33,7 +33,6 @@ def run_to_end(
     give_up_after: float | None = None,
     on_events: OnEvents | None = None,
     on_stop_after: Callable[[], None] | None = None,
-    on_interrupt: Callable[[], None] | None = None,
 ) -> RunModel:
     """Run ``program`` to its end; return the model (``model``, or the
     program's preview model fed with the run's events).
@@ -42,9 +41,10 @@ def run_to_end(
     run still ends normally, with every worker reported); ``on_stop_after`` is
     called just before. ``give_up_after``: seconds, then raise
     :class:`RunDidNotEnd` (a test's hang guard). ``on_events(link, model,
-    events)`` runs after each batch is applied, the last one included (the
-    events of the shutdown). ``on_interrupt`` is called when an exception (such
-    as KeyboardInterrupt) ends the loop, before the shutdown it triggers.
+    events)`` runs after each batch is applied (at least every ``POLL``
+    seconds, so it may also act on the link: stop, kill, set a deadline), the
+    last one included (the events of the shutdown). Whatever ends the loop,
+    the link is shut down within its bounds.
     """
     model = program.preview() if model is None else model
     link = ConductorLink(program, sample_hz=sample_hz)
@@ -70,10 +70,6 @@ def run_to_end(
             if give_up_at is not None and now >= give_up_at and not link.finished:
                 raise RunDidNotEnd(f"the run did not end within {give_up_after:g} s")
         apply(link.read_events())
-    except BaseException:
-        if on_interrupt is not None:
-            on_interrupt()
-        raise
     finally:
         apply(link.shutdown())
     return model

@@ -22,6 +22,7 @@ from core.model.kinds import MAIN_ID
 from core.scenario.definition import WorkerSpec
 from core.worker import target_api
 from core.worker.bootstrap import WorkerConfig, run_process_worker, run_thread_worker
+from core.worker.line_buffer import ByteLineSplitter
 from core.worker.wire import MAX_EVENT_BYTES
 
 LOG_TAIL_BYTES = 4096
@@ -67,7 +68,7 @@ class WorkerHandle:
         self.start_method = ""  # the real one ("default" resolved) once started
         self.adopted = False  # outlived its forkserver: the conductor reaps it
         self._log_offset = 0
-        self._log_partial = b""
+        self._log_lines = ByteLineSplitter()  # linear time, one line capped
         self._frames = b""  # event bytes read but not yet a whole frame
         self.fd_lines_kept = 0
         self.fd_lines_dropped = 0
@@ -246,23 +247,31 @@ class WorkerHandle:
 
     # -- the fd-level log -------------------------------------------------------
 
-    def read_log_lines(self) -> list[str]:
-        """Complete new lines written at fd level since the last call."""
+    def read_log_lines(self, max_bytes: int | None = None) -> list[str]:
+        """Complete new lines written at fd level since the last call.
+
+        Reads on until a line is complete, the end of the log, or ``max_bytes``
+        (a line may be far longer than one read): an empty list means nothing
+        more to read now, never "a long line is still arriving".
+        """
         path = self.config.log_path
         if not path:
             return []
+        lines: list[str] = []
+        read = 0
         try:
             with open(path, "rb") as handle:
                 handle.seek(self._log_offset)
-                chunk = handle.read(256 * 1024)
+                while not lines and (max_bytes is None or read < max_bytes):
+                    chunk = handle.read(256 * 1024)
+                    if not chunk:
+                        break
+                    read += len(chunk)
+                    self._log_offset += len(chunk)
+                    lines = self._log_lines.feed(chunk)
         except OSError:
-            return []
-        if not chunk:
-            return []
-        self._log_offset += len(chunk)
-        data = self._log_partial + chunk
-        *lines, self._log_partial = data.split(b"\n")
-        return [line.decode("utf-8", "replace") for line in lines]
+            pass
+        return lines
 
     def skip_log_lines(self, max_bytes: int | None = None) -> int:
         """Skip unread log data (up to ``max_bytes``), counting its lines.
@@ -284,16 +293,13 @@ class WorkerHandle:
                         break
                     self._log_offset += len(chunk)
                     left = None if left is None else left - len(chunk)
-                    data = self._log_partial + chunk
-                    count += data.count(b"\n")
-                    self._log_partial = data[data.rfind(b"\n") + 1 :][-65536:]
+                    count += self._log_lines.skip(chunk)
         except OSError:
             pass
         return count
 
     def flush_log_partial(self) -> list[str]:
-        rest, self._log_partial = self._log_partial, b""
-        return [rest.decode("utf-8", "replace")] if rest else []
+        return self._log_lines.flush()
 
     def log_tail(self) -> str:
         path = self.config.log_path

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from core import files
-from core.input_checks import InputError, Problem
+from core.export import recording_checks
+from core.input_checks import InputError, Problem, type_name
 from core.model.events import MAIN_ID, SESSION_ID, WORKER_KINDS, Event, EventKind
 from core.model.run_model import RunModel
+from core.regular_files import open_regular
 from core.scenario import lane_announcements
 from core.scenario.definition import Scenario
 
@@ -77,6 +79,9 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
             raise InputError(
                 [Problem(f"events[{index}]", str(error))], source
             ) from None
+    problems = recording_checks.event_problems(events)
+    if problems:
+        raise InputError(problems, source)
     if version == 1 and scenario is not None:
         events = _announce_lanes(events, lane_announcements.preview(scenario))
     model = RunModel(source=None if scenario is None else scenario.to_dict())
@@ -133,21 +138,48 @@ def _announce_lanes(events: list[Event], lanes: list[Event]) -> list[Event]:
 
 def load(path: Path | str) -> RunModel:
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_RECORDING_BYTES:
+    # InputError is a ValueError: raised inside the try below, it would be
+    # reported as "not valid JSON: ..." around its own message.
+    with open_regular(path, "a recording") as handle:
+        try:
+            raw = handle.read(MAX_RECORDING_BYTES + 1)
+        except OSError as error:
             raise InputError(
-                [Problem("", "the file is too large for a recording")], str(path)
-            )
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text, parse_constant=_reject_constant)
-    except OSError as error:
+                [Problem("", f"cannot read: {error.strerror}")], str(path)
+            ) from None
+    if len(raw) > MAX_RECORDING_BYTES:
         raise InputError(
-            [Problem("", f"cannot read: {error.strerror}")], str(path)
-        ) from None
+            [Problem("", "the file is too large for a recording")], str(path)
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError:
         raise InputError([Problem("", "not UTF-8 text")], str(path)) from None
     except (ValueError, RecursionError) as error:
         raise InputError([Problem("", f"not valid JSON: {error}")], str(path)) from None
     if isinstance(data, dict) and "traceEvents" in data:  # a Chrome trace of ours
-        data = data.get("otherData", {}).get("procession_recording")
+        data = recording_in_trace(data, str(path))
     return from_data(data, str(path))
+
+
+def recording_in_trace(data: dict[str, Any], source: str) -> Any:
+    """The recording a trace of ours carries in ``otherData`` (issue 9, defect
+    14: a list or a string there crashed the window at open)."""
+    other = data.get("otherData")
+    if not isinstance(other, dict):
+        raise InputError(
+            [Problem("otherData", f"expected a table, got {type_name(other)}")],
+            source,
+        )
+    if not isinstance(other.get("procession_recording"), dict):
+        raise InputError(
+            [
+                Problem(
+                    "otherData.procession_recording",
+                    "missing or not a table: this trace cannot be reopened "
+                    "(only traces written by Procession can)",
+                )
+            ],
+            source,
+        )
+    return other["procession_recording"]

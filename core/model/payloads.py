@@ -353,9 +353,11 @@ def payload_from_dict(kind: EventKind, data: Mapping[str, Any]) -> Payload:
         if name in data:
             value = data[name]
             if not check(value):
+                found = (
+                    "one beyond 64 bits" if type(value) is int else type(value).__name__
+                )
                 raise ValueError(
-                    f"{kind} field {name!r} must be {expected}, "
-                    f"not {type(value).__name__}"
+                    f"{kind} field {name!r} must be {expected}, not {found}"
                 )
             values[name] = value
     return cls(**values)

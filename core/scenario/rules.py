@@ -107,6 +107,11 @@ class _Validator:
                 )
         return value
 
+    def failed(self, path: Path) -> bool:
+        """Whether a problem was already reported at ``path``."""
+        text = path_text(path)
+        return any(problem.path == text for problem in self.problems)
+
     def get(
         self,
         data: dict[str, Any],
@@ -295,7 +300,10 @@ class _Validator:
 
     def custom(self, group: WorkerGroup, args: dict[str, Any], path: Path) -> None:
         if not group.code.strip():
-            self.fail((*path, "code"), "a custom target needs its code")
+            # Unless the code was there and refused (too long, not text): that
+            # problem is already named, and "needs its code" would be false.
+            if not self.failed((*path, "code")):
+                self.fail((*path, "code"), "a custom target needs its code")
             return
         if not group.function:
             self.fail(

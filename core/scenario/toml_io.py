@@ -17,6 +17,7 @@ from typing import Any
 
 from core import files
 from core.input_checks import InputError, Problem
+from core.regular_files import open_regular
 from core.scenario.definition import Path, Scenario
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -67,7 +68,7 @@ def read_scenario_text(path: FilePath) -> str:
     """The file's text, or InputError (too big, unreadable, not UTF-8)."""
     source = str(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, "a scenario") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise InputError(

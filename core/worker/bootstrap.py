@@ -39,6 +39,8 @@ import time
 from multiprocessing.connection import Connection
 
 from core.worker import target_api
+from core.worker.line_buffer import LineSplitter
+from core.worker.safe_text import safe_str
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
 TYPE_CHECKING = False  # see core/worker/__init__.py
@@ -115,7 +117,10 @@ class EventSender:
                     "event_unserializable",
                     seq,
                     t_ns,
-                    {"kind": kind, "error": f"{type(error).__name__}: {error}"[:300]},
+                    {
+                        "kind": kind,
+                        "error": f"{type(error).__name__}: {safe_str(error)}"[:300],
+                    },
                 )
             if len(raw) > MAX_EVENT_BYTES:
                 raw = encode(
@@ -146,7 +151,8 @@ class OutputBudget:
     def line(self, stream: str, text: str) -> None:
         if self.kept < self.limit:
             self.kept += 1
-            self.sender.send("output", {"stream": stream, "text": text[:2000]})
+            # Already capped (head and tail) by the LineSplitter that split it.
+            self.sender.send("output", {"stream": stream, "text": text})
             return
         self.dropped += 1
         if self.dropped % 10_000 == 1:  # keep the visible count roughly current
@@ -168,7 +174,7 @@ class LineCapture(io.TextIOBase):
         self._budget = budget
         self._stream = stream
         self._fd = fd
-        self._partial = ""
+        self._splitter = LineSplitter()
         self._lock = threading.Lock()
 
     def write(self, text: str) -> int:
@@ -178,17 +184,17 @@ class LineCapture(io.TextIOBase):
             os.write(self._fd, text.encode("utf-8", "replace"))
             return len(text)
         with self._lock:
-            data = self._partial + text
-            *lines, self._partial = data.split("\n")
+            lines = self._splitter.feed(text)
         for line in lines:
             self._budget.line(self._stream, line)
         return len(text)
 
     def flush(self) -> None:
         with self._lock:
-            rest, self._partial = self._partial, ""
-        if rest and self._budget.sender.usable:
-            self._budget.line(self._stream, rest)
+            rest = self._splitter.flush()
+        if self._budget.sender.usable:
+            for line in rest:
+                self._budget.line(self._stream, line)
 
     def fileno(self) -> int:
         return self._fd
@@ -369,7 +375,7 @@ def _describe_error(error: BaseException) -> dict[str, Any]:
         text = "…\n" + text[-TRACEBACK_LIMIT:]
     return {
         "type": type(error).__name__,
-        "message": str(error)[:1000],
+        "message": safe_str(error)[:1000],
         "traceback": text,
     }
 
@@ -386,7 +392,7 @@ def _short_repr(value: Any) -> str:
     try:
         text = repr(value)
     except Exception as error:  # a broken __repr__ must not fail the report
-        text = f"<unrepresentable {type(value).__name__}: {error}>"
+        text = f"<unrepresentable {type(value).__name__}: {safe_str(error)}>"
     return text if len(text) <= 200 else text[:199] + "…"
 
 
@@ -395,7 +401,7 @@ class ThreadOutput(io.TextIOBase):
     thread that printed them, everything else to the original stream."""
 
     _budgets: ClassVar[dict[int, OutputBudget]] = {}
-    _partial: ClassVar[dict[int, str]] = {}
+    _partial: ClassVar[dict[int, LineSplitter]] = {}
 
     def __init__(self, stream: str, original: Any) -> None:
         self._stream = stream
@@ -424,15 +430,18 @@ class ThreadOutput(io.TextIOBase):
         if budget is None:
             return int(self._original.write(text)) if self._original else len(text)
         key = ident * 2 + (self._stream == "stderr")
-        *lines, self._partial[key] = (self._partial.get(key, "") + text).split("\n")
-        for line in lines:
+        splitter = self._partial.get(key)
+        if splitter is None:
+            splitter = self._partial[key] = LineSplitter()
+        for line in splitter.feed(text):
             budget.line(self._stream, line)
         return len(text)
 
     def flush(self) -> None:
         ident = threading.get_ident()
         key = ident * 2 + (self._stream == "stderr")
-        rest = self._partial.pop(key, "")
+        splitter = self._partial.pop(key, None)
         budget = self._budgets.get(ident)
-        if rest and budget:
-            budget.line(self._stream, rest)
+        if splitter and budget:
+            for line in splitter.flush():
+                budget.line(self._stream, line)
