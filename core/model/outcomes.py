@@ -203,7 +203,7 @@ _ABANDONED = {
     "cannot be force-stopped, it died with its process",
     "ignored_stop": "the thread ignored stop and was still running when the "
     "program ended; threads cannot be force-stopped, it died with its process",
-    "conductor_killed": "abandoned: the thread was still running when its "
+    "conductor_killed": "the thread was still running when its "
     "process, the conductor, stopped answering (a thread that holds the GIL in "
     "one long call lets nothing else in its process run); threads cannot be "
     "force-stopped, so the run was ended by killing the conductor",
