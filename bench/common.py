@@ -317,13 +317,15 @@ def python() -> str:
     return sys.executable
 
 
-def run_probe(args: list[str], timeout: float = 300) -> dict[str, Any]:
-    """Run ``python -m bench.gui_probe ARGS`` (offscreen Qt); its JSON result."""
+def run_probe(
+    args: list[str], timeout: float = 300, module: str = "bench.gui_probe"
+) -> dict[str, Any]:
+    """Run ``python -m MODULE ARGS`` (offscreen Qt); its JSON result."""
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.gui_probe", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

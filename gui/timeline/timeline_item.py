@@ -31,6 +31,8 @@ from gui.timeline.lane_overlay import (
     paint_decorations,
     paint_hatch,
 )
+from gui.timeline.task_data import task_at
+from gui.timeline.task_painter import BAND_HEIGHT, BAND_TOP, paint_tasks
 from gui.timeline.timeline_data import OUTCOMES, STATE_CODE, TimelineData
 from gui.timeline.tooltips import (
     marker_tooltip,
@@ -38,6 +40,7 @@ from gui.timeline.tooltips import (
     segment_at,
     segment_tooltip,
     sized,
+    task_tooltip,
 )
 
 WIDE = 1.0e6
@@ -48,6 +51,8 @@ DENSE_PX = 3.0
 """Lanes thinner than this fill their whole pitch: thin bars inside sub-pixel
 lanes alias into stripes."""
 HIT_PX = 6.0
+MUTED_VEIL = QColor(255, 255, 255, 150)
+"""Laid over helper and untracked lanes: their bars read as background."""
 
 
 class TimelineItem(pg.GraphicsObject):
@@ -55,9 +60,9 @@ class TimelineItem(pg.GraphicsObject):
 
     lane_clicked = Signal(int)
 
-    def __init__(self, model: RunModel) -> None:
+    def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
         super().__init__()
-        self._data = TimelineData(model)
+        self._data = TimelineData(model, show_helpers)
         self._scale = 1.0
         self._selected: int | None = None
         self.grid_step = 0.0
@@ -79,13 +84,24 @@ class TimelineItem(pg.GraphicsObject):
 
     def set_model(self, model: RunModel) -> None:
         self.prepareGeometryChange()
-        self._data = TimelineData(model)
+        self._data = TimelineData(model, self._data.show_helpers)
         self._selected = None
         self.update()
 
-    def lanes_changed(self, worker_ids: set[int]) -> None:
-        self._data.update(worker_ids)
+    def set_show_helpers(self, show: bool) -> None:
+        """Show or hide helper and untracked lanes (rows are laid out again)."""
+        if show != self._data.show_helpers:
+            self.prepareGeometryChange()
+            self._data = TimelineData(self._data.model, show)
+            self.update()
+
+    def lanes_changed(self, worker_ids: set[int]) -> bool:
+        """Take in changes; True if rows were added or moved (labels follow)."""
+        if self._data.needs_layout(worker_ids):
+            self.prepareGeometryChange()  # before the bounding rect grows
+        moved = self._data.update(worker_ids)
         self.update()
+        return moved
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale
@@ -156,6 +172,8 @@ class TimelineItem(pg.GraphicsObject):
             cpu = cpu.copy()
             fill_lanes(cpu)
         draw_rects(p, cpu)
+        paint_tasks(p, data.tasks, view, transform, now, data.row_count, self._scale)
+        self._paint_muted(p, view)
         if lane_px >= LINES_MIN_PX:
             self._paint_marker_lines(p, view)
         if lane_px < TEXT_MIN_PX:
@@ -179,6 +197,19 @@ class TimelineItem(pg.GraphicsObject):
         p.setPen(pen)
         draw_lines(p, lines)
         p.setPen(Qt.PenStyle.NoPen)
+
+    def _paint_muted(self, p: QPainter, view: QRectF) -> None:
+        rows = self._data.muted_rows
+        rows = rows[(rows >= math.floor(view.top())) & (rows < view.bottom())]
+        if not len(rows):
+            return
+        veil = np.empty((len(rows), 4))
+        veil[:, 0] = view.left()
+        veil[:, 1] = rows
+        veil[:, 2] = view.width()
+        veil[:, 3] = 1.0
+        p.setBrush(MUTED_VEIL)
+        draw_rects(p, veil)
 
     def _paint_selection(self, p: QPainter, view: QRectF) -> None:
         row = None if self._selected is None else self.row_of(self._selected)
@@ -255,6 +286,12 @@ class TimelineItem(pg.GraphicsObject):
         if near:
             return marker_tooltip(lane, min(near, key=lambda m: abs(m.t - x)))
         now = self.now()
+        if lane.tasks and abs(y - row - BAND_TOP - BAND_HEIGHT / 2) <= (
+            BAND_HEIGHT / 2 + px_y
+        ):
+            span = task_at(lane, x, 2 * px_x, now)
+            if span is not None:
+                return task_tooltip(lane, span, now)
         segment = segment_at(lane, min(x, now))
         if segment is None:
             return outcome_tooltip(lane)

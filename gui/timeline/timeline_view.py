@@ -65,6 +65,7 @@ class TimelineView(QWidget):
         self._live = False
         self._following = True
         self._auto_rows = True
+        self._rows_stale = False
         self._scale_index = palette.PRESENTATION_SCALES.index(1.0)
         self._identities: dict[int, str] = {}
 
@@ -167,13 +168,14 @@ class TimelineView(QWidget):
         self._identities.clear()
         self._item.set_model(model)
         self._axis.set_selected(None)
-        self._axis.set_lanes(self._item.data.lanes)
         self._auto_rows = True
+        self._refresh_rows()
         self.fit()
 
     def lanes_changed(self, worker_ids: set[int]) -> None:
         """Take in what changed on these lanes after ``model.apply()``."""
-        self._item.lanes_changed(worker_ids)
+        if self._item.lanes_changed(worker_ids):
+            self._rows_changed()
         relabel = False
         for worker_id in worker_ids:
             lane = self._model.lanes.get(worker_id)
@@ -200,11 +202,30 @@ class TimelineView(QWidget):
             self._on_timer_tick()
         else:
             self._timer.stop()
+            if self._rows_stale:
+                self._refresh_rows()
             self._item.set_frame_time(None)
             self._now_line.hide()
             if self._following:
                 self.fit()
             self._item.update()
+
+    def set_show_helpers(self, show: bool) -> None:
+        """Show (the default) or hide helper and untracked lanes."""
+        self._item.set_show_helpers(show)
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        """Labels and vertical range follow new rows; while live once per frame
+        (lanes may come in every batch; re-measuring 1 024 labels takes ms)."""
+        self._rows_stale = True
+        if not self._live:
+            self._refresh_rows()
+
+    def _refresh_rows(self) -> None:
+        self._rows_stale = False
+        self._axis.set_lanes(self._item.data.lanes)
+        self._fit_rows()
 
     def is_live(self) -> bool:
         return self._live
@@ -333,6 +354,8 @@ class TimelineView(QWidget):
         )
 
     def _on_timer_tick(self) -> None:
+        if self._rows_stale:
+            self._refresh_rows()
         now = self._model.now()
         self._item.set_frame_time(now)  # bars end exactly on the "now" line
         self._now_line.setValue(now)
