@@ -116,11 +116,11 @@ class Reaper:
             if h.alive and h.pid and not h.is_thread
         }
         threads = any(h.alive and h.is_thread for h in self.handles.values())
-        if not groups and not threads:
+        guarded = self._guard_count()  # reported even if its workers are gone
+        if not groups and not threads and not guarded:
             return
         tasks = process_tree.system_task_count()
         cap = self.max_processes
-        guarded = self._guard_count()
         now = time.monotonic()
         if (
             not guarded

@@ -203,6 +203,7 @@ class Conductor:
             if self._done():
                 break
             self._wait(self._timeout(time.monotonic()))
+        self.reaper.census()  # a count the cap guard wrote at the very end
         self.reaper.kill_strays()
         self.fd_output.poll()
         self.emit("run_finished")

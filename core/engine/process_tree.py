@@ -241,12 +241,8 @@ def run_members(token: str) -> list[int]:
     needle = f"{RUN_ENV}={token}".encode() + b"\0"
     me = os.getpid()
     found: list[int] = []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return found
-    for name in names:
-        if not name.isdigit() or int(name) == me:
+    for name in _pids():
+        if int(name) == me:
             continue
         try:
             with open(f"/proc/{name}/environ", "rb") as handle:
