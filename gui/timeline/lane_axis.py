@@ -105,12 +105,9 @@ class LaneAxis(pg.AxisItem):
         lane_px = height / (high - low)
         width = self.mapRectFromParent(self.geometry()).width()
         scale = self._scale
-        name_font = palette.font(
-            min(palette.LABEL_PX * scale, max(9.0, lane_px * 0.5)), bold=True
-        )
-        sub_font = palette.font(
-            min(palette.SUBLABEL_PX * scale, max(8.0, lane_px * 0.36))
-        )
+        name_px, sub_px = label_px(lane_px, scale)
+        name_font = palette.font(name_px, bold=True)
+        sub_font = palette.font(sub_px)
         name_h = QFontMetricsF(name_font).height()
         sub_h = QFontMetricsF(sub_font).height()
         two_lines = lane_px >= name_h + sub_h + 2
@@ -183,6 +180,14 @@ class LaneAxis(pg.AxisItem):
         if row is not None:
             event.accept()
             self.lane_clicked.emit(self._lanes[row].worker_id)
+
+
+def label_px(lane_px: float, scale: float) -> tuple[float, float]:
+    """(name, pid line) font sizes in pixels for lanes ``lane_px`` tall."""
+    return (
+        min(palette.LABEL_PX * scale, max(9.0, lane_px * 0.5)),
+        min(palette.SUBLABEL_PX * scale, max(8.0, lane_px * 0.36)),
+    )
 
 
 def _pattern(text: str) -> str:

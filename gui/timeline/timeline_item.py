@@ -88,6 +88,11 @@ class TimelineItem(pg.GraphicsObject):
         self._selected = None
         self.update()
 
+    def apply_theme(self) -> None:
+        """Take the palette's current colours (the theme changed)."""
+        self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
+        self.update()
+
     def set_show_helpers(self, show: bool) -> None:
         """Show or hide helper and untracked lanes (rows are laid out again)."""
         if show != self._data.show_helpers:

@@ -29,7 +29,8 @@ def test_opens_on_the_first_lesson_ready_to_run(window):
         "sleeper-1",
         "sleeper-2",
     ]
-    assert "1 second" in window.lessons.description.toPlainText()
+    assert "join()" in window.lessons.description.toPlainText()
+    assert "How long does the whole program take?" in window.predict.text.text()
 
 
 def test_lesson_three_runs_and_the_details_explain_the_error(qtbot, window):
