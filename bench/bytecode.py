@@ -28,7 +28,7 @@ TARGET = 1.00  # "now" must be no slower than "before"
 
 
 def _before(count: int) -> dict[str, Any]:
-    import core.engine.session as session
+    import core.engine.conductor_link as session
 
     for folder in (common.ROOT / "core").rglob("__pycache__"):
         shutil.rmtree(folder, ignore_errors=True)

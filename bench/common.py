@@ -208,33 +208,23 @@ def run_engine(
     timeout: float = 120.0,
     on_batch: Callable[[Any, list[Any]], None] | None = None,
 ) -> Any:
-    """Run ``spec`` to its end exactly like ``python main.py run`` (a Session, a
-    RunModel, ``wait_events`` in a loop); return the model.
+    """Run ``spec`` to its end exactly like ``python main.py run`` (the same
+    ``run_to_end`` loop); return the model.
 
     ``on_batch(model, events)`` runs right after each ``model.apply``: the
     moment an event counts as applied in the parent.
     """
-    from core.engine.session import Session
-    from core.scenario.lane_announcements import preview_model
+    from core.engine.program import ScenarioProgram
+    from core.engine.run_to_end import run_to_end
 
-    model = preview_model(spec)
-    session = Session(spec, sample_hz=sample_hz)
-    session.start()
-    try:
-        deadline = time.monotonic() + timeout
-        while not session.finished:
-            events = session.wait_events(0.1)
-            model.apply(events)
-            if on_batch is not None:
-                on_batch(model, events)
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the run did not finish within {timeout:g} s")
-    finally:
-        events = session.shutdown()
-        model.apply(events)
-        if on_batch is not None:
-            on_batch(model, events)
-    return model
+    return run_to_end(
+        ScenarioProgram(spec),
+        sample_hz=sample_hz,
+        give_up_after=timeout,
+        on_events=None
+        if on_batch is None
+        else lambda _link, model, events: on_batch(model, events),
+    )
 
 
 def worker_times(model: Any, kind: str) -> dict[int, int]:

@@ -11,7 +11,7 @@ workers, started back to back and then joined in order, three ways:
   report their first line over a pipe of their own; it gives a plain
   counterpart of Procession's "first line" figure, and shows what reporting
   alone costs.
-* **Procession**: its engine (Session + RunModel, as ``python main.py run``
+* **Procession**: its engine (ConductorLink + RunModel, as ``python main.py run``
   does, with 5 Hz sampling).
 
 Trials of the three are interleaved in random order, so a change in the

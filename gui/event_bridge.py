@@ -5,7 +5,7 @@
     conductor ── events pipe ──► QSocketNotifier (readable) ─┐
     psutil monitor thread ── deque ──► slow QTimer (~10 Hz) ──┤
                                                               ▼
-                          session.read_events() → model.apply() → events_applied
+                          link.read_events() → model.apply() → events_applied
 
 Both paths run on the GUI thread and never block: ``read_events`` only takes
 what is ready. Each activation reads a bounded slice (``BATCH`` events, then at
@@ -29,7 +29,7 @@ import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from core.engine.session import Session
+from core.engine.conductor_link import ConductorLink
 from core.model.run_model import RunModel
 
 BATCH = 1_000
@@ -39,22 +39,22 @@ EMIT_MS = 40  # at most one events_applied per this many ms (views paint at 30 H
 
 
 class EventBridge(QObject):
-    """Feeds one session's events into one model; emits what changed."""
+    """Feeds one link's events into one model; emits what changed."""
 
     events_applied = Signal(object)
     """set[int]: ids of the lanes that changed in this batch."""
     run_ended = Signal()
-    """The session reported its end (finished or conductor lost)."""
+    """The link reported its end (finished or conductor lost)."""
 
     def __init__(
-        self, session: Session, model: RunModel, parent: QObject | None = None
+        self, link: ConductorLink, model: RunModel, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.link = link
         self.model = model
         self._ended = False
         self._notifier: QSocketNotifier | None = QSocketNotifier(
-            session.fileno(), QSocketNotifier.Type.Read, self
+            link.fileno(), QSocketNotifier.Type.Read, self
         )
         self._notifier.activated.connect(self._on_notifier_activated)
         self._timer = QTimer(self)
@@ -79,20 +79,20 @@ class EventBridge(QObject):
 
     def pump(self) -> None:
         """Read and apply what is ready now, within the time budget."""
-        if self.session.closed:
+        if self.link.closed:
             self.stop()
             return
         deadline = time.monotonic() + BUDGET_S
         changed: set[int] = set()
         while True:
-            events = self.session.read_events(BATCH)
+            events = self.link.read_events(BATCH)
             if events:
                 changed |= self.model.apply(events)
             if len(events) < BATCH or time.monotonic() >= deadline:
                 break
         self._check_pipe()
         self._pending |= changed
-        if self.session.finished and not self._ended:
+        if self.link.finished and not self._ended:
             self._ended = True
             self._emit_pending()
             self.run_ended.emit()
@@ -111,7 +111,7 @@ class EventBridge(QObject):
         if self._notifier is None:
             return
         try:
-            self.session.fileno()
+            self.link.fileno()
         except ValueError:
             self._drop_notifier()
 
@@ -126,7 +126,7 @@ class EventBridge(QObject):
         return self._notifier is not None
 
     def stop(self) -> None:
-        """Stop listening (the session is closed or about to be)."""
+        """Stop listening (the link is closed or about to be)."""
         self._timer.stop()
         self._drop_notifier()
         self._emit_pending()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from core import files
 from core.model.events import EventKind
 from core.model.payloads import TargetReturned, payload_to_dict
 from core.model.run_model import Lane, RunModel
@@ -75,6 +77,10 @@ def summary(model: RunModel) -> dict[str, Any]:
             "default_start_method": model.info.default_start_method,
         },
     }
+
+
+def save(model: RunModel, path: Path | str) -> None:
+    files.write_json(path, summary(model), indent=2)
 
 
 def _t(value: float | None) -> str:

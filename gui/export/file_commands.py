@@ -7,7 +7,6 @@ Lessons are never written: saving onto a lesson file is refused.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.export import recording, summary, trace
@@ -100,11 +99,7 @@ def export(
     elif kind == "trace":
         trace.save(model, path)
     elif kind == "summary":
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(
-            json.dumps(summary.summary(model), indent=2) + "\n", encoding="utf-8"
-        )
-        temporary.replace(path)
+        summary.save(model, path)
     elif kind == "recording":
         recording.save(model, path)
     else:
