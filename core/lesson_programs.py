@@ -11,6 +11,10 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.input_checks import InputError, Problem
+from core.regular_files import open_regular
+
+MAX_PROGRAM_BYTES = 1024 * 1024
 PROGRAMS_DIR = Path(__file__).resolve().parents[1] / "resources" / "programs"
 
 
@@ -43,3 +47,25 @@ def is_lesson_program(path: Path | str | None) -> bool:
         return Path(path).resolve().parent == PROGRAMS_DIR
     except OSError:
         return False
+
+
+def read_program_text(path: Path | str) -> str:
+    """A program's text for the editor: a regular file, at most 1 MiB, UTF-8.
+
+    InputError names what is wrong. A SyntaxError is no reason to refuse: the
+    student opens the file to fix it.
+    """
+    with open_regular(path, "a program") as file:
+        data = file.read(MAX_PROGRAM_BYTES + 1)
+    if len(data) > MAX_PROGRAM_BYTES:
+        problem = Problem("", f"larger than {MAX_PROGRAM_BYTES // 1024} KiB")
+        raise InputError([problem], str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problem = Problem("", f"not UTF-8 text (line {line}, byte {error.start})")
+        raise InputError([problem], str(path)) from None
+    if "\x00" in text:
+        raise InputError([Problem("", "contains a NUL byte: not a program")], str(path))
+    return text

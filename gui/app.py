@@ -43,7 +43,7 @@ def run_app(argv: list[str]) -> int:
 
     if len(argv) > 1:
         print(
-            "usage: procession [LESSON | SCENARIO.toml | RECORDING.json]",
+            "usage: procession [LESSON | SCENARIO.toml | PROGRAM.py | RECORDING.json]",
             file=sys.stderr,
         )
         return 2

@@ -14,10 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from core.input_checks import InputError
 from core.model.events import MAIN_ID
@@ -36,6 +33,7 @@ from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.predict_box import PredictBox
 from gui.panels.run_status_bar import RunStatusBar
 from gui.presentation import Presentation
+from gui.program_mode import ProgramMode
 from gui.replay_mode import ReplayMode
 from gui.run_controller import RunController, RunState
 from gui.theme import set_theme
@@ -78,6 +76,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.presentation = Presentation(self)
         self.replay_mode = ReplayMode(self, self.pane.replay_bar)
         self._connect()
+        self.programs = ProgramMode(self)  # after _connect: zooms first, then follows
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -139,6 +138,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.active:
             self.status.showMessage("Stop the run before opening something else", 5000)
             return False
+        if Path(ref).suffix.lower() == ".py":
+            return self.programs.open_file(Path(ref))
         try:
             scenario, recorded = file_commands.open_any(ref)
         except InputError as error:
@@ -166,6 +167,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.active:
             raise RuntimeError("a run is still active")
         self.replay_mode.set_active(False)
+        self.programs.leave()
         self.source = source
         self.editor.set_scenario(scenario, code_locked=code_locked)
         self._fit_editor_width()
@@ -219,6 +221,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         """Run the edited scenario (after confirming custom code); False if not."""
         if self.controller.active or self.closing:
             return False
+        if self.programs.active:
+            return self.programs.run()
         scenario = self.editor.validate()
         if scenario is None:
             self.status.showMessage("Fix the scenario's problems before Run", 5000)
@@ -333,12 +337,13 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
     # -- enabling --------------------------------------------------------------------
 
     def _update_actions(self) -> None:
-        valid = self.editor.scenario is not None
+        valid = self.programs.active or self.editor.scenario is not None
         self.actions_.update_enabled(
             self.controller,
             problems=None if valid else self.editor.problems,
             lane=self._selected_lane(),
             closing=self.closing,
+            program=self.programs.active,
         )
 
     def _update_status(self) -> None:
@@ -348,7 +353,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             n = c.alive_workers()
             extra = f" — Stopping {n} worker{'s' if n != 1 else ''}… (closing)"
         state = str(c.state)
-        if not c.active and self.editor.scenario is None:
+        if not (c.active or self.programs.active) and self.editor.scenario is None:
             n = len(self.editor.problems)
             state = "invalid"
             extra = f"{n} problem{'s' if n != 1 else ''} in the scenario (in red)"
@@ -357,7 +362,9 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _update_title(self) -> None:
         title = self.controller.model.info.title
-        if self.editor.scenario is not None and not self.controller.active:
+        if self.programs.active and not self.controller.active:
+            title = self.programs.window_title()
+        elif self.editor.scenario is not None and not self.controller.active:
             title = self.editor.scenario.title
         suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
         self.setWindowTitle(f"Procession — {title}{suffix}")

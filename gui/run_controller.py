@@ -17,7 +17,7 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.engine.conductor_link import ConductorLink
-from core.engine.program import ScenarioProgram
+from core.engine.program import Program, ScenarioProgram
 from core.model.events import MAIN_ID, Event, EventKind
 from core.model.run_model import RunModel
 from core.scenario import lane_announcements
@@ -96,11 +96,21 @@ class RunController(QObject):
         self.model = model
         self._set_state(RunState.REVIEW)
 
-    def start(self, scenario: Scenario) -> None:
-        """Start a run; raises InputError (pre-flight) or OSError, starting nothing."""
+    def preview_program(self, program: Program | None) -> None:
+        """Show a program un-run (``None``: nothing is known before it runs)."""
         if self.active:
             raise RuntimeError("a run is still active")
-        program = ScenarioProgram(scenario)
+        self.model = RunModel() if program is None else program.preview()
+        self._set_state(RunState.READY)
+
+    def start(self, scenario: Scenario) -> None:
+        """Start a run; raises InputError (pre-flight) or OSError, starting nothing."""
+        self.start_program(ScenarioProgram(scenario))
+
+    def start_program(self, program: Program) -> None:
+        """Start a run of any Program (a scenario, a traced script)."""
+        if self.active:
+            raise RuntimeError("a run is still active")
         link = ConductorLink(program)
         model = program.preview()
         link.start()  # on failure it leaves nothing open behind it

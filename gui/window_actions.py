@@ -94,6 +94,15 @@ class WindowActions(QObject):
             "Save the scenario as a .toml file",
         )
         self.save_as = make("Save scenario as…", "Ctrl+Shift+S")
+        self.new_program = make(
+            "New program", "Ctrl+Shift+N", None, "An empty Python program to write"
+        )
+        self.show_code = make(
+            "Show as code",
+            None,
+            None,
+            "This scenario as the plain multiprocessing program that does the same",
+        )
         self.export = make(
             "Export…",
             "Ctrl+E",
@@ -152,8 +161,11 @@ class WindowActions(QObject):
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open)
+        file_menu.addAction(self.new_program)
         file_menu.addAction(self.save)
         file_menu.addAction(self.save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.show_code)
         file_menu.addSeparator()
         file_menu.addAction(self.export)
         exports = QMenu("Export as", file_menu)
@@ -208,11 +220,13 @@ class WindowActions(QObject):
         problems: list[str] | None,
         lane: Lane | None,
         closing: bool,
+        program: bool = False,
     ) -> None:
         """Enable what makes sense now; say why in the tooltip when not.
 
         ``problems``: None when the edited scenario is valid. ``lane``: the
         selected worker lane (None for none or the main program).
+        ``program``: a program (not a scenario) is shown.
         """
         valid = problems is None
         self.run.setEnabled(not run.active and valid and not closing)
@@ -222,7 +236,7 @@ class WindowActions(QObject):
         elif run.active:
             self.run.setToolTip("A run is in progress")
         else:
-            self.run.setToolTip("Run the scenario (F5)")
+            self.run.setToolTip(f"Run the {'program' if program else 'scenario'} (F5)")
         self.stop.setEnabled(run.state == RunState.RUNNING)
         alive = run.live and lane is not None and lane.alive
         for action, signal in ((self.terminate, "SIGTERM"), (self.kill, "SIGKILL")):
@@ -244,8 +258,13 @@ class WindowActions(QObject):
             )
         )
         self.open.setEnabled(not run.active)
+        self.new_program.setEnabled(not run.active)
+        self.show_code.setEnabled(not run.active and valid and not program)
         self.save.setEnabled(valid)
         self.save_as.setEnabled(valid)
+        document = "program" if program else "scenario"
+        self.save.setText(f"Save {document}…")
+        self.save_as.setText(f"Save {document} as…")
         self.replay.setEnabled(not run.active and bool(run.model.events))
         exportable = run.model.started
         for action in (self.export, *self.export_kinds.values()):

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.input_checks import InputError
+from core.lesson_programs import is_lesson_program, read_program
+from core.scenario.as_code import scenario_as_code
 from gui.export import file_commands
 from gui.window_actions import EXPORT_KINDS
 
@@ -71,14 +74,17 @@ class WindowFiles(_Base):
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            "Open a scenario or a recording",
+            "Open a scenario, a program or a recording",
             str(self._dialog_dir()),
-            "Scenarios and recordings (*.toml *.json);;All files (*)",
+            "Scenarios, programs and recordings (*.toml *.py *.json);;All files (*)",
         )
         if path:
             self.open_path(path)
 
     def _on_save_triggered(self, ask: bool) -> None:
+        if self.programs.active:
+            self._save_program(ask)
+            return
         path: str | Path | None = self.source
         if (
             ask
@@ -133,3 +139,74 @@ class WindowFiles(_Base):
             "<b>Procession</b><br>See the lifecycle of Python processes and threads, "
             "live: created → start() → starting → running → exiting → exited → joined.",
         )
+
+    # -- programs --------------------------------------------------------------------
+
+    def show_program(self, title: str, path: Path | None) -> None:
+        """The window around a program just put in the editor (not run)."""
+        self.replay_mode.set_active(False)
+        self.source = path
+        self.controller.preview_program(None)
+        self._show_model(self.controller.model)
+        lesson = is_lesson_program(path)
+        self.lessons.select_path(path if lesson else None)
+        description = read_program(path).description if lesson and path else ""
+        self.lessons.show_description(title, description)
+        self.predict.set_lesson("", "")
+        self.program_changed()
+
+    def program_changed(self) -> None:
+        self._update_title()
+        self._update_actions()
+
+    def new_program(self) -> None:
+        """File > New program: an empty editor to type or paste into."""
+        if self.controller.active:
+            self.status.showMessage("Stop the run first", 5000)
+            return
+        self.programs.show_text("", None)
+
+    def show_as_code(self) -> None:
+        """The scenario in the form as the plain program that does the same."""
+        scenario = self.editor.validate()
+        if self.controller.active or scenario is None:
+            self.status.showMessage("Show as code needs a valid scenario", 5000)
+            return
+        name = file_commands.suggested_name(scenario.title, "py")
+        self.programs.show_text(scenario_as_code(scenario), None, name)
+        self.status.showMessage(
+            f"{scenario.title}, as a plain Python program (not saved, not run)", 8000
+        )
+
+    def _save_program(self, ask: bool) -> None:
+        path: str | Path | None = self.programs.editor.path
+        if ask or self.programs.needs_save_path():
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Save the program",
+                str(self._dialog_dir() / self.programs.editor.title()),
+                "Python program (*.py)",
+            )
+        if path:
+            self.programs.save(path)
+            self._update_title()
+
+    # -- drag and drop ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_path(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    def _dropped_path(self, event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """The one local file dropped, if Procession opens its kind."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() in (".py", ".toml", ".json") else None

@@ -31,6 +31,7 @@ DEFAULT_SUFFIX = {
     "trace": ".trace.json",
     "summary": ".summary.json",
     "recording": ".procession.json",
+    "py": ".py",  # a program (Show as code)
 }
 
 
@@ -55,10 +56,8 @@ def open_any(ref: str | Path) -> tuple[Scenario, RunModel | None]:
             return Scenario(title=model.info.title or "Recording"), model
         return Scenario.from_dict(model.source), model
     if path.suffix and path.suffix.lower() != ".toml" and path.exists():
-        raise InputError(
-            [Problem("", "expected a scenario (.toml) or a recording (.json)")],
-            str(ref),
-        )
+        kinds = "a scenario (.toml), a program (.py) or a recording (.json)"
+        raise InputError([Problem("", f"expected {kinds}")], str(ref))
     return toml_io.load_scenario_or_lesson(str(ref)), None
 
 

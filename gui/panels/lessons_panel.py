@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.lesson_programs import list_programs
 from core.scenario.toml_io import Lesson, list_lessons
 
 
@@ -41,6 +42,7 @@ class LessonsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
             item.setToolTip(lesson.name)
             self.list.addItem(item)
+        self._add_programs()
         # Selection, not the current row: a list that gets keyboard focus
         # makes its first row current on its own (without selecting it), and
         # that must not replace what the window has open.
@@ -59,6 +61,21 @@ class LessonsPanel(QWidget):
         layout.addWidget(splitter)
         self._layout = layout
 
+    def _add_programs(self) -> None:
+        """The lessons as real programs, under their own heading: opening one
+        shows its code (it runs only when Run is pressed)."""
+        heading = QListWidgetItem("Programs: the lessons as real Python files")
+        heading.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        self.list.addItem(heading)
+        for number, program in enumerate(list_programs(), start=1):
+            item = QListWidgetItem(f"P{number}. {program.title}  (.py)")
+            item.setData(Qt.ItemDataRole.UserRole, str(program.path))
+            item.setToolTip(f"{program.path.name}: a program, shown as code")
+            self.list.addItem(item)
+
     def hold(self, widget: QWidget) -> None:
         """Show ``widget`` under the description (the predict box, when the
         window is not presenting)."""
@@ -68,11 +85,13 @@ class LessonsPanel(QWidget):
         """Highlight the lesson at ``path`` (none if it is not a lesson)."""
         self.list.blockSignals(True)
         try:
+            wanted = str(Path(path).resolve()) if path is not None else None
             row = next(
                 (
                     i
-                    for i, lesson in enumerate(self.lessons)
-                    if path is not None and lesson.path == Path(path).resolve()
+                    for i in range(self.list.count())
+                    if wanted is not None
+                    and self.list.item(i).data(Qt.ItemDataRole.UserRole) == wanted
                 ),
                 -1,
             )
@@ -87,6 +106,7 @@ class LessonsPanel(QWidget):
         self.description.setMarkdown(text)
 
     def _on_list_item_selection_changed(self) -> None:
-        selected = self.list.selectedIndexes()
-        if selected and 0 <= selected[0].row() < len(self.lessons):
-            self.lesson_chosen.emit(self.lessons[selected[0].row()].path)
+        items = self.list.selectedItems()
+        path = items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        if path:
+            self.lesson_chosen.emit(Path(path))

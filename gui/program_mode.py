@@ -1,0 +1,192 @@
+"""Program mode: the window shows a ``.py`` program instead of a scenario.
+
+The program editor takes the scenario form's place (one stack, so the layout
+and Presentation mode are unchanged). Opening never runs anything. Run asks
+first for code not confirmed before (the content-hash trust of custom code),
+then runs the file through the tracer (issue 10): what is in the editor, so an
+edited or unsaved program runs from a temporary copy beside nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStackedWidget
+
+from core.input_checks import InputError, Problem
+from core.lesson_programs import is_lesson_program, read_program_text
+from gui.editor.code_confirm_dialog import CodeConfirmDialog
+from gui.editor.program_editor import ProgramEditor
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+NO_TRACER = (
+    "Running a program needs the tracer (issue 10), which is not in this "
+    "build yet. The program can be read, edited and saved; run it with "
+    "python FILE.py meanwhile."
+)
+
+
+def traced_program(path: Path) -> Any:
+    """The engine's Program for the script at ``path``, or None when this
+    build has no tracer. InputError if the script cannot run (file:line)."""
+    try:
+        from core.tracer.script_program import load_script
+    except ImportError:
+        return None
+    program = load_script(str(path), [], sys.executable, "")
+    return replace(program, cwd=str(path.parent))
+
+
+class ProgramMode(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = ProgramEditor()
+        self.editor.changed.connect(window.program_changed)
+        splitter = window.editor_scroll.parentWidget()
+        self.stack = QStackedWidget()
+        index = splitter.indexOf(window.editor_scroll)  # type: ignore[attr-defined]
+        sizes = splitter.sizes()  # type: ignore[attr-defined]
+        splitter.replaceWidget(index, self.stack)  # type: ignore[attr-defined]
+        self.stack.addWidget(window.editor_scroll)
+        self.stack.addWidget(self.editor)
+        splitter.setSizes(sizes)  # type: ignore[attr-defined]
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        a = window.actions_
+        for action in (a.zoom_in, a.zoom_out, a.zoom_reset):
+            action.triggered.connect(self.follow_text_scale)
+        window.presentation.changed.connect(self.follow_text_scale)
+        a.new_program.triggered.connect(window.new_program)
+        a.show_code.triggered.connect(window.show_as_code)
+        window.setAcceptDrops(True)
+        window.controller.state_changed.connect(self._on_controller_state_changed)
+        window.controller.run_released.connect(self._on_controller_state_changed)
+
+    @property
+    def active(self) -> bool:
+        return self.stack.currentWidget() is self.editor
+
+    # -- showing -----------------------------------------------------------------------
+
+    def open_file(self, path: Path) -> bool:
+        """Show the program at ``path``; False (and a message) if unreadable."""
+        try:
+            text = read_program_text(path)
+        except InputError as error:
+            self.window.open_error = error.describe()
+            self.window.show_error("Cannot open this program", self.window.open_error)
+            return False
+        self.show_text(text, path.resolve())
+        self.window.status.showMessage(
+            f"Opened {path.name}: nothing has run. Press Run to run it.", 8000
+        )
+        return True
+
+    def show_text(self, text: str, path: Path | None, name: str = "") -> None:
+        """Show a program (``path`` None: not saved anywhere yet, ``name`` the
+        file name Save suggests)."""
+        self.editor.set_program(text, path, name)
+        self.stack.setCurrentWidget(self.editor)
+        self.window.show_program(self.editor.title(), path)
+        self.editor.set_text_scale(self.window.timeline.presentation_scale())
+
+    def leave(self) -> None:
+        """Back to the scenario form (a scenario was opened)."""
+        self.stack.setCurrentWidget(self.window.editor_scroll)
+
+    def window_title(self) -> str:
+        return self.editor.title() + (" (modified)" if self.editor.modified else "")
+
+    def _on_controller_state_changed(self, *_: object) -> None:
+        # Read-only while it runs: the lines on the timeline are this text's.
+        self.editor.code.setReadOnly(self.window.controller.active)
+
+    def follow_text_scale(self) -> None:
+        self.editor.set_text_scale(self.window.timeline.presentation_scale())
+
+    # -- saving ------------------------------------------------------------------------
+
+    def needs_save_path(self) -> bool:
+        path = self.editor.path
+        return path is None or is_lesson_program(path)
+
+    def save(self, path: Path | str) -> Path | None:
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".py")
+        try:
+            if is_lesson_program(target):
+                problem = Problem("", "the lesson programs are read-only; save a copy")
+                raise InputError([problem], str(target))
+            target.write_text(self.editor.text(), encoding="utf-8")
+        except (InputError, OSError) as error:
+            text = error.describe() if isinstance(error, InputError) else str(error)
+            self.window.show_error("Cannot save the program", text)
+            return None
+        self.editor.mark_saved(target.resolve())
+        self.window.status.showMessage(f"Saved {target}", 5000)
+        return target
+
+    # -- running -----------------------------------------------------------------------
+
+    def confirm(self) -> bool:
+        """Yes if this exact text was confirmed before or the user says so now."""
+        text = self.editor.text()
+        path = self.editor.path
+        if is_lesson_program(path) and not self.editor.modified:
+            return True  # shipped with Procession, unchanged
+        if self.window.trust.is_trusted(text):
+            return True
+        dialog = CodeConfirmDialog([(self.editor.title(), text)], self.window)
+        if dialog.exec() != CodeConfirmDialog.DialogCode.Accepted:
+            return False
+        self.window.trust.trust([text])
+        return True
+
+    def file_to_run(self) -> Path:
+        """The file holding exactly the editor's text (a temporary copy when
+        it is unsaved or edited)."""
+        path = self.editor.path
+        if path is not None and not self.editor.modified:
+            return path
+        if self._temporary is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="procession-program-")
+        copy = Path(self._temporary.name) / self.editor.title()
+        if copy.suffix != ".py":
+            copy = copy.with_suffix(".py")
+        copy.write_text(self.editor.text(), encoding="utf-8")
+        return copy
+
+    def run(self) -> bool:
+        if not self.confirm():
+            self.window.status.showMessage("Not run: the code was not confirmed", 5000)
+            return False
+        path = self.file_to_run()
+        try:
+            program = traced_program(path)
+        except InputError as error:
+            self.window.show_error("Cannot run this program", error.describe())
+            self._show_error_line(error)
+            return False
+        if program is None:
+            self.window.show_error("Cannot run programs yet", NO_TRACER)
+            return False
+        try:
+            self.window.controller.start_program(program)
+        except (InputError, OSError) as error:
+            text = error.describe() if isinstance(error, InputError) else str(error)
+            self.window.show_error("Cannot start the run", text)
+            return False
+        return True
+
+    def _show_error_line(self, error: InputError) -> None:
+        """A SyntaxError names file:line: shade that line in the editor."""
+        _, _, line = (error.source or "").rpartition(":")
+        self.editor.code.set_error_line(int(line) if line.isdigit() else None)
