@@ -31,7 +31,12 @@ class LessonProgram:
 def read_program(path: Path) -> LessonProgram:
     text = path.read_text(encoding="utf-8")
     docstring = ast.get_docstring(ast.parse(text, filename=str(path))) or path.stem
-    title, _, rest = docstring.partition("\n")
+    first, _, rest = docstring.partition("\n")
+    # "Two processes, joined: both sleep ..." -> the title before the colon,
+    # its explanation first in the description.
+    title, colon, more = first.partition(": ")
+    if colon:
+        rest = f"{more.strip()[:1].upper()}{more.strip()[1:]}\n{rest}"
     return LessonProgram(path.stem, title.strip(), rest.strip(), path)
 
 

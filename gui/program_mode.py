@@ -26,6 +26,7 @@ from gui.editor.program_editor import ProgramEditor
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
+PROGRAM_WIDTH = 640  # px: 80 columns of the tutorial's code, and the gutter
 NO_TRACER = (
     "Running a program needs the tracer (issue 10), which is not in this "
     "build yet. The program can be read, edited and saved; run it with "
@@ -59,6 +60,7 @@ class ProgramMode(QObject):
         self.stack.addWidget(self.editor)
         splitter.setSizes(sizes)  # type: ignore[attr-defined]
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        self._saved_sizes: tuple[list[int], list[int]] | None = None
         a = window.actions_
         for action in (a.zoom_in, a.zoom_out, a.zoom_reset):
             action.triggered.connect(self.follow_text_scale)
@@ -93,13 +95,29 @@ class ProgramMode(QObject):
         """Show a program (``path`` None: not saved anywhere yet, ``name`` the
         file name Save suggests)."""
         self.editor.set_program(text, path, name)
+        if not self.active:
+            self._make_room()
         self.stack.setCurrentWidget(self.editor)
         self.window.show_program(self.editor.title(), path)
         self.editor.set_text_scale(self.window.timeline.presentation_scale())
 
     def leave(self) -> None:
         """Back to the scenario form (a scenario was opened)."""
+        if self.active and self._saved_sizes is not None:
+            self.window.splitter.setSizes(self._saved_sizes[0])
+            self.stack.parentWidget().setSizes(self._saved_sizes[1])  # type: ignore[attr-defined]
         self.stack.setCurrentWidget(self.window.editor_scroll)
+
+    def _make_room(self) -> None:
+        """A program needs width and height: widen the left side to
+        PROGRAM_WIDTH and give the code most of it (restored on leave)."""
+        main, left = self.window.splitter, self.stack.parentWidget()
+        self._saved_sizes = (main.sizes(), left.sizes())  # type: ignore[attr-defined]
+        total = sum(main.sizes())
+        width = min(PROGRAM_WIDTH, total // 2)
+        main.setSizes([width, total - width, *main.sizes()[2:]][: main.count()])
+        height = sum(left.sizes())  # type: ignore[attr-defined]
+        left.setSizes([height // 4, height - height // 4])  # type: ignore[attr-defined]
 
     def window_title(self) -> str:
         return self.editor.title() + (" (modified)" if self.editor.modified else "")

@@ -148,10 +148,11 @@ class WindowFiles(_Base):
         self.source = path
         self.controller.preview_program(None)
         self._show_model(self.controller.model)
-        lesson = is_lesson_program(path)
+        lesson = read_program(path) if path and is_lesson_program(path) else None
         self.lessons.select_path(path if lesson else None)
-        description = read_program(path).description if lesson and path else ""
-        self.lessons.show_description(title, description)
+        if lesson is not None:
+            title = f"{lesson.title} ({title})"
+        self.lessons.show_description(title, lesson.description if lesson else "")
         self.predict.set_lesson("", "")
         self.program_changed()
 
@@ -174,6 +175,9 @@ class WindowFiles(_Base):
             return
         name = file_commands.suggested_name(scenario.title, "py")
         self.programs.show_text(scenario_as_code(scenario), None, name)
+        self.lessons.show_description(
+            f"{scenario.title}, as code", scenario.description
+        )
         self.status.showMessage(
             f"{scenario.title}, as a plain Python program (not saved, not run)", 8000
         )
