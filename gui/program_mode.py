@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QStackedWidget
 
 from core.input_checks import InputError, Problem
 from core.lesson_programs import is_lesson_program, read_program_text
+from gui.code_links import CodeLinks
 from gui.editor.code_confirm_dialog import CodeConfirmDialog
 from gui.editor.program_editor import ProgramEditor
 
@@ -68,6 +69,7 @@ class ProgramMode(QObject):
         a.new_program.triggered.connect(window.new_program)
         a.show_code.triggered.connect(window.show_as_code)
         window.setAcceptDrops(True)
+        self.links = CodeLinks(window, self)
         window.controller.state_changed.connect(self._on_controller_state_changed)
         window.controller.run_released.connect(self._on_controller_state_changed)
 
@@ -94,6 +96,7 @@ class ProgramMode(QObject):
     def show_text(self, text: str, path: Path | None, name: str = "") -> None:
         """Show a program (``path`` None: not saved anywhere yet, ``name`` the
         file name Save suggests)."""
+        self.links.clear()
         self.editor.set_program(text, path, name)
         if not self.active:
             self._make_room()
@@ -202,6 +205,7 @@ class ProgramMode(QObject):
             text = error.describe() if isinstance(error, InputError) else str(error)
             self.window.show_error("Cannot start the run", text)
             return False
+        self.links.ran_path = path
         return True
 
     def _show_error_line(self, error: InputError) -> None:

@@ -57,6 +57,8 @@ class Marker:
     kind: str
     label: str
     detail: str = ""
+    site: str = ""
+    """``file:line`` of the user's code that caused it (traced programs)."""
 
 
 @dataclass

@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
 
+from core.model.lanes import Lane, Marker
 from core.model.run_model import RunModel
 from gui import palette
 from gui.palette import DRAW_ORDER, MARKER_STYLES, OUTCOME_STYLES, STATE_STYLES
@@ -59,6 +60,8 @@ class TimelineItem(pg.GraphicsObject):
     """Paints every lane of a :class:`RunModel`; see the module docstring."""
 
     lane_clicked = Signal(int)
+    marker_clicked = Signal(int, object)
+    """(lane id, Marker) under a left click, besides ``lane_clicked``."""
 
     def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
         super().__init__()
@@ -283,13 +286,9 @@ class TimelineItem(pg.GraphicsObject):
             dy = abs(y - (row + 0.5)) / px_y
             if -1.0 <= dx <= width + 4.0 and dy <= height / 2 + 1.0:
                 return outcome_tooltip(lane)
-        near = [
-            m
-            for m in lane.markers
-            if m.kind in MARKER_STYLES and abs(m.t - x) / px_x <= HIT_PX
-        ]
-        if near:
-            return marker_tooltip(lane, min(near, key=lambda m: abs(m.t - x)))
+        marker = self._marker_near(lane, x, px_x)
+        if marker is not None:
+            return marker_tooltip(lane, marker)
         now = self.now()
         if lane.tasks and abs(y - row - BAND_TOP - BAND_HEIGHT / 2) <= (
             BAND_HEIGHT / 2 + px_y
@@ -301,6 +300,15 @@ class TimelineItem(pg.GraphicsObject):
         if segment is None:
             return outcome_tooltip(lane)
         return segment_tooltip(lane, segment, now)
+
+    @staticmethod
+    def _marker_near(lane: Lane, x: float, px_x: float) -> Marker | None:
+        near = [
+            m
+            for m in lane.markers
+            if m.kind in MARKER_STYLES and abs(m.t - x) / px_x <= HIT_PX
+        ]
+        return min(near, key=lambda m: abs(m.t - x)) if near else None
 
     def hoverEvent(self, ev) -> None:
         if ev.isExit():
@@ -317,3 +325,6 @@ class TimelineItem(pg.GraphicsObject):
         if lane is not None:
             ev.accept()
             self.lane_clicked.emit(lane.worker_id)
+            marker = self._marker_near(lane, ev.pos().x(), self.pixelWidth())
+            if marker is not None:
+                self.marker_clicked.emit(lane.worker_id, marker)

@@ -25,6 +25,7 @@ from core.model.run_model import RunModel
 from gui import palette
 from gui.timeline.lane_axis import LaneAxis, label_px
 from gui.timeline.lane_overlay import text_px
+from gui.timeline.mark_highlight import MarkHighlight
 from gui.timeline.timeline_item import TimelineItem
 from gui.timeline.timeline_view_box import TimelineViewBox
 from gui.timeline.tooltips import identity
@@ -37,6 +38,8 @@ class TimelineView(ViewRanges, QWidget):
     """Lanes of a :class:`RunModel` over time; see the module docstring."""
 
     lane_selected = Signal(int)
+    marker_clicked = Signal(int, object)
+    """(lane id, Marker) clicked on the lanes."""
     following_changed = Signal(bool)
 
     def __init__(
@@ -92,6 +95,8 @@ class TimelineView(ViewRanges, QWidget):
         self._now_line.setZValue(10)
         self._now_line.hide()
         self._plot.addItem(self._now_line, ignoreBounds=True)
+        self._rings = MarkHighlight()
+        self._plot.addItem(self._rings, ignoreBounds=True)
 
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -108,6 +113,7 @@ class TimelineView(ViewRanges, QWidget):
         layout.addWidget(self._plot, 1)
 
         self._item.lane_clicked.connect(self._on_lanes_clicked)
+        self._item.marker_clicked.connect(self.marker_clicked)
         self._axis.lane_clicked.connect(self._on_lanes_clicked)
         self._box.sigRangeChangedManually.connect(self._on_box_moved_by_hand)
         self._box.sigResized.connect(self._on_box_resized)
@@ -157,6 +163,7 @@ class TimelineView(ViewRanges, QWidget):
         self._model = model
         self._identities.clear()
         self._item.set_model(model)
+        self._rings.show_points([])
         self._axis.set_selected(None)
         self._auto_rows = True
         self._refresh_rows()
@@ -272,6 +279,19 @@ class TimelineView(ViewRanges, QWidget):
             *text_px(lane_px, scale),
             palette.TICK_PX * scale,
         )
+
+    def highlight_marks(
+        self, marks: list[tuple[int, float]]
+    ) -> list[tuple[float, float]]:
+        """Ring the marks at (lane id, seconds); returns the points ringed
+        (seconds, row centre), lanes not shown left out."""
+        points = [
+            (t, row + 0.5)
+            for lane_id, t in marks
+            if (row := self._item.row_of(lane_id)) is not None
+        ]
+        self._rings.show_points(points)
+        return points
 
     def presentation_scale(self) -> float:
         return palette.PRESENTATION_SCALES[self._scale_index]
