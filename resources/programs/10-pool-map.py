@@ -16,4 +16,4 @@ if __name__ == "__main__":
     with multiprocessing.Pool(processes=2) as pool:
         print(pool.map(square, range(10)))
         workers = set(pool.map(who, range(20), chunksize=1))
-        print(f"the 20 tasks ran in {len(workers)} worker processes (of 2)")
+        print(f"the 20 tasks ran in {len(workers)} of the pool's 2 worker processes")
