@@ -37,7 +37,7 @@ def read_program(path: Path) -> LessonProgram:
     title, colon, more = first.partition(": ")
     if colon:
         rest = f"{more.strip()[:1].upper()}{more.strip()[1:]}\n{rest}"
-    return LessonProgram(path.stem, title.strip(), rest.strip(), path)
+    return LessonProgram(path.stem, title.strip().rstrip("."), rest.strip(), path)
 
 
 def list_programs() -> list[LessonProgram]:
