@@ -7,7 +7,7 @@ from core.model.headline import boot_time
 from core.model.lanes import Lane
 from core.model.run_model import RunModel
 
-BOOTSTRAP_ERROR = "before the current process has finished its bootstrapping phase"
+BOOTSTRAP_ERROR = "has finished its bootstrapping phase"
 """The RuntimeError a spawn or forkserver child raises when, re-importing a
 main module without a guard, it tries to start processes of its own."""
 FORK_WARNING = "use of fork() may lead to deadlocks"
