@@ -32,8 +32,9 @@ def daemon_ended_at_exit(model: RunModel) -> list[Hazard]:
         evidence = [f"{lane.name}: a daemon, still running at {seconds(at)}"]
         if cleanup:
             evidence.append(f"{cleanup.signal} sent at {seconds(at)} by {cleanup.by}")
-        if last:
-            evidence.append(f"its last line of output: {last[:60]}")
+        evidence.append(
+            f"the last line it printed: {last[:60]}" if last else "it printed nothing"
+        )
         what = "thread" if lane.kind == "thread" else "process"
         found.append(
             Hazard(
