@@ -108,8 +108,8 @@ def _left_behind(lane: Lane) -> Hazard:
         f"{lane.name} started {count} process(es) of its own and ended without "
         "waiting for them. They became orphans: they ran on with nobody to join "
         "them, until Procession killed them after the run.",
-        f"Wait for every child {lane.name} starts (join() or wait()) before it "
-        "returns.",
+        f"Make {lane.name} wait for every child it starts (join() or wait()) "
+        "before it returns.",
         "multiprocessing-programming",
         lane.worker_id,
         ended,
