@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from core.model.events import Event
 from core.model.lanes import Lane
@@ -53,12 +54,42 @@ def site_of(data: Any) -> str:
     return site if isinstance(site, str) else ""
 
 
+CALL_KINDS = frozenset(
+    {"start_called", "join_called", "join_returned", "exited", "is_alive"}
+)
+"""The kinds detectors look up per lane (values: kinds newer than this code's
+EventKind, such as a traced program's is_alive, are matched too)."""
+
+
+class _Index:
+    """The call events of a model per (lane, kind), extended as events arrive,
+    so that running every detector on every refresh of a live run stays cheap."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.by_lane: dict[tuple[int, str], list[Event]] = {}
+
+    def update(self, events: list[Event]) -> None:
+        if len(events) < self.seen:  # a replay stepped back: start over
+            self.seen, self.by_lane = 0, {}
+        for event in events[self.seen :]:
+            kind = str(event.kind)
+            if kind in CALL_KINDS:
+                self.by_lane.setdefault((event.lane, kind), []).append(event)
+        self.seen = len(events)
+
+
+_INDEXES: WeakKeyDictionary[RunModel, _Index] = WeakKeyDictionary()
+
+
 def events_about(model: RunModel, lane: Lane, *kinds: str) -> Iterator[Event]:
-    """The events of these kinds (values, so kinds newer than this code's
-    EventKind are matched too) about one lane, in order."""
-    for event in model.events:
-        if event.lane == lane.worker_id and str(event.kind) in kinds:
-            yield event
+    """The events of these kinds (``CALL_KINDS``) about one lane, in order."""
+    index = _INDEXES.get(model)
+    if index is None:
+        index = _INDEXES[model] = _Index()
+    index.update(model.events)
+    for kind in kinds:
+        yield from index.by_lane.get((lane.worker_id, kind), ())
 
 
 def first_site(model: RunModel, lane: Lane, kind: str) -> str:
