@@ -113,6 +113,10 @@ def fork_with_threads(model: RunModel) -> list[Hazard]:
     return [_forked(model, model.lanes[pid], found) for pid, found in forks.items()]
 
 
+def _sentence_start(lane: Lane) -> str:
+    return "The main program" if lane.kind == "main" else lane.name
+
+
 def _forked(
     model: RunModel, parent: Lane, forks: list[tuple[Lane, list[Lane]]]
 ) -> Hazard:
@@ -129,7 +133,7 @@ def _forked(
     return Hazard(
         "fork_with_threads",
         "fork() while threads were running",
-        f"{parent.name} had threads running when it forked {first.name}. "
+        f"{_sentence_start(parent)} had threads running when it forked {first.name}. "
         "fork copies the whole memory but only the thread that called it. If "
         "another thread held a lock at that moment (inside print(), logging, "
         "memory allocation), the copy holds that lock forever and can hang.",
