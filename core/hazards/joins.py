@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.hazards.hazard import Hazard, code_end, events_about, seconds, site_of
 from core.model.lanes import Lane
+from core.model.outcomes import Outcome
 from core.model.payloads import TargetReturned
 from core.model.run_model import RunModel
 
@@ -139,3 +140,36 @@ def never_joined(model: RunModel) -> list[Hazard]:
             )
         )
     return found
+
+
+def never_started(model: RunModel) -> list[Hazard]:
+    """A traced program created a Process and never called start() on it
+    (scenarios stopped before a launch say so too, but that is the user's
+    Stop, not the program: only programs are checked)."""
+    if model.info.program_kind == "scenario" or not model.finished:
+        return []
+    lanes = [
+        lane
+        for lane in model.worker_lanes()
+        if lane.kind == "process"
+        and lane.outcome is Outcome.NOT_STARTED
+        and "start_called" not in lane.times
+    ]
+    if not lanes:
+        return []
+    names = ", ".join(lane.name for lane in lanes)
+    return [
+        Hazard(
+            "never_started",
+            "A process was created but never started",
+            f"The program made {len(lanes)} Process object(s) ({names}) but never "
+            "called start() on them, so their code never ran. Creating a "
+            "Process only prepares it; start() is what runs it.",
+            "Call start() on every Process you create (and join() it later).",
+            "multiprocessing.Process.start",
+            lanes[0].worker_id,
+            model.now(),
+            tuple(lane.worker_id for lane in lanes),
+            tuple(f"{lane.name}: never started" for lane in lanes),
+        )
+    ]

@@ -17,6 +17,7 @@ DETECTORS: dict[str, Detector] = {
     "pool_shutdown_under_tasks": pools.shutdown_under_tasks,
     "broken_pool": pools.broken_pool,
     "never_joined": joins.never_joined,
+    "never_started": joins.never_started,
     "join_timed_out": joins.join_timed_out,
     "fork_with_threads": starting.fork_with_threads,
     "orphan": exits.orphans,
@@ -25,8 +26,8 @@ DETECTORS: dict[str, Detector] = {
     "start_cost": starting.start_cost,
     "terminate_with_shared_state": shared_state.terminate_with_shared_state,
 }
-"""Issue 13's twelve traps (the sixth is two: never joined, join timed out),
-keyed by the kind each reports."""
+"""Issue 13's twelve traps (the sixth is three: never joined, never started,
+join timed out), keyed by the kind each reports."""
 
 
 def detect(model: RunModel) -> list[Hazard]:

@@ -13,7 +13,7 @@ GUARD_ERROR = (
 
 
 def test_every_detector_reports_its_own_kind_with_a_real_doc_link():
-    assert len(DETECTORS) == 13  # issue 13's twelve, the sixth in two kinds
+    assert len(DETECTORS) == 14  # issue 13's twelve, the sixth in three kinds
     run = Run()
     run.worker(1, "Process-1", 10, 20)
     assert run.finish(30) == []  # an ordinary run: nothing to say
@@ -370,3 +370,20 @@ def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
     run.exited(1, 505, -15)
     run.join(1, 501, 506)
     assert run.finish(600) == []
+
+
+def test_a_process_created_but_never_started():
+    run = Run()
+    run.worker(1, "Process-1", 10, 20)
+    run.join(1, 15, 23)
+    run.add(2, "Process-2", 30)  # Process(target=f) ... and no start()
+    run.send(-2, 40, "start_failed", 2, caller=0, never_called=True)
+    [hazard] = run.finish(50)
+    assert (hazard.kind, hazard.lanes) == ("never_started", (2,))
+
+
+def test_a_scenario_stopped_before_a_launch_is_not_a_program_that_forgot():
+    run = Run(program_kind="scenario")
+    run.add(1, "sleeper-2", 1)
+    run.send(0, 40, "start_failed", 1, caller=0, never_called=True)
+    assert run.finish(50) == []
