@@ -35,6 +35,8 @@ def _shut_down(lane: Lane) -> SignalRecord | None:
 def shutdown_under_tasks(model: RunModel) -> list[Hazard]:
     """Workers terminated by the program (a ``with Pool()`` exit, terminate(),
     an executor's shutdown) while they were still running tasks."""
+    if any(_died_abruptly(lane) for lane in model.worker_lanes()):
+        return []  # a broken pool ends its other workers: that hazard says why
     lanes = [
         lane
         for lane in model.worker_lanes()

@@ -208,6 +208,33 @@ def test_one_worker_killed_breaks_the_executor():
     assert "BrokenProcessPool" in found[0].text
 
 
+def test_the_executor_ending_the_other_workers_of_a_broken_pool_is_one_hazard():
+    run = Run()
+    _executor(run)
+    run.exited(1, 200, -11)  # a segfault in a C extension
+    run.send(
+        -2,
+        230,
+        "signal_sent",
+        2,
+        caller=0,
+        signal="SIGTERM",
+        action="the executor",
+        by="the executor",
+    )
+    run.exited(2, 240, -15)  # its task is cut
+    run.send(
+        -2,
+        250,
+        "output",
+        0,
+        stream="stderr",
+        text="concurrent.futures.process.BrokenProcessPool: A process in "
+        "the process pool was terminated abruptly",
+    )
+    assert kinds(run.finish(300)) == ["broken_pool"]
+
+
 def test_a_worker_that_raised_does_not_break_the_pool():
     run = Run()
     _executor(run)
