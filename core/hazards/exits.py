@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.hazards.hazard import Hazard, events_about, first_site, seconds
+from core.hazards.hazard import Hazard, events_about, first_site, seconds, who
 from core.model.lanes import Lane
 from core.model.outcomes import SignalRecord
 from core.model.run_model import RunModel
@@ -63,7 +63,7 @@ def orphans(model: RunModel) -> list[Hazard]:
     found = []
     for lane in model.worker_lanes():
         parent = model.lanes.get(lane.parent) if lane.parent is not None else None
-        if parent is not None and parent.kind == "process":
+        if parent is not None and parent.kind in ("process", "main"):
             hazard = _outlived(model, lane, parent)
             if hazard is not None:
                 found.append(hazard)
@@ -73,8 +73,12 @@ def orphans(model: RunModel) -> list[Hazard]:
 
 
 def _outlived(model: RunModel, lane: Lane, parent: Lane) -> Hazard | None:
+    """``lane`` ran on after ``parent`` ended (a traced main program's end is
+    known too: it exits only after joining its non-daemon children, so a child
+    still running then escaped, e.g. a subprocess in a session of its own)."""
     parent_end = parent.times.get("exited")
-    if parent_end is None or "start_called" not in lane.times:
+    ran = "booted" in lane.times or "start_returned" in lane.times
+    if parent_end is None or not ran or lane.kind not in ("process", "untracked"):
         return None
     child_end = lane.times.get("exited")
     if child_end is not None and child_end <= parent_end:
@@ -87,10 +91,11 @@ def _outlived(model: RunModel, lane: Lane, parent: Lane) -> Hazard | None:
     return Hazard(
         "orphan",
         "A child outlived the process that started it",
-        f"{parent.name} ended while its child {lane.name} was still running. "
+        f"{who(parent)} ended while its child {lane.name} was still running. "
         "The child became an orphan: the operating system gave it a new parent, "
         "and nobody in the program can join it or read its exit code.",
-        f"Make {parent.name} join() its children before it returns.",
+        f"Make {who(parent).lower() if parent.kind == 'main' else parent.name} "
+        "wait for its children (join() or wait()) before it ends.",
         "multiprocessing-programming",
         lane.worker_id,
         parent_end,

@@ -114,3 +114,8 @@ def code_end(model: RunModel, lane: Lane) -> float | None:
     if lane.kind == "main":
         return model.main_finished
     return lane.times.get("target_ended", lane.times.get("exited"))
+
+
+def who(lane: Lane) -> str:
+    """A lane's name as a sentence's subject ("The main program", "worker-1")."""
+    return "The main program" if lane.kind == "main" else lane.name

@@ -80,7 +80,11 @@ def join_timed_out(model: RunModel) -> list[Hazard]:
     may believe it finished). A stuck-at-exit lane is told by the hazard above."""
     found = []
     for lane in model.worker_lanes():
-        timeouts = _timeouts(model, lane)
+        timeouts = [
+            (t, site)
+            for t, site in _timeouts(model, lane)
+            if not _checked(model, lane, t)
+        ]
         if not timeouts or _stuck_after_target(model, lane) is not None:
             continue
         at, site = timeouts[0]
@@ -103,6 +107,14 @@ def join_timed_out(model: RunModel) -> list[Hazard]:
             )
         )
     return found
+
+
+def _checked(model: RunModel, lane: Lane, after: float) -> bool:
+    """The program asked is_alive() after the join gave up: it did not take
+    the return of join() for the end (traced programs report is_alive)."""
+    return any(
+        model.rel(e.t_ns) >= after for e in events_about(model, lane, "is_alive")
+    )
 
 
 def never_joined(model: RunModel) -> list[Hazard]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.hazards.hazard import Hazard, first_site, seconds, text_of
+from core.hazards.hazard import Hazard, first_site, seconds, text_of, who
 from core.model.headline import boot_time
 from core.model.lanes import Lane
 from core.model.run_model import RunModel
@@ -31,14 +31,14 @@ def missing_main_guard(model: RunModel) -> list[Hazard]:
     return [
         Hazard(
             "missing_main_guard",
-            'No  if __name__ == "__main__":  guard',
+            'No if __name__ == "__main__": guard',
             f"Under the '{method}' start method each new process first imports "
             "your main file again. Without the guard, that import runs the code "
             "that starts processes once more, inside the child. Python stops "
             "this with a RuntimeError, so the children die before doing any work.",
-            'Put the code that starts processes under  if __name__ == "__main__": '
-            " so that it runs only in the main program, not when a child imports "
-            "the file.",
+            "Put the code that starts processes in a block under "
+            'if __name__ == "__main__": so that it runs only in the main program, '
+            "not when a child imports the file.",
             "the-spawn-and-forkserver-start-methods",
             first.worker_id,
             at,
@@ -113,10 +113,6 @@ def fork_with_threads(model: RunModel) -> list[Hazard]:
     return [_forked(model, model.lanes[pid], found) for pid, found in forks.items()]
 
 
-def _sentence_start(lane: Lane) -> str:
-    return "The main program" if lane.kind == "main" else lane.name
-
-
 def _forked(
     model: RunModel, parent: Lane, forks: list[tuple[Lane, list[Lane]]]
 ) -> Hazard:
@@ -133,7 +129,7 @@ def _forked(
     return Hazard(
         "fork_with_threads",
         "fork() while threads were running",
-        f"{_sentence_start(parent)} had threads running when it forked {first.name}. "
+        f"{who(parent)} had threads running when it forked {first.name}. "
         "fork copies the whole memory but only the thread that called it. If "
         "another thread held a lock at that moment (inside print(), logging, "
         "memory allocation), the copy holds that lock forever and can hang.",

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from core.hazards import DETECTORS
+import pytest
+
+from core.hazards import DETECTORS, detect
+from core.model.events import EventKind
+from core.model.payloads import Call
 from tests.core.hazard_runs import Run, kinds
 
 GUARD_ERROR = (
@@ -120,283 +124,7 @@ def test_unjoined_processes_reaped_at_the_programs_exit_are_no_hazard():
     run.returned(1, 1000)
     run.exited(1, 1002)
     run.send(0, 1003, "run_finished", 0)
-    from core.hazards import detect
-
     assert detect(run.model) == []
-
-
-def test_pool_exit_under_running_tasks():
-    run = Run()
-    for lane in (1, 2):
-        run.add(lane, f"SpawnPoolWorker-{lane}", 1, daemon=True)
-        run.start(lane, 5)
-        run.send(lane, 60, "task_started", lane, task_id=lane, label="work")
-    for lane in (1, 2):  # leaving `with Pool()`: terminate() from the pool
-        run.send(
-            -2,
-            100,
-            "signal_sent",
-            lane,
-            caller=0,
-            signal="SIGTERM",
-            action="the pool's shutdown",
-            by="the pool's shutdown",
-        )
-        run.exited(lane, 105, -15)
-    [hazard] = run.finish(120)
-    assert hazard.kind == "pool_shutdown_under_tasks"
-    assert hazard.lanes == (1, 2) and hazard.at == 0.100
-    assert "2 task(s)" in hazard.text
-    assert [t.outcome for t in run.model.lanes[1].tasks] == ["cut"]
-
-
-def test_a_pool_shut_down_after_its_tasks_is_no_hazard():
-    run = Run()
-    run.add(1, "SpawnPoolWorker-1", 1, daemon=True)
-    run.start(1, 5)
-    run.send(1, 60, "task_started", 1, task_id=1, label="work")
-    run.send(1, 80, "task_ended", 1, task_id=1, outcome="ok")
-    run.send(
-        -2,
-        100,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="the pool's shutdown",
-        by="the pool's shutdown",
-    )
-    run.exited(1, 105, -15)
-    assert run.finish(120) == []
-
-
-def _executor(run: Run) -> None:
-    for lane in (1, 2):
-        run.add(lane, f"SpawnProcess-{lane}", 1)
-        run.start(lane, 5)
-        run.send(lane, 60, "task_started", lane, task_id=lane, label="work")
-
-
-def test_one_worker_killed_breaks_the_executor():
-    run = Run()
-    _executor(run)
-    run.exited(1, 200, -9)  # the OOM killer: no signal from the program
-    run.send(
-        2,
-        210,
-        "task_ended",
-        2,
-        task_id=2,
-        outcome="error",
-        detail="BrokenProcessPool: A process in the process pool was "
-        "terminated abruptly",
-    )
-    run.send(
-        -2,
-        230,
-        "signal_sent",
-        2,
-        caller=0,
-        signal="SIGTERM",
-        action="the executor",
-        by="the executor",
-    )
-    run.exited(2, 240, -15)
-    found = run.finish(300)
-    assert kinds(found) == ["broken_pool"]
-    assert found[0].lanes == (1,) and found[0].at == 0.200
-    assert "BrokenProcessPool" in found[0].text
-
-
-def test_the_executor_ending_the_other_workers_of_a_broken_pool_is_one_hazard():
-    run = Run()
-    _executor(run)
-    run.exited(1, 200, -11)  # a segfault in a C extension
-    run.send(
-        -2,
-        230,
-        "signal_sent",
-        2,
-        caller=0,
-        signal="SIGTERM",
-        action="the executor",
-        by="the executor",
-    )
-    run.exited(2, 240, -15)  # its task is cut
-    run.send(
-        -2,
-        250,
-        "output",
-        0,
-        stream="stderr",
-        text="concurrent.futures.process.BrokenProcessPool: A process in "
-        "the process pool was terminated abruptly",
-    )
-    assert kinds(run.finish(300)) == ["broken_pool"]
-
-
-def test_a_worker_that_raised_does_not_break_the_pool():
-    run = Run()
-    _executor(run)
-    run.send(1, 100, "task_ended", 1, task_id=1, outcome="error", detail="ValueError")
-    run.send(2, 100, "task_ended", 2, task_id=2, outcome="ok")
-    for lane in (1, 2):
-        run.exited(lane, 200, 0)
-        run.join(lane, 190, 201)
-    assert run.finish(300) == []
-
-
-def test_fork_from_a_program_with_a_running_thread():
-    run = Run()
-    run.add(1, "Thread-1", 1, kind="thread")
-    run.start(1, 5, boot_ms=1)
-    run.add(2, "Process-1", 20, start_method="fork")
-    run.start(2, 30, boot_ms=2)
-    run.returned(2, 50)
-    run.exited(2, 52)
-    run.join(2, 40, 53)
-    run.returned(1, 500)
-    run.exited(1, 501, None)
-    run.join(1, 60, 502)
-    [hazard] = run.finish(600)
-    assert hazard.kind == "fork_with_threads"
-    assert hazard.lanes == (2, 1) and hazard.at == 0.030
-
-
-def test_the_python_warning_alone_is_evidence_of_a_fork_with_threads():
-    run = Run()
-    run.send(
-        -2,
-        2,
-        "output",
-        0,
-        stream="stderr",
-        text="DeprecationWarning: This process is multi-threaded, use of "
-        "fork() may lead to deadlocks in the child.",
-    )
-    run.worker(1, "Process-1", 10, 20, start_method="fork")
-    run.join(1, 15, 23)
-    [hazard] = run.finish(30)
-    assert hazard.kind == "fork_with_threads"
-    assert any("DeprecationWarning" in line for line in hazard.evidence)
-
-
-def test_fork_after_threads_ended_is_no_hazard():
-    run = Run()
-    run.add(1, "Thread-1", 1, kind="thread")
-    run.start(1, 5, boot_ms=1)
-    run.returned(1, 10)
-    run.exited(1, 11, None)
-    run.join(1, 9, 12)
-    run.worker(2, "Process-1", 30, 50, start_method="fork")
-    run.join(2, 40, 53)
-    assert run.finish(60) == []
-
-
-def test_a_grandchild_that_outlives_its_parent_is_an_orphan():
-    run = Run()
-    run.worker(1, "Process-1", 10, 200)
-    run.join(1, 20, 203)
-    run.add(2, "Process-1:1", 50, parent=1)
-    run.start(2, 60, parent=1)
-    [hazard] = run.finish(400)  # Process-1:1 still runs at the end
-    assert (hazard.kind, hazard.lane, hazard.at) == ("orphan", 2, 0.202)
-
-
-def test_a_grandchild_joined_by_its_parent_is_no_orphan():
-    run = Run()
-    run.add(1, "Process-1", 9)
-    run.start(1, 10)
-    run.add(2, "Process-1:1", 50, parent=1)
-    run.start(2, 60, parent=1)
-    run.returned(2, 150)
-    run.exited(2, 151, parent=1)
-    run.join(2, 100, 152, parent=1)
-    run.returned(1, 200)
-    run.exited(1, 202)
-    run.join(1, 20, 203)
-    assert run.finish(300) == []
-
-
-def test_slow_spawn_start_and_its_near_misses():
-    run = Run()
-    run.add(1, "Process-1", 1, start_method="spawn")
-    run.start(1, 10, boot_ms=2500)  # `import torch` at the top of the script
-    run.add(2, "Process-2", 1, start_method="spawn")
-    run.start(2, 10, boot_ms=90)
-    run.add(3, "Process-3", 1, start_method="fork")
-    run.start(3, 10, boot_ms=3000)  # fork re-imports nothing: not start cost
-    for lane in (1, 2, 3):
-        run.returned(lane, 3100)
-        run.exited(lane, 3102)
-        run.join(lane, 3000, 3103)
-    [hazard] = run.finish(3200)
-    assert (hazard.kind, hazard.lanes, hazard.at) == ("start_cost", (1,), 0.010)
-    assert "2.50 s" in hazard.text
-
-
-QUEUE_REPR = "<multiprocessing.queues.Queue object at 0x7f3a>"
-
-
-def test_terminate_of_a_process_that_uses_a_queue():
-    run = Run()
-    run.worker(1, "Process-1", 10, 5000, args={"q": QUEUE_REPR})
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="user code",
-        by="user code",
-    )
-    run.exited(1, 505, -15)
-    run.join(1, 501, 506)
-    found = [h for h in run.finish(600) if h.kind == "terminate_with_shared_state"]
-    [hazard] = found
-    assert hazard.at == 0.500 and "Queue" in hazard.title
-    assert hazard.url.endswith("#multiprocessing.Process.terminate")
-
-
-def test_a_kill_after_a_mark_that_names_a_lock():
-    run = Run()
-    run.add(1, "Process-1", 1)
-    run.start(1, 10)
-    run.send(1, 60, "mark", 1, label="uses", data={"lock": "<Lock(owner=None)>"})
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGKILL",
-        action="user code",
-        by="user code",
-    )
-    run.exited(1, 505, -9)
-    run.join(1, 501, 506)
-    [hazard] = run.finish(600)
-    assert hazard.kind == "terminate_with_shared_state"
-    assert hazard.title.startswith("kill()") and "Lock" in hazard.title
-
-
-def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
-    run = Run()
-    run.worker(1, "Process-1", 10, 5000, args={"seconds": 5.0})  # lesson 4
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="terminate",
-        by="the main program (action at 0.5 s)",
-    )
-    run.exited(1, 505, -15)
-    run.join(1, 501, 506)
-    assert run.finish(600) == []
 
 
 def test_a_process_created_but_never_started():
@@ -414,3 +142,77 @@ def test_a_scenario_stopped_before_a_launch_is_not_a_program_that_forgot():
     run.add(1, "sleeper-2", 1)
     run.send(0, 40, "start_failed", 1, caller=0, never_called=True)
     assert run.finish(50) == []
+
+
+def test_a_subprocess_that_escaped_the_program_is_an_orphan():
+    """tests/programs/leaves_escapee.py: a setsid child still running when the
+    traced main program exited; found and killed by Procession afterwards."""
+    run = Run()
+    run.send(-2, 29, "main_finished", 0, joined=True)
+    run.send(0, 85, "exited", 0, exitcode=0)
+    run.add(1, "pid 14230 (sleep 600)", 409, kind="untracked")
+    run.send(0, 409, "start_returned", 1, caller=0, pid=14230)
+    run.send(
+        0,
+        409,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGKILL",
+        action="kill",
+        by="Procession (left running after the program ended)",
+    )
+    run.exited(1, 410, -9)
+    run.send(0, 411, "run_finished", 0)
+    [hazard] = detect(run.model)
+    assert (hazard.kind, hazard.lane, hazard.at) == ("orphan", 1, 0.085)
+    assert hazard.text.startswith("The main program ended while its child")
+
+
+def test_a_child_that_never_ran_is_no_orphan():
+    """no_guard.py under spawn: the child's own start() raised at bootstrap, so
+    the grandchild it announced never ran."""
+    run = Run()
+    _no_guard(run, 1)
+    run.add(2, "Process-1:1", 70, parent=1)
+    run.send(1, 71, "start_called", 2, caller=1)
+    run.send(1, 72, "start_failed", 2, caller=1, error="RuntimeError")
+    assert kinds(run.finish(100)) == ["missing_main_guard"]
+
+
+KINDS = {kind.value for kind in EventKind}
+
+
+@pytest.mark.skipif("is_alive" not in KINDS, reason="IS_ALIVE comes with the tracer")
+def test_a_join_timeout_followed_by_is_alive_is_a_program_that_checked():
+    run = Run()
+    run.add(1, "Process-1", 1)
+    run.start(1, 10)
+    run.join(1, 60, 260, timeout=0.2, timed_out=True)
+    run.send(-2, 261, "is_alive", 1, caller=0, answer=True)
+    run.returned(1, 900)
+    run.exited(1, 902)
+    run.join(1, 903, 904)
+    assert run.finish(1000) == []
+
+
+@pytest.mark.skipif(
+    "site" not in Call.__dataclass_fields__, reason="call sites come with the tracer"
+)
+def test_the_users_line_is_named_when_the_events_carry_it():
+    run = Run()
+    run.add(1, "Process-1", 1, daemon=True)
+    run.send(-2, 10, "start_called", 1, caller=0, site="job.py:12")
+    run.send(
+        -2,
+        20,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGTERM",
+        action="daemon cleanup at exit",
+        by="daemon cleanup at exit",
+    )
+    run.exited(1, 25, -15)
+    [hazard] = run.finish(30)
+    assert (hazard.kind, hazard.site) == ("daemon_ended_at_exit", "job.py:12")
