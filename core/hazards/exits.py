@@ -83,18 +83,14 @@ def _outlived(model: RunModel, lane: Lane, parent: Lane) -> Hazard | None:
     child_end = lane.times.get("exited")
     if child_end is not None and child_end <= parent_end:
         return None
-    still = (
-        "still running at the end"
-        if child_end is None
-        else (f"ended at {seconds(child_end)}")
-    )
+    still = "still running" if child_end is None else f"ended at {seconds(child_end)}"
     return Hazard(
         "orphan",
         "A child outlived the process that started it",
         f"{who(parent)} ended while its child {lane.name} was still running. "
         "The child became an orphan: the operating system gave it a new parent, "
         "and nobody in the program can join it or read its exit code.",
-        f"Make {who(parent).lower() if parent.kind == 'main' else parent.name} "
+        f"Make {'the main program' if parent.kind == 'main' else parent.name} "
         "wait for its children (join() or wait()) before it ends.",
         "multiprocessing-programming",
         lane.worker_id,
