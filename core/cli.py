@@ -18,6 +18,8 @@ from core.engine.conductor_link import ConductorLink
 from core.engine.program import ScenarioProgram
 from core.engine.run_to_end import run_to_end
 from core.export import output_files, recording, summary, trace
+from core.hazards import detect
+from core.hazards import report as hazard_report
 from core.input_checks import InputError, parse_float_text
 from core.model import payloads as p
 from core.model.events import Event, EventKind
@@ -165,6 +167,9 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     status = signals.status
     try:
         out.write("\n" + visible_lines(summary.table(model)) + "\n")
+        hazards = hazard_report.as_text(model, detect(model))
+        if hazards:
+            out.write("\n" + visible_lines(hazards) + "\n")
         if not _write_outputs(args, model) and status == 0:
             status = 1
     finally:

@@ -28,6 +28,7 @@ from gui.editor.trust_store import TrustStore
 from gui.export import file_commands
 from gui.panels.console_view import ConsoleView
 from gui.panels.details_panel import DetailsPanel
+from gui.panels.hazards_view import HazardsView
 from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
 from gui.panels.predict_box import PredictBox
@@ -67,12 +68,14 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.predict = PredictBox()
         self.details = DetailsPanel()
         self.console = ConsoleView()
+        self.hazards = HazardsView()
         self.status = RunStatusBar()
         self.setStatusBar(self.status)
         self.actions_ = WindowActions(self)
         self.actions_.build_menus(self)
         self.actions_.build_toolbar(self)
         self._build_layout()
+        self.hazards.attach(self.bottom_tabs)
         self.presentation = Presentation(self)
         self.replay_mode = ReplayMode(self, self.pane.replay_bar)
         self._connect()
@@ -125,6 +128,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.editor.scenario_edited.connect(self._on_editor_scenario_edited)
         self.timeline.lane_selected.connect(self._on_timeline_lane_selected)
         self.console.line_clicked.connect(self._on_console_line_clicked)
+        self.hazards.hazard_clicked.connect(self._on_console_line_clicked)
         self.controller.run_started.connect(self._on_controller_run_started)
         self.controller.events_applied.connect(self._on_controller_events_applied)
         self.controller.state_changed.connect(self._on_controller_state_changed)
@@ -206,6 +210,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.console.refresh()
         self.pane.refresh_legend(model)
         self.details.show_lane(model, self.selected)
+        self.timeline.item.set_hazards(self.hazards.refresh(model))
 
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
@@ -214,6 +219,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.timeline.set_live(self.controller.live)
         selected = self.selected if self.selected in model.lanes else None
         self._select(selected)
+        self.timeline.item.set_hazards(self.hazards.refresh(model))
 
     # -- running ---------------------------------------------------------------------
 
@@ -288,6 +294,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.timeline.lanes_changed(set(self.controller.model.lanes))
         self.pane.refresh_legend(self.controller.model)
         self.console.refresh()
+        self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
         if self.controller.model.finished:
             self.predict.reveal(measured_text(self.controller.model))
         failed = [w for w in self.controller.model.worker_lanes() if w.error]
@@ -307,6 +314,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.live:
             self.pane.refresh_legend(self.controller.model)
             self.console.refresh()
+            self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()
@@ -359,15 +367,6 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             extra = f"{n} problem{'s' if n != 1 else ''} in the scenario (in red)"
         self.status.set_state(state, extra)
         self.status.update_run(c.model)
-
-    def _update_title(self) -> None:
-        title = self.controller.model.info.title
-        if self.programs.active and not self.controller.active:
-            title = self.programs.window_title()
-        elif self.editor.scenario is not None and not self.controller.active:
-            title = self.editor.scenario.title
-        suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
-        self.setWindowTitle(f"Procession — {title}{suffix}")
 
     def _on_editor_scenario_edited(self) -> None:
         self._fit_editor_width()

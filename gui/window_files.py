@@ -19,6 +19,7 @@ from core.input_checks import InputError
 from core.lesson_programs import is_lesson_program, read_program
 from core.scenario.as_code import scenario_as_code
 from gui.export import file_commands
+from gui.run_controller import RunState
 from gui.window_actions import EXPORT_KINDS
 
 if TYPE_CHECKING:
@@ -139,6 +140,16 @@ class WindowFiles(_Base):
             "<b>Procession</b><br>See the lifecycle of Python processes and threads, "
             "live: created → start() → starting → running → exiting → exited → joined.",
         )
+
+    def _update_title(self) -> None:
+        """The window's title: the program's or scenario's name, or the run's."""
+        title = self.controller.model.info.title
+        if self.programs.active and not self.controller.active:
+            title = self.programs.window_title()
+        elif self.editor.scenario is not None and not self.controller.active:
+            title = self.editor.scenario.title
+        suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
+        self.setWindowTitle(f"Procession — {title}{suffix}")
 
     # -- programs --------------------------------------------------------------------
 

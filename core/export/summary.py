@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from core import files
+from core.hazards import detect
+from core.hazards.report import as_data
 from core.model.events import EventKind
 from core.model.payloads import TargetReturned, payload_to_dict
 from core.model.run_model import Lane, RunModel
@@ -70,6 +72,7 @@ def summary(model: RunModel) -> dict[str, Any]:
         "main": {"pid": model.main.pid, "finished": _r(model.main_finished)},
         "workers": [worker_summary(lane) for lane in model.worker_lanes()],
         "events": {"received": received, "missing": model.events_missing()},
+        "hazards": [as_data(model, hazard) for hazard in detect(model)],
         "machine": {
             "cpu_count": model.info.cpu_count,
             "python": model.info.python,

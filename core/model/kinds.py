@@ -108,23 +108,6 @@ WORKER_KINDS = frozenset(
         EventKind.MARK,
         EventKind.EVENT_UNSERIALIZABLE,
         EventKind.EVENT_TOO_LARGE,
-    }
-)
-"""Kinds a worker numbers itself: their ``seq`` must be contiguous per worker."""
-
-
-WORKER_KINDS = frozenset(
-    {
-        EventKind.BOOTED,
-        EventKind.TARGET_STARTED,
-        EventKind.TARGET_RETURNED,
-        EventKind.TARGET_RAISED,
-        EventKind.TARGET_EXITED,
-        EventKind.OUTPUT,
-        EventKind.OUTPUT_DROPPED,
-        EventKind.MARK,
-        EventKind.EVENT_UNSERIALIZABLE,
-        EventKind.EVENT_TOO_LARGE,
         EventKind.TASK_STARTED,
         EventKind.TASK_ENDED,
     }

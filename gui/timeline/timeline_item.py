@@ -19,11 +19,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
 
+from core.hazards import Hazard
 from core.model.lanes import Lane, Marker
 from core.model.run_model import RunModel
 from gui import palette
 from gui.palette import DRAW_ORDER, MARKER_STYLES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline import marks
+from gui.timeline.hazard_badges import hazard_near, paint_hazard_badges
 from gui.timeline.lane_overlay import (
     TEXT_MIN_PX,
     draw_lines,
@@ -70,6 +72,7 @@ class TimelineItem(pg.GraphicsObject):
         self._selected: int | None = None
         self.grid_step = 0.0
         self._frame_time: float | None = None
+        self._hazards: list[Hazard] = []
         self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
         self._outcome_brushes = [
             QBrush(QColor(OUTCOME_STYLES[o].fill)) for o in OUTCOMES
@@ -127,6 +130,12 @@ class TimelineItem(pg.GraphicsObject):
         step with the time axis labels."""
         self.grid_step = step
         self.update()
+
+    def set_hazards(self, hazards: list[Hazard]) -> None:
+        """The hazards to badge (core.hazards.detect found them)."""
+        if hazards != self._hazards:
+            self._hazards = list(hazards)
+            self.update()
 
     def set_selected(self, worker_id: int | None) -> None:
         self._selected = worker_id
@@ -188,6 +197,7 @@ class TimelineItem(pg.GraphicsObject):
             self._paint_outcome_ticks(p, transform)
         else:
             paint_decorations(p, self._data, view, transform, lane_px, self._scale)
+        paint_hazard_badges(p, data, self._hazards, view, transform, self._scale)
 
     def _paint_grid(self, p: QPainter, view: QRectF) -> None:
         step = self.grid_step
@@ -273,6 +283,9 @@ class TimelineItem(pg.GraphicsObject):
             return ""
         row = data.row_of[lane.worker_id]
         lane_px = 1.0 / px_y if px_y > 0 else 100.0
+        hazard = hazard_near(self._hazards, lane.worker_id, x, px_x, HIT_PX * 2)
+        if hazard is not None and y - row <= 0.45:  # the badge, on the top edge
+            return f"⚠ {hazard.title}\n{hazard.text}\n(see the Hazards tab)"
         if lane.outcome is not None and lane.explanation is not None:
             start = data.outcome_x[row]
             if lane_px >= TEXT_MIN_PX:
