@@ -36,7 +36,7 @@ from gui.panels.run_status_bar import RunStatusBar
 from gui.presentation import Presentation
 from gui.program_mode import ProgramMode
 from gui.replay_mode import ReplayMode
-from gui.run_controller import RunController, RunState
+from gui.run_controller import RunController
 from gui.theme import set_theme
 from gui.timeline.timeline_view import TimelineView
 from gui.window_actions import WindowActions
