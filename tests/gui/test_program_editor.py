@@ -167,3 +167,17 @@ def test_a_dropped_py_file_opens_as_a_program(qtbot, window):
     window.dropEvent(event)
     assert window.programs.active
     assert "Pool" in window.programs.editor.text()
+
+
+def test_procession_script_py_opens_the_program_and_runs_nothing(tmp_path):
+    """``procession SCRIPT.py``: the real app in a child process."""
+    from tests.gui.test_app import start, stop
+
+    marker = tmp_path / "ran.txt"
+    path = tmp_path / "mine.py"
+    path.write_text(MARKER_PROGRAM.format(marker=str(marker)), encoding="utf-8")
+    child, title = start(tmp_path, [str(path)])
+    assert title == "Procession — mine.py"
+    status, _, _, err = stop(child)
+    assert status == 0, err
+    assert not marker.exists()
