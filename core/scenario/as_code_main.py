@@ -16,6 +16,7 @@ from typing import Any
 from core.scenario.definition import Action, Scenario, WorkerGroup
 
 INDENT = "    "
+LINE_WIDTH = 88
 _STOP_NOTE = (
     "# Procession's Stop asks first and sends SIGTERM after 1 s; plain\n"
     "# multiprocessing has no polite request, so here it is terminate()."
@@ -78,26 +79,39 @@ class _Writer:
             self.say(f"{method}_context = multiprocessing.get_context({arg})")
 
     def create(self, group: WorkerGroup) -> None:
-        target = self.functions.get(group.name, group.target)
-        extra = f", kwargs={literal(dict(group.args))}" if group.args else ""
+        args = [f"target={self.functions.get(group.name, group.target)}"]
+        if group.args:
+            args.append(f"kwargs={literal(dict(group.args))}")
         if group.daemon:
-            extra += ", daemon=True"
+            args.append("daemon=True")
         kind = "thread" if self.modes[group.name] == "thread" else "process"
+        variable = self.var[group.name]
         if group.count == 1:
-            self.say(
-                f"{self.var[group.name]} = {self.factory(group)}"
-                f"(name={literal(group.name)}, target={target}{extra})"
-            )
+            name = f"name={literal(group.name)}"
+            self.call(f"{variable} = {self.factory(group)}(", [name, *args], ")")
             return
         self.say(f"# {group.count} {'processes' if kind == 'process' else 'threads'}")
-        self.say(f"{self.var[group.name]} = [")
-        self.say(
-            f"{self.factory(group)}(name=f{literal(group.name + '-{i}')}, "
-            f"target={target}{extra})",
-            2,
-        )
+        self.say(f"{variable} = [")
+        name = f"name=f{literal(group.name + '-{i}')}"
+        self.call(f"{self.factory(group)}(", [name, *args], ")", 2)
         self.say(f"for i in range(1, {group.count + 1})", 2)
         self.say("]")
+
+    def call(self, head: str, args: list[str], tail: str, depth: int = 1) -> None:
+        """``head`` + args + ``tail`` on one line if it fits in LINE_WIDTH,
+        else the arguments on their own line(s), as a formatter would."""
+        joined = ", ".join(args)
+        room = LINE_WIDTH - len(INDENT) * depth
+        if len(head) + len(joined) + len(tail) <= room:
+            self.say(head + joined + tail, depth)
+            return
+        self.say(head, depth)
+        if len(joined) <= room - len(INDENT):
+            self.say(joined, depth + 1)
+        else:
+            for arg in args:
+                self.say(arg + ",", depth + 1)
+        self.say(tail, depth)
 
     def each(self, group: WorkerGroup, call: str) -> None:
         name = self.var[group.name]
