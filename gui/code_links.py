@@ -52,12 +52,25 @@ class CodeLinks(QObject):
         self.programs = programs
         self.ran_path: Path | None = None
         """The file the shown run ran (the editor's file or its copy)."""
+        self.ran_text = ""
+        """Its text: once the editor's differs, its lines are not the run's."""
         self.selected: list[tuple[int, Marker]] = []
         window.timeline.marker_clicked.connect(self._on_timeline_marker_clicked)
         programs.editor.line_chosen.connect(self._on_editor_line_chosen)
 
+    def linked(self) -> bool:
+        """The editor shows the very text whose run the timeline shows."""
+        return (
+            self.programs.active
+            and self.ran_path is not None
+            and self.programs.editor.text() == self.ran_text
+        )
+
+    def ran(self, path: Path, text: str) -> None:
+        self.ran_path, self.ran_text = path, text
+
     def _on_timeline_marker_clicked(self, lane_id: int, marker: Marker) -> None:
-        if not self.programs.active or self.ran_path is None:
+        if not self.linked() or self.ran_path is None:
             return
         line = site_line(marker.site, self.ran_path)
         if line is not None:
@@ -65,7 +78,8 @@ class CodeLinks(QObject):
             self._ring([(lane_id, marker)])
 
     def _on_editor_line_chosen(self, line: int) -> None:
-        if not self.programs.active or self.ran_path is None:
+        if not self.linked() or self.ran_path is None:
+            self._ring([])
             return
         model = self.window.timeline.model
         marks = marks_of_line(model, self.ran_path, line)
@@ -78,5 +92,5 @@ class CodeLinks(QObject):
         self.window.timeline.highlight_marks([(lane, m.t) for lane, m in marks])
 
     def clear(self) -> None:
-        self.ran_path = None
+        self.ran_path, self.ran_text = None, ""
         self._ring([])

@@ -205,7 +205,7 @@ class ProgramMode(QObject):
             text = error.describe() if isinstance(error, InputError) else str(error)
             self.window.show_error("Cannot start the run", text)
             return False
-        self.links.ran_path = path
+        self.links.ran(path, self.editor.text())
         return True
 
     def _show_error_line(self, error: InputError) -> None:

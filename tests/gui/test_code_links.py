@@ -76,7 +76,7 @@ def test_a_mark_clicked_puts_the_editor_on_its_line_and_a_line_rings_its_marks(
     window.controller.model = model
     window.show_run_model(model)
     links = window.programs.links
-    links.ran_path = path  # what Run records once the tracer runs the file
+    links.ran(path, PROGRAM)  # what Run records once the tracer runs the file
 
     join_mark = next(m for m in model.lanes[1].markers if m.kind == "join_called")
     window.timeline.marker_clicked.emit(1, join_mark)
@@ -92,12 +92,19 @@ def test_a_mark_clicked_puts_the_editor_on_its_line_and_a_line_rings_its_marks(
     rows = {window.timeline._item.row_of(lane) + 0.5 for lane in (2, 3)}
     assert {y for _, y in window.timeline._rings.points_shown} == rows
 
+    # Edited since the run: its lines are no longer the run's.
+    window.programs.editor.code.insertPlainText("# a new line\n")
+    window.programs.editor.show_line(3)
+    window.timeline.marker_clicked.emit(1, join_mark)
+    assert window.programs.editor.current_line() == 3
+    assert window.timeline._rings.points_shown == []
+
 
 def test_a_mark_from_another_file_moves_nothing(qtbot, window, tmp_path):
     path = tmp_path / "p.py"
     path.write_text(PROGRAM)
     assert window.open_path(path)
-    window.programs.links.ran_path = path
+    window.programs.links.ran(path, PROGRAM)
     window.programs.editor.show_line(3)
     window.timeline.marker_clicked.emit(
         1, Marker(0.1, "start_called", "start()", site="/usr/lib/x.py:10")
