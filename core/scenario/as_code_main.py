@@ -201,6 +201,17 @@ class _Writer:
                 picked.append((group, numbers))
         return picked
 
+    def thread_note(self, group: WorkerGroup) -> bool:
+        """Only Stop reaches threads (validation refuses terminate and kill):
+        plain threading has no way to stop one from outside. Say so."""
+        if self.modes[group.name] != "thread":
+            return False
+        self.say(
+            f"# {group.name}: a thread cannot be stopped from outside (no "
+            "Thread.stop()); Procession's\n# Stop raises a flag its code checks."
+        )
+        return True
+
     def call_of(self, action: Action) -> str:
         return "kill()" if action.action == "kill" else "terminate()"
 
@@ -214,6 +225,8 @@ class _Writer:
             if action.action == "stop":
                 self.say(_STOP_NOTE)
             for group, numbers in self.targets_of(action):
+                if self.thread_note(group):
+                    continue
                 if group.count == 1 or len(numbers) == group.count:
                     self.each(group, self.call_of(action))
                     continue
@@ -231,6 +244,8 @@ class _Writer:
                 self.say(_STOP_NOTE)
             method = "kill" if action.action == "kill" else "terminate"
             for group, numbers in self.targets_of(action):
+                if self.thread_note(group):
+                    continue
                 for n in numbers:
                     ref = self.var[group.name]
                     ref = ref if group.count == 1 else f"{ref}[{n - 1}]"

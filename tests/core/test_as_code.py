@@ -144,3 +144,29 @@ def test_rename_leaves_attributes_strings_and_comments_alone():
     assert rename(code, {"work": "work_2"}) == (
         'def work_2():\n    return obj.work, "work"  # work\n\nx = work_2()\n'
     )
+
+
+def test_stop_is_written_as_terminate_for_processes_and_a_note_for_threads(tmp_path):
+    """Stop has no plain equivalent: processes get terminate() with a comment
+    saying so, threads a comment only (Thread has no stop()); the program runs."""
+    scenario = Scenario.from_dict(
+        {
+            "title": "stops",
+            "workers": [
+                {"name": "p", "target": "forever"},
+                {
+                    "name": "t",
+                    "target": "sleep",
+                    "mode": "thread",
+                    "args": {"seconds": 0.3},
+                },
+            ],
+            "actions": [{"at": 0.2, "action": "stop", "worker": "all"}],
+        }
+    )
+    code = scenario_as_code(scenario)
+    assert "no polite request, so here it is terminate()" in code
+    assert "# t: a thread cannot be stopped from outside" in code
+    done, plain = plain_run(scenario, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert plain == {"p": "-15", "t": "none (a thread)"}
