@@ -18,8 +18,9 @@ import keyword
 import re
 import tokenize
 
+from core.scenario.as_code_actions import STOP_WORKER, stoppable_targets
 from core.scenario.as_code_main import main_block
-from core.scenario.as_code_targets import PLAIN_TARGETS, with_helpers
+from core.scenario.as_code_targets import source_of, with_helpers
 from core.scenario.definition import Scenario, WorkerGroup
 from core.scenario.target_catalog import CUSTOM
 
@@ -35,7 +36,7 @@ MODULES = (
     "threading",
     "time",
 )
-HELPER_NAMES = ("report", "sleep_until", "workers", "t0", "stage_start")
+HELPER_NAMES = ("report", "sleep_until", "stop_worker", "workers", "t0", "stage_start")
 
 
 def scenario_as_code(scenario: Scenario) -> str:
@@ -48,14 +49,17 @@ def scenario_as_code(scenario: Scenario) -> str:
     custom_code, functions = _custom_blocks(scenario.workers, taken)
     main, uses = main_block(scenario, variables, functions)
     imports = {"atexit", "multiprocessing", "time"} | uses
+    stoppable = stoppable_targets(scenario)
     for name in plain:
-        imports |= set(PLAIN_TARGETS[name].imports)
+        imports |= set(source_of(name, stoppable).imports)
     parts = [_docstring(scenario), "\n".join(f"import {m}" for m in sorted(imports))]
-    parts += [PLAIN_TARGETS[name].source for name in plain]
+    parts += [source_of(name, stoppable).source for name in plain]
     parts += custom_code
     parts.append(_REPORT)
     if "sleep_until" in main:
         parts.append(_SLEEP_UNTIL)
+    if "stop_worker" in main:
+        parts.append(STOP_WORKER)
     return "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n\n\n" + main
 
 

@@ -13,14 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.scenario.definition import Action, Scenario, WorkerGroup
+from core.scenario.as_code_actions import ActionWriter, stoppable_targets
+from core.scenario.definition import Scenario, WorkerGroup
 
 INDENT = "    "
 LINE_WIDTH = 88
-_STOP_NOTE = (
-    "# Procession's Stop asks first and sends SIGTERM after 1 s; plain\n"
-    "# multiprocessing has no polite request, so here it is terminate()."
-)
 
 
 def literal(value: Any) -> str:
@@ -35,7 +32,7 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
-class _Writer:
+class _Writer(ActionWriter):
     def __init__(
         self, scenario: Scenario, variables: dict[str, str], functions: dict[str, str]
     ) -> None:
@@ -50,6 +47,7 @@ class _Writer:
             spec.start_method for spec in scenario.instances() if spec.mode == "process"
         }
         self.methods = sorted(methods)
+        self.stoppable = stoppable_targets(scenario)
 
     def say(self, text: str = "", depth: int = 1) -> None:
         for line in text.split("\n"):
@@ -80,22 +78,35 @@ class _Writer:
 
     def create(self, group: WorkerGroup) -> None:
         args = [f"target={self.functions.get(group.name, group.target)}"]
-        if group.args:
-            args.append(f"kwargs={literal(dict(group.args))}")
+        stop = self.flag(group, None if group.count == 1 else "i - 1")
+        kwargs = [f"{literal(k)}: {literal(v)}" for k, v in group.args.items()]
+        if stop != "None":
+            kwargs.insert(0, f'"stop": {stop}')
+        if kwargs:
+            args.append("kwargs={" + ", ".join(kwargs) + "}")
         if group.daemon:
             args.append("daemon=True")
         kind = "thread" if self.modes[group.name] == "thread" else "process"
         variable = self.var[group.name]
+        event = self.event_factory(group)
         if group.count == 1:
+            if stop != "None":
+                self.say(f"{stop} = {event}")
             name = f"name={literal(group.name)}"
             self.call(f"{variable} = {self.factory(group)}(", [name, *args], ")")
             return
+        if stop != "None":
+            self.say(f"{variable}_stops = [{event} for _ in range({group.count})]")
         self.say(f"# {group.count} {'processes' if kind == 'process' else 'threads'}")
         self.say(f"{variable} = [")
         name = f"name=f{literal(group.name + '-{i}')}"
         self.call(f"{self.factory(group)}(", [name, *args], ")", 2)
         self.say(f"for i in range(1, {group.count + 1})", 2)
         self.say("]")
+
+    def event_factory(self, group: WorkerGroup) -> str:
+        """An Event for the worker's stop flag, of its own kind."""
+        return self.factory(group).rsplit(".", 1)[0] + ".Event()"
 
     def call(self, head: str, args: list[str], tail: str, depth: int = 1) -> None:
         """``head`` + args + ``tail`` on one line if it fits in LINE_WIDTH,
@@ -189,70 +200,6 @@ class _Writer:
         self.say()
         for group in stage:
             self.each(group, call)
-
-    def targets_of(self, action: Action) -> list[tuple[WorkerGroup, list[int]]]:
-        chosen = set(self.s.resolve_worker_ref(action.worker))
-        picked = []
-        for group in self.s.workers:
-            numbers = [
-                n for n, name in enumerate(group.instance_names(), 1) if name in chosen
-            ]
-            if numbers:
-                picked.append((group, numbers))
-        return picked
-
-    def thread_note(self, group: WorkerGroup) -> bool:
-        """Only Stop reaches threads (validation refuses terminate and kill):
-        plain threading has no way to stop one from outside. Say so."""
-        if self.modes[group.name] != "thread":
-            return False
-        self.say(
-            f"# {group.name}: a thread cannot be stopped from outside (no "
-            "Thread.stop()); Procession's\n# Stop raises a flag its code checks."
-        )
-        return True
-
-    def call_of(self, action: Action) -> str:
-        return "kill()" if action.action == "kill" else "terminate()"
-
-    def linear_actions(self) -> None:
-        at = None
-        for action in sorted(self.s.actions, key=lambda a: a.at):
-            if action.at != at:
-                at = action.at
-                self.say()
-                self.say(f"sleep_until(t0 + {at!r})")
-            if action.action == "stop":
-                self.say(_STOP_NOTE)
-            for group, numbers in self.targets_of(action):
-                if self.thread_note(group):
-                    continue
-                if group.count == 1 or len(numbers) == group.count:
-                    self.each(group, self.call_of(action))
-                    continue
-                for n in numbers:
-                    self.say(f"{self.var[group.name]}[{n - 1}].{self.call_of(action)}")
-
-    def timers(self) -> None:
-        self.uses.add("threading")
-        self.say(
-            "# Timed actions: the main thread may be waiting (a start delay, a\n"
-            "# join) when one is due, so each runs in a timer thread."
-        )
-        for action in sorted(self.s.actions, key=lambda a: a.at):
-            if action.action == "stop":
-                self.say(_STOP_NOTE)
-            method = "kill" if action.action == "kill" else "terminate"
-            for group, numbers in self.targets_of(action):
-                if self.thread_note(group):
-                    continue
-                for n in numbers:
-                    ref = self.var[group.name]
-                    ref = ref if group.count == 1 else f"{ref}[{n - 1}]"
-                    self.say(
-                        f"threading.Timer({action.at!r}, lambda p={ref}: "
-                        f"p.is_alive() and p.{method}()).start()"
-                    )
 
 
 def main_block(

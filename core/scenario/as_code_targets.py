@@ -162,6 +162,71 @@ PLAIN_TARGETS: dict[str, PlainTarget] = {
 }
 
 
+STOPPABLE: dict[str, PlainTarget] = {
+    "sleep": PlainTarget(
+        '''def sleep(stop, seconds=1.0):
+    """The tutorial's do_something: print, sleep, print. `stop` is an Event:
+    set, it wakes the sleeper early (what Procession's Stop asks)."""
+    print("I'm going to sleep")
+    if stop.wait(seconds):
+        print("Woken up early: stop was requested")
+        return "stopped early"
+    print("I'm awake")
+    return "done sleeping"
+'''
+    ),
+    "busy": PlainTarget(
+        '''def busy(stop, seconds=1.0):
+    """Burn CPU for `seconds` of wall time, or until `stop` (an Event) is set."""
+    loops = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not stop.is_set():
+        for _ in range(10_000):
+            pass
+        loops += 1
+    return loops
+''',
+        ("time",),
+    ),
+    "countdown": PlainTarget(
+        '''def countdown(stop, n=20_000_000):
+    """A fixed amount of pure-Python work; `stop` (an Event) ends it early."""
+    while n > 0:
+        n -= 1
+        if n % 100_000 == 0 and stop.is_set():
+            return n
+    return 0
+'''
+    ),
+    "forever": PlainTarget(
+        '''def forever(stop):
+    """Loop until `stop` (an Event) is set, or something ends this process."""
+    while not stop.wait(0.1):
+        pass
+    return "stopped"
+'''
+    ),
+    "print_lines": PlainTarget(
+        '''def print_lines(stop, count=10, interval=0.1, stream="stdout"):
+    """Print `count` numbered lines, one every `interval` seconds, until `stop`."""
+    out = sys.stderr if stream == "stderr" else sys.stdout
+    for i in range(1, count + 1):
+        print(f"line {i} of {count}", file=out)
+        if interval and stop.wait(interval):
+            return i
+    return count
+''',
+        ("sys",),
+    ),
+}
+"""Targets that check Procession's cooperative stop flag, written with an
+Event for it: used when a scenario's Stop action reaches such a target."""
+
+
+def source_of(name: str, stoppable: set[str]) -> PlainTarget:
+    return STOPPABLE[name] if name in stoppable else PLAIN_TARGETS[name]
+
+
 def with_helpers(names: list[str]) -> list[str]:
     """``names`` plus the plain targets they call, helpers first, no repeats."""
     ordered: list[str] = []

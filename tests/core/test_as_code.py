@@ -146,27 +146,54 @@ def test_rename_leaves_attributes_strings_and_comments_alone():
     )
 
 
-def test_stop_is_written_as_terminate_for_processes_and_a_note_for_threads(tmp_path):
-    """Stop has no plain equivalent: processes get terminate() with a comment
-    saying so, threads a comment only (Thread has no stop()); the program runs."""
+def test_stop_asks_through_a_flag_then_escalates_as_procession_does(tmp_path):
+    """Stop: targets that check the flag end themselves (exit 0); one that
+    ignores SIGTERM is killed after 3 s (-9); custom code that checks no flag
+    gets SIGTERM after 1 s (-15); a thread that checks the flag returns."""
     scenario = Scenario.from_dict(
         {
             "title": "stops",
             "workers": [
-                {"name": "p", "target": "forever"},
+                {
+                    "name": "sleepy",
+                    "target": "sleep",
+                    "count": 2,
+                    "args": {"seconds": 30.0},
+                },
+                {"name": "loop", "target": "forever"},
+                {"name": "stubborn", "target": "ignore_sigterm"},
+                {
+                    "name": "mine",
+                    "target": "custom",
+                    "function": "work",
+                    "code": "import time\n\n\ndef work():\n    time.sleep(30)\n",
+                },
                 {
                     "name": "t",
                     "target": "sleep",
                     "mode": "thread",
-                    "args": {"seconds": 0.3},
+                    "args": {"seconds": 30.0},
                 },
             ],
-            "actions": [{"at": 0.2, "action": "stop", "worker": "all"}],
+            "actions": [
+                {"at": 0.5, "action": "stop", "worker": "sleepy-2"},
+                {"at": 0.5, "action": "stop", "worker": "loop"},
+                {"at": 0.5, "action": "stop", "worker": "stubborn"},
+                {"at": 0.5, "action": "stop", "worker": "mine"},
+                {"at": 0.5, "action": "stop", "worker": "t"},
+                {"at": 0.6, "action": "kill", "worker": "sleepy-1"},
+            ],
         }
     )
     code = scenario_as_code(scenario)
-    assert "no polite request, so here it is terminate()" in code
-    assert "# t: a thread cannot be stopped from outside" in code
-    done, plain = plain_run(scenario, tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert plain == {"p": "-15", "t": "none (a thread)"}
+    assert "stop_worker(sleepy[1], sleepy_stops[1])" in code
+    assert "stop_worker(mine, None)" in code
+    plain = assert_same_endings(scenario, tmp_path)
+    assert plain == {
+        "sleepy-1": "-9",
+        "sleepy-2": "0",
+        "loop": "0",
+        "stubborn": "-9",
+        "mine": "-15",
+        "t": "none (a thread)",
+    }
