@@ -142,6 +142,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.active:
             self.status.showMessage("Stop the run before opening something else", 5000)
             return False
+        if not self.programs.may_leave():
+            return False
         if Path(ref).suffix.lower() == ".py":
             return self.programs.open_file(Path(ref))
         try:

@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from core.input_checks import InputError, Problem
 from core.lesson_programs import is_lesson_program, read_program_text
@@ -70,6 +70,7 @@ class ProgramMode(QObject):
         a.show_code.triggered.connect(window.show_as_code)
         window.setAcceptDrops(True)
         self.links = CodeLinks(window, self)
+        window.installEventFilter(self)  # closing with unsaved code asks first
         window.controller.state_changed.connect(self._on_controller_state_changed)
         window.controller.run_released.connect(self._on_controller_state_changed)
 
@@ -95,7 +96,7 @@ class ProgramMode(QObject):
 
     def show_text(self, text: str, path: Path | None, name: str = "") -> None:
         """Show a program (``path`` None: not saved anywhere yet, ``name`` the
-        file name Save suggests)."""
+        file name Save suggests). The caller asked ``may_leave()`` first."""
         self.links.clear()
         self.editor.set_program(text, path, name)
         if not self.active:
@@ -103,6 +104,37 @@ class ProgramMode(QObject):
         self.stack.setCurrentWidget(self.editor)
         self.window.show_program(self.editor.title(), path)
         self.editor.set_text_scale(self.window.timeline.presentation_scale())
+
+    def may_leave(self) -> bool:
+        """True unless unsaved changes to the program would be lost and the
+        user says Cancel (Save saves them first)."""
+        if not self.active or not self.editor.modified:
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            "Unsaved program",
+            f"{self.editor.title()} has changes that are not saved.",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Cancel,
+        )
+        if answer == buttons.Save:
+            self.window.save_program(ask=False)
+        leave = answer == buttons.Discard or not self.editor.modified
+        if not leave:  # the lesson list may already show what was not opened
+            self.window.lessons.select_path(self.editor.path)
+        return leave
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.window
+            and event.type() == QEvent.Type.Close
+            and not self.window.controller.active
+            and not self.may_leave()
+        ):
+            event.ignore()
+            return True
+        return False
 
     def leave(self) -> None:
         """Back to the scenario form (a scenario was opened)."""

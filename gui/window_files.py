@@ -84,7 +84,7 @@ class WindowFiles(_Base):
 
     def _on_save_triggered(self, ask: bool) -> None:
         if self.programs.active:
-            self._save_program(ask)
+            self.save_program(ask)
             return
         path: str | Path | None = self.source
         if (
@@ -176,13 +176,16 @@ class WindowFiles(_Base):
         if self.controller.active:
             self.status.showMessage("Stop the run first", 5000)
             return
-        self.programs.show_text("", None)
+        if self.programs.may_leave():
+            self.programs.show_text("", None)
 
     def show_as_code(self) -> None:
         """The scenario in the form as the plain program that does the same."""
         scenario = self.editor.validate()
         if self.controller.active or scenario is None:
             self.status.showMessage("Show as code needs a valid scenario", 5000)
+            return
+        if not self.programs.may_leave():
             return
         name = file_commands.suggested_name(scenario.title, "py")
         self.programs.show_text(scenario_as_code(scenario), None, name)
@@ -193,7 +196,8 @@ class WindowFiles(_Base):
             f"{scenario.title}, as a plain Python program (not saved, not run)", 8000
         )
 
-    def _save_program(self, ask: bool) -> None:
+    def save_program(self, ask: bool) -> None:
+        """Save the program (``ask``, or nowhere yet to save it: a dialog)."""
         path: str | Path | None = self.programs.editor.path
         if ask or self.programs.needs_save_path():
             path, _ = QFileDialog.getSaveFileName(

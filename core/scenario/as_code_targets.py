@@ -1,8 +1,9 @@
 """The built-in targets written out as plain functions, for "Show as code".
 
 Each mirrors :mod:`core.worker.builtin_targets` line for line where it matters
-(the same prints, the same exit behaviour), minus what only exists inside
-Procession: the cooperative stop flag becomes a plain ``time.sleep``. A student
+(the same prints, the same exit behaviour). Procession's cooperative stop flag
+becomes an Event only where a Stop action reaches the target (STOPPABLE);
+elsewhere its sleeps are plain ``time.sleep``. A student
 reads these, so they are short and say what they do, not how Procession runs
 them.
 """

@@ -98,6 +98,8 @@ def test_a_mark_clicked_puts_the_editor_on_its_line_and_a_line_rings_its_marks(
     window.timeline.marker_clicked.emit(1, join_mark)
     assert window.programs.editor.current_line() == 3
     assert window.timeline._rings.points_shown == []
+    window.programs.editor.code.undo()  # unmodified again: closing asks nothing
+    assert not window.programs.editor.modified
 
 
 def test_a_mark_from_another_file_moves_nothing(qtbot, window, tmp_path):

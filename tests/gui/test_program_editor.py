@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.lesson_programs import PROGRAMS_DIR, list_programs
 from core.scenario import toml_io
@@ -22,6 +23,20 @@ pathlib.Path({marker!r}).write_text("ran")
 
 def program(name: str) -> Path:
     return next(PROGRAMS_DIR.glob(f"{name}*.py"))
+
+
+def answer_question(button: QMessageBox.StandardButton, seen: list) -> None:
+    """Click ``button`` in the next message box once it is shown."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, poll)
+            return
+        seen.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(20, poll)
 
 
 def test_opening_a_program_shows_its_code_and_runs_nothing(window, tmp_path):
@@ -81,6 +96,19 @@ def test_editing_keys_indent_dedent_and_auto_indent(qtbot, window):
     assert code.toPlainText() == "def f():\nreturn 1"
     assert window.programs.editor.modified
     assert "(modified)" in window.windowTitle()
+
+    # Unsaved code is never dropped silently: Cancel keeps it, Discard drops it.
+    seen: list[str] = []
+    answer_question(QMessageBox.StandardButton.Cancel, seen)
+    assert not window.open_path(lesson("01"))
+    assert seen == ["untitled.py has changes that are not saved."]
+    assert window.programs.active and code.toPlainText() == "def f():\nreturn 1"
+    answer_question(QMessageBox.StandardButton.Cancel, seen)
+    window.close()
+    assert window.isVisible() and len(seen) == 2
+    answer_question(QMessageBox.StandardButton.Discard, seen)
+    assert window.open_path(lesson("01"))
+    assert not window.programs.active and len(seen) == 3
 
 
 def test_ctrl_f_finds_in_the_code_not_fit(qtbot, window):
