@@ -3,8 +3,8 @@
 The program editor takes the scenario form's place (one stack, so the layout
 and Presentation mode are unchanged). Opening never runs anything. Run asks
 first for code not confirmed before (the content-hash trust of custom code),
-then runs the file through the tracer (issue 10): what is in the editor, so an
-edited or unsaved program runs from a temporary copy beside nothing else.
+then runs the file through the tracer (issue 10). What runs is what the editor
+shows: an edited or unsaved program runs from a temporary copy of its text.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QMessageBox, QSplitter, QStackedWidget
 
 from core.input_checks import InputError, Problem
 from core.lesson_programs import is_lesson_program, read_program_text
@@ -52,14 +52,14 @@ class ProgramMode(QObject):
         self.window = window
         self.editor = ProgramEditor()
         self.editor.changed.connect(window.program_changed)
-        splitter = window.editor_scroll.parentWidget()
+        splitter: QSplitter = window.editor_scroll.parentWidget()  # the left side
         self.stack = QStackedWidget()
-        index = splitter.indexOf(window.editor_scroll)  # type: ignore[attr-defined]
-        sizes = splitter.sizes()  # type: ignore[attr-defined]
-        splitter.replaceWidget(index, self.stack)  # type: ignore[attr-defined]
+        index = splitter.indexOf(window.editor_scroll)
+        sizes = splitter.sizes()
+        splitter.replaceWidget(index, self.stack)
         self.stack.addWidget(window.editor_scroll)
         self.stack.addWidget(self.editor)
-        splitter.setSizes(sizes)  # type: ignore[attr-defined]
+        splitter.setSizes(sizes)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._saved_sizes: tuple[list[int], list[int]] | None = None
         a = window.actions_
@@ -140,19 +140,19 @@ class ProgramMode(QObject):
         """Back to the scenario form (a scenario was opened)."""
         if self.active and self._saved_sizes is not None:
             self.window.splitter.setSizes(self._saved_sizes[0])
-            self.stack.parentWidget().setSizes(self._saved_sizes[1])  # type: ignore[attr-defined]
+            self.stack.parentWidget().setSizes(self._saved_sizes[1])
         self.stack.setCurrentWidget(self.window.editor_scroll)
 
     def _make_room(self) -> None:
         """A program needs width and height: widen the left side to
         PROGRAM_WIDTH and give the code most of it (restored on leave)."""
         main, left = self.window.splitter, self.stack.parentWidget()
-        self._saved_sizes = (main.sizes(), left.sizes())  # type: ignore[attr-defined]
+        self._saved_sizes = (main.sizes(), left.sizes())
         total = sum(main.sizes())
         width = min(PROGRAM_WIDTH, total // 2)
         main.setSizes([width, total - width, *main.sizes()[2:]][: main.count()])
-        height = sum(left.sizes())  # type: ignore[attr-defined]
-        left.setSizes([height // 4, height - height // 4])  # type: ignore[attr-defined]
+        height = sum(left.sizes())
+        left.setSizes([height // 4, height - height // 4])
 
     def window_title(self) -> str:
         return self.editor.title() + (" (modified)" if self.editor.modified else "")
