@@ -19,6 +19,7 @@ import pytest
 from core.scenario import toml_io
 from core.scenario.as_code import rename, scenario_as_code, top_level_names
 from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 from tests.helpers import run
 
 REPORT = re.compile(r"^(\S+): exitcode (.+)$", re.MULTILINE)
@@ -80,7 +81,7 @@ def test_custom_code_stages_delays_timers_and_daemons(tmp_path):
     with a built-in target), a start delay, a timed action that finds its
     worker not yet started (a timer thread), a daemon never joined, a thread
     group, a second stage."""
-    scenario = Scenario.from_dict(
+    scenario = scenario_from_dict(
         {
             "title": "everything else",
             "join": False,
@@ -150,7 +151,7 @@ def test_stop_asks_through_a_flag_then_escalates_as_procession_does(tmp_path):
     """Stop: targets that check the flag end themselves (exit 0); one that
     ignores SIGTERM is killed after 3 s (-9); custom code that checks no flag
     gets SIGTERM after 1 s (-15); a thread that checks the flag returns."""
-    scenario = Scenario.from_dict(
+    scenario = scenario_from_dict(
         {
             "title": "stops",
             "workers": [
