@@ -1,0 +1,255 @@
+"""The traced process's side: one connection to the collector, one message
+per event, and the lazy patching of multiprocessing.
+
+Why it is built this way (measured in ../shared/notes/tracing.md):
+
+* one AF_UNIX SOCK_SEQPACKET connection per process, one message per event,
+  sent synchronously: nothing already sent is lost to ``os._exit``, SIGKILL
+  or a segfault, and no thread is started in a user process (3.12 warns about
+  ``fork()`` with threads);
+* the socket lives on a high, close-on-exec descriptor, so the user's own
+  descriptor numbers do not shift and programs it ``exec``s do not inherit it;
+* multiprocessing is patched when the program imports it (importing it
+  eagerly costs ~15 ms per interpreter);
+* every hook swallows its own errors: a tracer bug must not change what the
+  program does.
+
+A message is JSON ``[kind, seq, t_ns, data, about]``: ``about`` is None for
+an event about this process, or the uid of a process object it created. The
+collector knows who sent it (SO_PEERCRED) and turns uids into lanes.
+
+Standard library only (this runs inside the user's interpreter).
+"""
+
+import json
+import os
+import sys
+import time
+
+SOCKET_ENV = "PROCESSION_TRACE_SOCKET"
+MAIN_ENV = "PROCESSION_TRACE_MAIN"
+"""Set (to "1") only for the user's main program; removed at once so that
+its children do not inherit it."""
+MAIN_PID = 0
+HIGH_FD = 900  # the lowest descriptor number the connection may take
+PATCHED = (
+    "multiprocessing.process",
+    "multiprocessing.popen_fork",
+    "multiprocessing.popen_forkserver",
+    "multiprocessing.forkserver",
+    "multiprocessing.resource_tracker",
+    "multiprocessing.util",
+    "traceback",
+)
+
+_dumps = json.JSONEncoder(separators=(",", ":"), default=repr).encode
+
+
+class Channel:
+    """This process's connection to the collector (reopened after fork)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.seq = 0
+        self.pid = 0
+
+    def connect(self):
+        import fcntl
+        import socket
+
+        self.pid = os.getpid()
+        self.seq = 0
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            sock.connect(self.path)
+            high = fcntl.fcntl(sock.fileno(), fcntl.F_DUPFD_CLOEXEC, HIGH_FD)
+        finally:
+            sock.close()
+        self.sock = socket.socket(fileno=high)
+        self._send(["hello", -1, time.monotonic_ns(), {"ppid": os.getppid()}, None])
+
+    def after_fork_in_child(self):
+        """A forked child shares the parent's socket: drop it, open its own."""
+        old, self.sock = self.sock, None
+        if old is not None:
+            try:
+                os.close(old.detach())
+            except Exception:
+                pass
+        try:
+            self.connect()
+        except Exception:
+            self.sock = None
+
+    def send(self, kind, data, about=None, t_ns=None):
+        if self.sock is None:
+            return
+        if t_ns is None:
+            t_ns = time.monotonic_ns()
+        try:
+            self._send([kind, self.seq, t_ns, data, about])
+            self.seq += 1
+        except Exception:
+            pass
+
+    def _send(self, row):
+        self.sock.send(_dumps(row).encode("ascii"))
+
+
+CHANNEL = Channel(os.environ.get(SOCKET_ENV, ""))
+
+
+def send(kind, data, about=None, t_ns=None):
+    CHANNEL.send(kind, data, about, t_ns)
+
+
+# --- where a call came from -----------------------------------------------------
+
+_INTERNAL = []  # folder prefixes whose frames are not the user's
+
+
+def add_internal(folder):
+    _INTERNAL.append(os.path.join(os.path.dirname(os.path.abspath(folder)), ""))
+
+
+add_internal(__file__)
+
+
+def call_site(depth=2):
+    """``file:line`` of the user's code that led here, "" if none did (the
+    call came from multiprocessing itself, e.g. at exit). A forked child's
+    stack still holds its parent's frames: the walk stops at ``_bootstrap``."""
+    frame = sys._getframe(depth)
+    while frame is not None:
+        code = frame.f_code
+        name = code.co_filename
+        if code.co_name == "_bootstrap" and _is_internal(name):
+            return ""
+        if not _is_internal(name):
+            return f"{name}:{frame.f_lineno}"
+        frame = frame.f_back
+    return ""
+
+
+def _is_internal(filename):
+    return filename.startswith(tuple(_INTERNAL)) or filename.startswith("<frozen")
+
+
+# --- patching modules as they are imported --------------------------------------
+
+
+class _PatchingLoader:
+    """The module's real loader, plus a patch once the module has run."""
+
+    def __init__(self, loader, name):
+        self._loader = loader
+        self._name = name
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        patch(self._name, module)
+
+    def __getattr__(self, name):  # get_source, is_package… for linecache
+        return getattr(self._loader, name)
+
+
+class Finder:
+    """On sys.meta_path: hands the real spec back with a patching loader."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name not in PATCHED:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _PatchingLoader(spec.loader, name)
+        return spec
+
+    @staticmethod
+    def invalidate_caches():
+        pass
+
+
+def patch(name, module):
+    try:
+        import procession_trace_mp
+
+        procession_trace_mp.patch(name, module)
+    except Exception as error:
+        _complain(f"patching {name} failed: {error!r}")
+
+
+def _complain(text):
+    try:
+        send("notice", {"level": "warning", "text": "tracer: " + text})
+    except Exception:
+        pass
+
+
+# --- the main program -----------------------------------------------------------
+
+
+def _excepthook_wrapper(original):
+    def excepthook(kind, value, tb):
+        try:
+            send("target_raised", describe_exception(kind, value, tb, skip=0))
+        except Exception:
+            pass
+        return original(kind, value, tb)
+
+    return excepthook
+
+
+def describe_exception(kind, value, tb, skip):
+    """Type, message and the user's frames of an exception (data only)."""
+    import traceback
+
+    for _ in range(skip):
+        if tb is not None:
+            tb = tb.tb_next
+    try:
+        message = str(value)
+    except Exception as error:
+        message = f"<str() failed: {error!r}>"
+    frames = "".join(traceback.format_tb(tb))[-8000:]
+    return {"type": kind.__name__, "message": message[:2000], "traceback": frames}
+
+
+_main_done = []
+
+
+def main_finished():
+    """The main program's own code is done (its last line ran, or it raised):
+    sent when the interpreter begins to shut down."""
+    if not _main_done:
+        _main_done.append(True)
+        send("main_finished", {"joined": True})
+
+
+def install():
+    """Connect (if a collector is named) and start watching imports."""
+    global MAIN_PID
+    if not CHANNEL.path:
+        return
+    if os.environ.pop(MAIN_ENV, "") == "1":
+        import atexit
+
+        MAIN_PID = os.getpid()
+        atexit.register(main_finished)  # runs last; threading._shutdown is earlier
+    CHANNEL.connect()
+    os.register_at_fork(after_in_child=CHANNEL.after_fork_in_child)
+    import procession_trace_mp  # imported now: the hook folder leaves sys.path
+
+    sys.meta_path.insert(0, Finder)
+    for name in PATCHED:  # already imported (e.g. by a shadowed sitecustomize)
+        module = sys.modules.get(name)
+        if module is not None:
+            patch(name, module)
+    sys.excepthook = _excepthook_wrapper(sys.excepthook)
