@@ -39,6 +39,10 @@ class RunStarted:
     cpu_count: int | None = None
     python: str = ""
     platform: str = ""
+    path: str = ""
+    """A traced program's script (program_kind "script")."""
+    argv: list[str] = field(default_factory=list)
+    """Its arguments, after the script's path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,16 @@ class Call:
     to say); ``caller`` is the calling lane's id."""
 
     caller: int = 0
+    site: str = ""
+    """``file:line`` of the user's code that made the call ("" for calls a
+    scenario or multiprocessing itself made)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IsAlive:
+    caller: int = 0
+    site: str = ""
+    answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +96,14 @@ class StartFailed:
 class JoinCalled:
     caller: int = 0
     timeout: float | None = None
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class JoinReturned:
     caller: int = 0
     timed_out: bool = False
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +120,7 @@ class SignalSent:
     by: str = ""
     """Who, in words ("the main program (action at 0.5 s)")."""
     group: bool = False
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +130,10 @@ class Exited:
     cleaned_up: int = 0
     still_running: bool = False
     abandoned: str = ""
+    ended_ns: int | None = None
+    """When the process really ended, if known before its status was read
+    (a traced process's connection closed): the lane ends there, not at the
+    later moment its parent reaped it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +166,9 @@ class Booted:
     tid: int | None = None
     pgid: int | None = None
     start_method: str = ""
+    parent_pid: int | None = None
+    """The logical parent (the process that called start()); ``ppid`` is the
+    OS parent, which differs under forkserver (the server forks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +275,7 @@ Payload = (
     RunStarted
     | LaneAdded
     | Call
+    | IsAlive
     | StartReturned
     | StartFailed
     | JoinCalled
@@ -288,6 +313,8 @@ PAYLOADS: dict[EventKind, type[Payload]] = {
     K.START_FAILED: StartFailed,
     K.JOIN_CALLED: JoinCalled,
     K.JOIN_RETURNED: JoinReturned,
+    K.IS_ALIVE: IsAlive,
+    K.CLOSE_CALLED: Call,
     K.STOP_REQUESTED: StopRequested,
     K.SIGNAL_SENT: SignalSent,
     K.EXITED: Exited,
@@ -333,6 +360,10 @@ _CHECKS: dict[str, tuple[str, Any]] = {
     ),
     "str": ("a string", lambda v: type(v) is str),
     "bool": ("true or false", lambda v: type(v) is bool),
+    "list[str]": (
+        "a list of strings",
+        lambda v: type(v) is list and all(type(item) is str for item in v),
+    ),
     "dict[str, Any]": (
         "an object",
         lambda v: type(v) is dict and all(type(k) is str for k in v),

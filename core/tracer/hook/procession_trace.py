@@ -32,7 +32,11 @@ MAIN_ENV = "PROCESSION_TRACE_MAIN"
 its children do not inherit it."""
 MAIN_PID = 0
 HIGH_FD = 900  # the lowest descriptor number the connection may take
+START_METHOD_ENV = "PROCESSION_TRACE_START_METHOD"
+"""--start-method: the main program's default start method (removed at once)."""
+START_METHOD = ""
 PATCHED = (
+    "multiprocessing.context",
     "multiprocessing.process",
     "multiprocessing.popen_fork",
     "multiprocessing.popen_forkserver",
@@ -120,7 +124,10 @@ def call_site(depth=2):
     """``file:line`` of the user's code that led here, "" if none did (the
     call came from multiprocessing itself, e.g. at exit). A forked child's
     stack still holds its parent's frames: the walk stops at ``_bootstrap``."""
-    frame = sys._getframe(depth)
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        return ""
     while frame is not None:
         code = frame.f_code
         name = code.co_filename
@@ -235,12 +242,13 @@ def main_finished():
 
 def install():
     """Connect (if a collector is named) and start watching imports."""
-    global MAIN_PID
+    global MAIN_PID, START_METHOD
     if not CHANNEL.path:
         return
     if os.environ.pop(MAIN_ENV, "") == "1":
         import atexit
 
+        START_METHOD = os.environ.pop(START_METHOD_ENV, "")
         MAIN_PID = os.getpid()
         atexit.register(main_finished)  # runs last; threading._shutdown is earlier
     CHANNEL.connect()

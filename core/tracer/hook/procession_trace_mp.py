@@ -270,7 +270,10 @@ _RETURN_UNKNOWN = "(value not kept by multiprocessing)"
 
 
 def _in_bootstrap(depth):
-    frame = sys._getframe(depth)
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:  # called from the top: the interpreter's own shutdown
+        return None
     code = frame.f_code
     if code.co_name == "_bootstrap" and code.co_filename.startswith(_MP_DIR):
         return frame
@@ -367,7 +370,10 @@ def _patch_popen_fork(module):
 def _who_signals():
     """Who asked for this signal: user code (with its file:line), or
     multiprocessing on its own (daemon cleanup at exit, a pool's shutdown)."""
-    frame = sys._getframe(3)
+    try:
+        frame = sys._getframe(3)
+    except ValueError:
+        frame = None
     while frame is not None:
         code = frame.f_code
         if code.co_name == "_bootstrap" and code.co_filename.startswith(_MP_DIR):
@@ -418,7 +424,16 @@ def _patch_resource_tracker(module):
     module.ResourceTracker._pid = _Watched("_pid", _helper_set("resource tracker"))
 
 
+def _patch_context(module):
+    """--start-method: change the default, not the choice. A script calling
+    set_start_method() or get_context() still gets what it asks for."""
+    method = pt.START_METHOD
+    if method and os.getpid() == pt.MAIN_PID:
+        module._default_context._default_context = module._concrete_contexts[method]
+
+
 _PATCHERS = {
+    "multiprocessing.context": _patch_context,
     "multiprocessing.process": _patch_process,
     "multiprocessing.util": _patch_util,
     "multiprocessing.popen_fork": _patch_popen_fork,

@@ -1,0 +1,278 @@
+"""The tracer's conductor: a process that runs the user's script, traced.
+
+It takes the conductor's place for a :class:`ScriptProgram` (same pipes, same
+commands, same bounded end), so the window and the CLI reuse their whole link
+to it. It:
+
+* starts the real interpreter on the real script (``python SCRIPT ARGS``,
+  same cwd, stdin, stdout, stderr and environment, plus the hook folder first
+  on PYTHONPATH and the collector's socket path), in the terminal's process
+  group, so Ctrl+C reaches the script as it would without Procession;
+* collects every traced process's events (core/tracer/collector.py) and
+  forwards them to the app in batches;
+* is the child subreaper of the whole tree: orphans (a resource tracker, a
+  child whose parent died) re-parent here and their exit status is read here;
+* ends the run: when the main program has exited and every traced process
+  has closed its connection (or after a grace), it kills what is left (a
+  daemonized grandchild, say) and reports it; on ``shutdown`` it sends
+  SIGTERM to every live process of the tree, then SIGKILL after TERM_GRACE.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from core.engine import process_tree
+from core.engine.stopping import TERM_GRACE
+from core.model.decoding import frame
+from core.model.kinds import MAIN_ID, EventKind
+from core.tracer.collector import Collector
+from core.tracer.script_program import HOOK_DIR, ScriptProgram
+from core.worker.wire import encode
+
+POLL = 0.05  # seconds between reaping passes while nothing is said
+AFTER_MAIN_GRACE = 2.0
+"""Seconds the tree may outlive the main program before it is killed: a
+resource tracker or a forkserver ends within milliseconds once the main
+program has gone; a daemonized grandchild never does."""
+FLUSH_FRAMES = 1000
+
+
+def trace_main(
+    program: ScriptProgram, events: Connection, commands: Connection, run_dir: str
+) -> None:
+    """Process entry point (what ScriptProgram.main_entry names)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app handles Ctrl+C
+    launcher = Launcher(program, events, commands, Path(run_dir))
+    try:
+        launcher.run()
+    finally:
+        launcher.kill_tree()
+        launcher.collector.close()
+    sys.stdout.flush()
+    os._exit(0)
+
+
+class Launcher:
+    def __init__(
+        self,
+        program: ScriptProgram,
+        events: Connection,
+        commands: Connection,
+        run_dir: Path,
+    ) -> None:
+        self.program = program
+        self.events = events
+        self.commands: Connection | None = commands
+        self.seq = 0
+        self.outbox: list[bytes] = []
+        self.main: subprocess.Popen[bytes] | None = None
+        self.main_status: int | None = None
+        self.main_ended_at: float | None = None
+        self.stop_at: float | None = None
+        self.kill_at: float | None = None
+        self.statuses: dict[int, int] = {}  # pid → status, for orphans we reaped
+        self.collector = Collector(str(run_dir / "trace.sock"), self._main_pid, self.emit)
+
+    def _main_pid(self) -> int | None:
+        return None if self.main is None else self.main.pid
+
+    # -- events ----------------------------------------------------------------------
+
+    def emit(self, kind: EventKind, lane: int, data: dict[str, Any]) -> None:
+        body = encode(str(kind), self.seq, time.monotonic_ns(), data)
+        self.seq += 1
+        self.outbox.append(frame(MAIN_ID, lane, body))
+
+    def flush(self) -> None:
+        self.outbox.extend(self.collector.take_frames())
+        while self.outbox:
+            batch, self.outbox = self.outbox[:FLUSH_FRAMES], self.outbox[FLUSH_FRAMES:]
+            with contextlib.suppress(OSError):
+                self.events.send_bytes(b"".join(batch))
+
+    # -- the run ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        process_tree.become_subreaper()
+        t0 = time.monotonic_ns()
+        try:
+            self.main = subprocess.Popen(
+                self.program.command(), env=self._environment(), cwd=self.program.cwd
+            )
+        except OSError as error:
+            self._run_started(t0, None)
+            self.emit(EventKind.NOTICE, MAIN_ID, {"level": "error", "text": str(error)})
+            self.emit(EventKind.RUN_FINISHED, MAIN_ID, {})
+            self.flush()
+            return
+        self._run_started(t0, self.main.pid)
+        self.flush()
+        while not self._finished():
+            self._wait()
+            self.collector.poll()
+            self._reap()
+            self._commands()
+            self._escalate()
+            self.flush()
+        self._report_leftovers()
+        self.emit(EventKind.RUN_FINISHED, MAIN_ID, {})
+        self.flush()
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        # The conductor's own run token etc. stay; Procession's import path
+        # does not: the script sees the PYTHONPATH it was given, plus the hook.
+        rest = env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = HOOK_DIR + (os.pathsep + rest if rest else "")
+        env["PROCESSION_TRACE_SOCKET"] = str(self.collector.listener.getsockname())
+        env["PROCESSION_TRACE_MAIN"] = "1"
+        if self.program.start_method:
+            env["PROCESSION_TRACE_START_METHOD"] = self.program.start_method
+        return env
+
+    def _run_started(self, t0: int, pid: int | None) -> None:
+        info = self.program.run_info()
+        body = encode(str(EventKind.RUN_STARTED), self.seq, t0, {**info, "pid": pid})
+        self.seq += 1
+        self.outbox.append(frame(MAIN_ID, MAIN_ID, body))
+
+    def _wait(self) -> None:
+        readable: list[Any] = [self.collector.fileno(), *self.collector.sockets()]
+        if self.commands is not None:
+            readable.append(self.commands)
+        with contextlib.suppress(InterruptedError, ValueError, OSError):
+            select.select(readable, [], [], POLL)
+
+    def _finished(self) -> bool:
+        if self.main_status is None:
+            return False
+        if self.collector.open_peers() == 0 and not self._live_tree():
+            return True
+        assert self.main_ended_at is not None
+        return time.monotonic() >= self.main_ended_at + AFTER_MAIN_GRACE
+
+    # -- exit statuses ----------------------------------------------------------------
+
+    def _reap(self) -> None:
+        """Reap our children: the main program, and orphans re-parented here."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            code = os.waitstatus_to_exitcode(status)
+            if self.main is not None and pid == self.main.pid:
+                self.main.returncode = code  # keep Popen from waiting again
+                self._main_exited(code)
+            else:
+                self.statuses[pid] = code
+                lane = self.collector.lane_of_pid.get(pid)
+                if lane is not None and lane not in self.collector.exited:
+                    self._exited(lane, code)
+
+    def _main_exited(self, code: int) -> None:
+        self.main_status = code
+        self.main_ended_at = time.monotonic()
+        self.collector.poll()  # its last words come before its end
+        self.outbox.extend(self.collector.take_frames())
+        self.emit(EventKind.EXITED, MAIN_ID, {"exitcode": code})
+
+    def _exited(self, lane: int, code: int | None) -> None:
+        self.collector.poll()
+        self.outbox.extend(self.collector.take_frames())
+        self.collector.exited.add(lane)
+        ended = self.collector.ended_ns(lane)
+        self.emit(EventKind.EXITED, lane, {"exitcode": code, "ended_ns": ended})
+
+    def _live_tree(self) -> list[int]:
+        """Every live descendant of this process (orphans re-parent here)."""
+        found: list[int] = []
+        todo = [os.getpid()]
+        while todo:
+            for pid, state, _ in process_tree.children(todo.pop()):
+                if state != "Z" and pid not in found:
+                    found.append(pid)
+                    todo.append(pid)
+        return found
+
+    def _report_leftovers(self) -> None:
+        left = [pid for pid in self._live_tree() if pid not in self.statuses]
+        if left:
+            names = ", ".join(f"{pid} ({_command(pid)})" for pid in left[:10])
+            text = (
+                f"{len(left)} process(es) still ran after the program ended and "
+                f"were killed: {names}"
+            )
+            self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": text})
+        self.kill_tree()
+        deadline = time.monotonic() + 1.0
+        while self._live_tree() and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.01)
+        self._reap()
+        self.collector.poll()
+        self.outbox.extend(self.collector.take_frames())
+        for lane, pid in self.collector.pid_of_lane.items():
+            if lane != MAIN_ID and lane not in self.collector.exited:
+                self._exited(lane, self.statuses.get(pid))
+
+    # -- stopping ----------------------------------------------------------------------
+
+    def _commands(self) -> None:
+        while self.commands is not None:
+            try:
+                if not self.commands.poll():
+                    return
+                verb, _ = self.commands.recv()
+            except (EOFError, OSError):
+                self.commands = None  # the app is gone: end the run
+                verb = "kill"
+            if verb in ("stop", "shutdown", "terminate") and self.stop_at is None:
+                self.stop_at = time.monotonic()
+                self._signal_all(signal.SIGTERM, "terminate")
+                self.kill_at = self.stop_at + TERM_GRACE
+            elif verb == "kill":
+                self.kill_at = time.monotonic()
+
+    def _escalate(self) -> None:
+        if self.kill_at is not None and time.monotonic() >= self.kill_at:
+            self.kill_at = None
+            self._signal_all(signal.SIGKILL, "kill")
+
+    def _signal_all(self, sig: signal.Signals, action: str) -> None:
+        for pid in self._live_tree():
+            lane = self.collector.lane_of_pid.get(pid)
+            if pid == self._main_pid():
+                lane = MAIN_ID
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+                if lane is not None:
+                    by = "Procession (the run was stopped)"
+                    data = {"signal": sig.name, "action": action, "by": by}
+                    self.emit(EventKind.SIGNAL_SENT, lane, data)
+
+    def kill_tree(self) -> None:
+        for pid in self._live_tree():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+
