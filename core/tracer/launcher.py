@@ -227,6 +227,13 @@ class Launcher:
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:
                 self._exited(lane, self.statuses.get(pid))
+        for lane in self.collector.lane_of_uid.values():
+            if lane not in self.collector.pid_of_lane:
+                error = (
+                    "start() never completed: not called, or it raised in the "
+                    "process that created it (see that lane's error)"
+                )
+                self.emit(EventKind.START_FAILED, lane, {"error": error})
 
     # -- stopping ----------------------------------------------------------------------
 

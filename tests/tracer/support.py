@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from core.model.decoding import Lineage, decode_batch
-from core.model.run_model import RunModel
+from core.model.run_model import Lane, RunModel
 from core.tracer.launcher import trace_main
 from core.tracer.script_program import ScriptProgram, load_script
 
@@ -33,17 +33,20 @@ def traced_python() -> str:
 
 
 def run_traced(
-    program: ScriptProgram, stdout: int | None = None, stop_after: float | None = None
+    program: ScriptProgram,
+    streams: tuple[int, int] | None = None,
+    stop_after: float | None = None,
 ) -> RunModel:
-    """Run to the end; ``stdout``: a descriptor the script's fd 1 and 2 go to."""
+    """Run to the end; ``streams``: descriptors the script's fd 1 and 2 go to
+    (the launcher passes its own on, as the conductor does the terminal's)."""
     ctx = multiprocessing.get_context("spawn")
     events_reader, events_writer = ctx.Pipe(duplex=False)
     commands_reader, commands_writer = ctx.Pipe(duplex=False)
     run_dir = tempfile.mkdtemp(prefix="procession-test-trace-")
-    saved = [os.dup(1), os.dup(2)] if stdout is not None else []
-    if stdout is not None:
-        os.dup2(stdout, 1)
-        os.dup2(stdout, 2)
+    saved = [os.dup(1), os.dup(2)] if streams is not None else []
+    if streams is not None:
+        os.dup2(streams[0], 1)
+        os.dup2(streams[1], 2)
     try:
         launcher = ctx.Process(
             target=trace_main,
@@ -102,3 +105,21 @@ def plain(name: str, *argv: str) -> subprocess.CompletedProcess[str]:
         timeout=HANG_GUARD,
         env={k: v for k, v in os.environ.items() if not k.startswith("PROCESSION")},
     )
+
+
+def run_both(name: str, *argv: str) -> tuple[RunModel, str, str, str, str, int]:
+    """The program traced and plain: (model, traced out, traced err, plain out,
+    plain err, plain exit status)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        model = run_traced(program(name, *argv), (out.fileno(), err.fileno()))
+        out.seek(0)
+        err.seek(0)
+        traced_out, traced_err = out.read().decode(), err.read().decode()
+    done = plain(name, *argv)
+    return model, traced_out, traced_err, done.stdout, done.stderr, done.returncode
+
+
+def lane(model: RunModel, name: str) -> Lane:
+    found = [lane for lane in model.lanes.values() if lane.name == name]
+    assert len(found) == 1, f"{len(found)} lanes named {name!r}: {list(model.lanes)}"
+    return found[0]
