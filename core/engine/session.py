@@ -27,18 +27,22 @@ from core.engine.conductor import conductor_main
 from core.engine.monitor import Monitor
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
-from core.model.decoding import decode_batch
+from core.model.decoding import Lineage, decode_batch
 from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
 from core.model.payloads import Booted, ConductorLost, RunStarted, StartReturned
 from core.scenario.definition import Scenario
+from core.tracer.script_program import ScriptProgram
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
 FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 
 
 class Session:
-    def __init__(self, scenario: Scenario, sample_hz: float = 5.0) -> None:
+    def __init__(
+        self, scenario: Scenario | ScriptProgram, sample_hz: float = 5.0
+    ) -> None:
         self.scenario = scenario
+        self._lineage = Lineage()  # a traced program's senders: who created whom
         self.monitor = Monitor(sample_hz)
         self._conductor: BaseProcess | None = None
         self._events: Connection | None = None
@@ -53,7 +57,12 @@ class Session:
 
     def start(self) -> None:
         """Start the run. InputError if the machine cannot run it (nothing starts)."""
-        problems = preflight.problems(self.scenario)
+        if isinstance(self.scenario, Scenario):
+            problems = preflight.problems(self.scenario)
+            entry, entry_args = conductor_main, (self.scenario,)
+        else:  # a user's program: its own conductor (core/tracer/launcher.py)
+            problems = self.scenario.preflight_problems()
+            entry, entry_args = self.scenario.main_entry()
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = run_dirs.create()
@@ -61,8 +70,8 @@ class Session:
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
         conductor = ctx.Process(
-            target=conductor_main,
-            args=(self.scenario, events_writer, commands_reader, self._run_dir),
+            target=entry,
+            args=(*entry_args, events_writer, commands_reader, self._run_dir),
             name="procession-conductor",
         )
         try:
@@ -108,7 +117,7 @@ class Session:
         events = self._events
         try:
             while events is not None and len(out) < limit and events.poll():
-                for event in decode_batch(events.recv_bytes()):
+                for event in decode_batch(events.recv_bytes(), self._lineage):
                     self._observe(event)
                     out.append(event)
         except (EOFError, OSError):

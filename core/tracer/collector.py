@@ -224,17 +224,21 @@ class Collector:
     def _untracked(self, peer: Peer) -> None:
         """A Python process nobody announced (started by subprocess, os.fork,
         os.system…): it gets a lane of its own, under its OS parent's."""
-        lane = self._new_lane(f"untracked.{peer.pid}")
-        parent = self.lane_of_pid.get(peer.ppid or 0, MAIN_ID)
-        self.lane_of_pid[peer.pid] = lane
-        self.pid_of_lane[lane] = peer.pid
-        self.emit(
-            EventKind.LANE_ADDED,
-            lane,
-            {"name": f"pid {peer.pid}", "kind": "untracked", "parent": parent},
-        )
-        self.emit(EventKind.START_RETURNED, lane, {"pid": peer.pid, "caller": parent})
-        self._bind(peer, lane)
+        self._bind(peer, self.add_untracked(peer.pid, peer.ppid, f"pid {peer.pid}"))
+
+    def add_untracked(self, pid: int, ppid: int | None, name: str) -> int:
+        """A lane for a process not started by multiprocessing (announced by
+        the collector, which saw it)."""
+        lane = self._new_lane(f"untracked.{pid}")
+        parent = self.lane_of_pid.get(ppid or 0, MAIN_ID)
+        if ppid is not None and ppid == self.main_pid():
+            parent = MAIN_ID
+        self.lane_of_pid[pid] = lane
+        self.pid_of_lane[lane] = pid
+        data = {"name": name, "kind": "untracked", "parent": parent}
+        self.emit(EventKind.LANE_ADDED, lane, data)
+        self.emit(EventKind.START_RETURNED, lane, {"pid": pid, "caller": parent})
+        return lane
 
     def take_frames(self) -> list[bytes]:
         frames, self.frames = self.frames, []

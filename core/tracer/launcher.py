@@ -41,9 +41,12 @@ from core.worker.wire import encode
 
 POLL = 0.05  # seconds between reaping passes while nothing is said
 AFTER_MAIN_GRACE = 2.0
-"""Seconds the tree may outlive the main program before it is killed: a
-resource tracker or a forkserver ends within milliseconds once the main
-program has gone; a daemonized grandchild never does."""
+"""Seconds traced processes may outlive the main program before what is left
+is killed: a resource tracker or a forkserver ends within milliseconds once
+the main program has gone; a daemonized grandchild never does."""
+LEFTOVER_GRACE = 0.3
+"""Seconds untraced processes (no connection to wait for) get once every
+traced one has ended."""
 FLUSH_FRAMES = 1000
 
 
@@ -156,10 +159,11 @@ class Launcher:
     def _finished(self) -> bool:
         if self.main_status is None:
             return False
-        if self.collector.open_peers() == 0 and not self._live_tree():
-            return True
         assert self.main_ended_at is not None
-        return time.monotonic() >= self.main_ended_at + AFTER_MAIN_GRACE
+        waited = time.monotonic() - self.main_ended_at
+        if self.collector.open_peers() == 0:
+            return waited >= LEFTOVER_GRACE or not self._live_tree()
+        return waited >= AFTER_MAIN_GRACE
 
     # -- exit statuses ----------------------------------------------------------------
 
@@ -216,7 +220,8 @@ class Launcher:
                 f"were killed: {names}"
             )
             self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": text})
-        self.kill_tree()
+            by = "Procession (left running after the program ended)"
+            self._signal_all(signal.SIGKILL, "kill", by)
         deadline = time.monotonic() + 1.0
         while self._live_tree() and time.monotonic() < deadline:
             self._reap()
@@ -258,17 +263,23 @@ class Launcher:
             self.kill_at = None
             self._signal_all(signal.SIGKILL, "kill")
 
-    def _signal_all(self, sig: signal.Signals, action: str) -> None:
+    def _signal_all(
+        self, sig: signal.Signals, action: str, by: str = "Procession (the run was stopped)"
+    ) -> None:
+        """Signal every live process of the tree, each on its lane (a process
+        nobody announced gets an untracked lane first: nothing is hidden)."""
         for pid in self._live_tree():
             lane = self.collector.lane_of_pid.get(pid)
             if pid == self._main_pid():
                 lane = MAIN_ID
+            elif lane is None:
+                lane = self.collector.add_untracked(
+                    pid, process_tree.parent_of(pid), f"pid {pid} ({_command(pid)})"
+                )
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, sig)
-                if lane is not None:
-                    by = "Procession (the run was stopped)"
-                    data = {"signal": sig.name, "action": action, "by": by}
-                    self.emit(EventKind.SIGNAL_SENT, lane, data)
+                data = {"signal": sig.name, "action": action, "by": by}
+                self.emit(EventKind.SIGNAL_SENT, lane, data)
 
     def kill_tree(self) -> None:
         for pid in self._live_tree():

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from core.input_checks import InputError, Problem
+from core.model.events import MAIN_ID, Event, EventKind
+from core.model.run_model import RunModel
 
 HOOK_DIR = str(Path(__file__).resolve().parent / "hook")
 """Put first on the traced interpreters' PYTHONPATH (its sitecustomize)."""
@@ -62,6 +64,11 @@ class ScriptProgram:
     def preflight_problems(self) -> list[str]:
         return []
 
+    def preview(self) -> RunModel:
+        """Before it runs: its title and the main program's lane."""
+        start = Event.make(EventKind.RUN_STARTED, MAIN_ID, self.run_info())
+        return RunModel(preview=[start])
+
     def command(self) -> list[str]:
         return [self.python, self.shown_path or self.path, *self.argv]
 
@@ -89,6 +96,24 @@ def default_start_method(version: str) -> str:
     parts = version.split(".")
     minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
     return "forkserver" if sys.platform == "linux" and minor >= 14 else "fork"
+
+
+def load_script_args(args: Any) -> ScriptProgram:
+    """The program for the CLI's parsed ``run`` arguments."""
+    if args.mode == "thread":
+        problem = Problem("", "--mode thread: a .py program runs as it is written")
+        raise InputError([problem], args.scenario)
+    method = "" if args.start_method in (None, "default") else args.start_method
+    return load_script(args.scenario, args.program_args, args.python, method)
+
+
+def script_status(exitcode: int | None, signalled: int) -> int:
+    """The command's exit status for a traced program: the script's own
+    (128 + N for a signal N, as a shell says it); the CLI's own signal status
+    if the script's is unknown."""
+    if exitcode is None:
+        return signalled or 1
+    return 128 - exitcode if exitcode < 0 else exitcode
 
 
 def load_script(

@@ -115,17 +115,39 @@ def _created(process):
     if uid_of(process) is not None:
         return
     process.__dict__["_procession_uid"] = f"{os.getpid()}.{next(_uids)}"
-    send(
-        "lane_added",
-        {
-            "name": process.name,
-            "kind": "process",
-            "start_method": getattr(process, "_start_method", None) or "default",
-            "target": _qualname(getattr(process, "_target", None)),
-            "daemon": bool(process._config.get("daemon", False)),
-        },
-        uid_of(process),
-    )
+    _announce(process)
+
+
+def _announce(process):
+    """LANE_ADDED, again if what it said changed before start(): a pool
+    renames its workers and makes them daemons after creating them."""
+    facts = (process.name, process.daemon, _start_method(process))
+    if process.__dict__.get("_procession_facts") == facts:
+        return
+    process.__dict__["_procession_facts"] = facts
+    data = {
+        "name": facts[0],
+        "kind": "process",
+        "start_method": facts[2],
+        "target": _qualname(process.__dict__.get("_target")),
+        "daemon": facts[1],
+    }
+    send("lane_added", data, uid_of(process))
+
+
+def _start_method(process):
+    """The method start() will use: the process's own context's, or the
+    default context's as it stands (read without fixing it, which
+    get_start_method() would do)."""
+    method = getattr(process, "_start_method", None)
+    if method:
+        return method
+    try:
+        default = sys.modules["multiprocessing.context"]._default_context
+        chosen = default._actual_context or default._default_context
+        return chosen._name
+    except Exception:
+        return "default"
 
 
 def _qualname(target):
@@ -139,8 +161,8 @@ def _qualname(target):
 def _start_called(process):
     if process is None or uid_of(process) is None:
         return
-    data = {"site": pt.call_site(3), "name": process.name, "daemon": process.daemon}
-    send("start_called", data, uid_of(process))
+    _announce(process)
+    send("start_called", {"site": pt.call_site(3)}, uid_of(process))
 
 
 def _popen_set(process, popen):
