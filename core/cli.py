@@ -142,7 +142,9 @@ def load(args: argparse.Namespace) -> Scenario | ScriptProgram:
         return load_script_args(args)
     if args.program_args or args.python:
         what = "arguments after it" if args.program_args else "--python"
-        raise InputError([Problem("", f"{what}: only for a .py program")], args.scenario)
+        raise InputError(
+            [Problem("", f"{what}: only for a .py program")], args.scenario
+        )
     scenario = toml_io.load_scenario_or_lesson(args.scenario)
     if args.mode or args.start_method:
         try:

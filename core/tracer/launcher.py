@@ -84,7 +84,9 @@ class Launcher:
         self.stop_at: float | None = None
         self.kill_at: float | None = None
         self.statuses: dict[int, int] = {}  # pid → status, for orphans we reaped
-        self.collector = Collector(str(run_dir / "trace.sock"), self._main_pid, self.emit)
+        self.collector = Collector(
+            str(run_dir / "trace.sock"), self._main_pid, self.emit
+        )
 
     def _main_pid(self) -> int | None:
         return None if self.main is None else self.main.pid
@@ -264,7 +266,10 @@ class Launcher:
             self._signal_all(signal.SIGKILL, "kill")
 
     def _signal_all(
-        self, sig: signal.Signals, action: str, by: str = "Procession (the run was stopped)"
+        self,
+        sig: signal.Signals,
+        action: str,
+        by: str = "Procession (the run was stopped)",
     ) -> None:
         """Signal every live process of the tree, each on its lane (a process
         nobody announced gets an untracked lane first: nothing is hidden)."""
@@ -293,4 +298,3 @@ def _command(pid: int) -> str:
     except OSError:
         return "?"
     return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
-

@@ -163,7 +163,8 @@ import platform, sys
 try:
     compile(open(sys.argv[1], 'rb').read(), sys.argv[2], 'exec', dont_inherit=True)
 except SyntaxError as e:
-    print(platform.python_version()); print(e.lineno or 0); print(type(e).__name__ + ': ' + str(e.msg)); sys.exit(3)
+    print(platform.python_version()); print(e.lineno or 0)
+    print(type(e).__name__ + ': ' + str(e.msg)); sys.exit(3)
 except (OSError, ValueError) as e:
     print(platform.python_version()); print(0); print(e); sys.exit(3)
 print(platform.python_version())

@@ -2,7 +2,6 @@
 leaves the session (setsid) so that no process group reaches it."""
 
 import multiprocessing as mp
-import os
 import subprocess
 import sys
 import time

@@ -5,15 +5,17 @@ import multiprocessing as mp
 import sys
 
 
-def producer(queue):
+def producer(queue, done):
     queue.put("x" * 1_000_000)
+    done.set()
 
 
 if __name__ == "__main__":
     mp.set_start_method(sys.argv[1])
-    queue = mp.Queue()
-    worker = mp.Process(target=producer, args=(queue,))
+    queue, done = mp.Queue(), mp.Event()
+    worker = mp.Process(target=producer, args=(queue, done))
     worker.start()
+    done.wait(30)  # its target has returned; its feeder thread has not
     worker.join(timeout=0.5)
     print("alive after join(0.5):", worker.is_alive(), flush=True)
     print("got", len(queue.get()))

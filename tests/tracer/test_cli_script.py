@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 MAIN = str(ROOT / "main.py")
 
 
-def cli(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, MAIN, "run", *args],
         input=stdin,
@@ -41,7 +43,12 @@ def test_the_script_sees_what_plain_python_shows(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     traced = cli(
-        "--python", traced_python(), "--quiet", str(script), "a", "--quiet",
+        "--python",
+        traced_python(),
+        "--quiet",
+        str(script),
+        "a",
+        "--quiet",
         stdin="typed\n",
         cwd=tmp_path,
     )
@@ -53,7 +60,10 @@ def test_the_script_sees_what_plain_python_shows(tmp_path: Path) -> None:
 
 def test_exit_status_output_and_summary(tmp_path: Path) -> None:
     summary = tmp_path / "s.json"
-    done = cli("--summary", str(summary), str(PROGRAMS / "exit_codes.py"), "spawn")
+    # --quiet: the live log would share the pipe with the script's own lines.
+    done = cli(
+        "--quiet", "--summary", str(summary), str(PROGRAMS / "exit_codes.py"), "spawn"
+    )
     assert done.returncode == 44, done.stderr
     assert "exitcodes [3, 44, 1, 7]" in done.stdout
     assert "bye" in done.stderr  # sys.exit("bye") prints it, as plain Python does
@@ -104,7 +114,9 @@ def test_a_program_that_never_ends_is_stopped_with_everything_it_started() -> No
     took = time.monotonic() - started
     assert took < 10 + 5  # the promise is 10 s from the timeout; 5 s of startup slack
     escapee = int(done.stdout.split("escapee ")[1].split()[0])
-    assert not psutil.pid_exists(escapee) or psutil.Process(escapee).status() == "zombie"
+    assert (
+        not psutil.pid_exists(escapee) or psutil.Process(escapee).status() == "zombie"
+    )
     assert done.returncode == 128 + 15  # the script was ended by SIGTERM
     table = done.stdout.split("worker")[-1]
     assert f"pid {escapee} (sleep 600)" in table  # its own lane, though untraced
@@ -117,19 +129,28 @@ def test_a_daemonized_grandchild_is_killed_at_the_end_and_reported() -> None:
     done = cli(str(PROGRAMS / "leaves_escapee.py"))
     assert done.returncode == 0, done.stderr
     escapee = int(done.stdout.split("escapee ")[1].split()[0])
-    assert not psutil.pid_exists(escapee) or psutil.Process(escapee).status() == "zombie"
-    assert f"still ran after the program ended and were killed: {escapee}" in done.stdout
+    assert (
+        not psutil.pid_exists(escapee) or psutil.Process(escapee).status() == "zombie"
+    )
+    assert (
+        f"still ran after the program ended and were killed: {escapee}" in done.stdout
+    )
     assert "killed by SIGKILL" in done.stdout
 
 
 def test_start_method_sets_the_default_not_the_scripts_choice(tmp_path: Path) -> None:
     summary = tmp_path / "s.json"
     done = cli(
-        "--start-method", "spawn", "--summary", str(summary),
+        "--start-method",
+        "spawn",
+        "--summary",
+        str(summary),
         str(PROGRAMS / "chooses_fork.py"),
     )
     assert done.returncode == 0, done.stderr
-    methods = {w["name"]: w["start_method"] for w in json.loads(summary.read_text())["workers"]}
+    methods = {
+        w["name"]: w["start_method"] for w in json.loads(summary.read_text())["workers"]
+    }
     assert methods["ForkProcess-1"] == "fork"
     assert methods["Process-2"] == "spawn"
 
@@ -137,12 +158,17 @@ def test_start_method_sets_the_default_not_the_scripts_choice(tmp_path: Path) ->
 def test_running_a_program_imports_no_qt_or_numpy() -> None:
     code = (
         "import sys, main\n"
-        f"status = main.main(['run', '--quiet', {str(PROGRAMS / 'child_raises.py')!r}, 'fork'])\n"
+        f"script = {str(PROGRAMS / 'child_raises.py')!r}\n"
+        "status = main.main(['run', '--quiet', script, 'fork'])\n"
         "heavy = [m for m in ('PySide6', 'pyqtgraph', 'numpy') if m in sys.modules]\n"
         "print('HEAVY', heavy, status)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert "HEAVY [] 0" in done.stdout, done.stdout + done.stderr
     assert os.path.exists(MAIN)

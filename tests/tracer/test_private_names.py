@@ -13,7 +13,7 @@ from core.tracer.script_program import HOOK_DIR
 from tests.tracer.support import PYTHONS
 
 CHECK = (
-    "import sys; sys.path.insert(0, sys.argv[1]); import procession_trace_mp as m; "
+    "import sys; sys.path.insert(0, sys.argv[1]); import procession_trace_pins as m; "
     "print('BROKEN', m.broken_assumptions())"
 )
 
@@ -24,7 +24,10 @@ def test_private_names_still_hold(version: str) -> None:
     if not os.path.exists(python):
         pytest.skip(f"Python {version} is not installed here")
     done = subprocess.run(
-        [python, "-I", "-c", CHECK, HOOK_DIR], capture_output=True, text=True, timeout=60
+        [python, "-I", "-c", CHECK, HOOK_DIR],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "BROKEN []" in done.stdout, (
         f"on Python {version} these assumptions of the tracer no longer hold: "

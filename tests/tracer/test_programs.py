@@ -125,7 +125,9 @@ def test_daemon_children_are_terminated_at_exit(method: str) -> None:
 @pytest.mark.parametrize("method", METHODS)
 def test_the_missing_main_guard(method: str) -> None:
     model = traced_like_plain("no_guard.py", method)
-    worker = next(x for x in model.lanes.values() if x.parent == 0 and x.kind == "process")
+    worker = next(
+        x for x in model.lanes.values() if x.parent == 0 and x.kind == "process"
+    )
     if method == "fork":
         assert worker.outcome is Outcome.OK
         return
@@ -143,6 +145,7 @@ def test_the_queue_join_deadlock(method: str) -> None:
     worker = lane(model, "Process-1")
     timeouts = [m for m in worker.markers if m.kind == "join_timeout"]
     assert len(timeouts) == 1
-    assert worker.times["exited"] - worker.times["target_ended"] >= 0.4
+    # Its target ended before join() timed out; it exited only after that.
+    assert worker.times["target_ended"] < timeouts[0].t < worker.times["exited"]
     assert worker.outcome is Outcome.OK
     assert worker.segments[-1].state is State.JOINED

@@ -21,10 +21,16 @@ collector knows who sent it (SO_PEERCRED) and turns uids into lanes.
 Standard library only (this runs inside the user's interpreter).
 """
 
+from __future__ import annotations
+
 import json
 import os
 import sys
 import time
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 SOCKET_ENV = "PROCESSION_TRACE_SOCKET"
 MAIN_ENV = "PROCESSION_TRACE_MAIN"
@@ -52,13 +58,13 @@ _dumps = json.JSONEncoder(separators=(",", ":"), default=repr).encode
 class Channel:
     """This process's connection to the collector (reopened after fork)."""
 
-    def __init__(self, path):
+    def __init__(self, path: Any) -> None:
         self.path = path
-        self.sock = None
+        self.sock: Any = None
         self.seq = 0
         self.pid = 0
 
-    def connect(self):
+    def connect(self) -> Any:
         import fcntl
         import socket
 
@@ -73,7 +79,7 @@ class Channel:
         self.sock = socket.socket(fileno=high)
         self._send(["hello", -1, time.monotonic_ns(), {"ppid": os.getppid()}, None])
 
-    def after_fork_in_child(self):
+    def after_fork_in_child(self) -> Any:
         """A forked child shares the parent's socket: drop it, open its own."""
         old, self.sock = self.sock, None
         if old is not None:
@@ -86,7 +92,7 @@ class Channel:
         except Exception:
             self.sock = None
 
-    def send(self, kind, data, about=None, t_ns=None):
+    def send(self, kind: Any, data: Any, about: Any = None, t_ns: Any = None) -> Any:
         if self.sock is None:
             return
         if t_ns is None:
@@ -97,49 +103,49 @@ class Channel:
         except Exception:
             pass
 
-    def _send(self, row):
+    def _send(self, row: Any) -> Any:
         self.sock.send(_dumps(row).encode("ascii"))
 
 
 CHANNEL = Channel(os.environ.get(SOCKET_ENV, ""))
 
 
-def send(kind, data, about=None, t_ns=None):
+def send(kind: Any, data: Any, about: Any = None, t_ns: Any = None) -> Any:
     CHANNEL.send(kind, data, about, t_ns)
 
 
 # --- where a call came from -----------------------------------------------------
 
-_INTERNAL = []  # folder prefixes whose frames are not the user's
+_INTERNAL: list[str] = []  # folder prefixes whose frames are not the user's
 
 
-def add_internal(folder):
+def add_internal(folder: Any) -> Any:
     _INTERNAL.append(os.path.join(os.path.dirname(os.path.abspath(folder)), ""))
 
 
 add_internal(__file__)
 
 
-def call_site(depth=2):
+def call_site(depth: Any = 2) -> Any:
     """``file:line`` of the user's code that led here, "" if none did (the
     call came from multiprocessing itself, e.g. at exit). A forked child's
     stack still holds its parent's frames: the walk stops at ``_bootstrap``."""
     try:
-        frame = sys._getframe(depth)
+        frame: Any = sys._getframe(depth)
     except ValueError:
         return ""
     while frame is not None:
         code = frame.f_code
         name = code.co_filename
-        if code.co_name == "_bootstrap" and _is_internal(name):
+        if code.co_name == "_bootstrap" and is_internal(name):
             return ""
-        if not _is_internal(name):
+        if not is_internal(name):
             return f"{name}:{frame.f_lineno}"
         frame = frame.f_back
     return ""
 
 
-def _is_internal(filename):
+def is_internal(filename: Any) -> Any:
     return filename.startswith(tuple(_INTERNAL)) or filename.startswith("<frozen")
 
 
@@ -149,18 +155,18 @@ def _is_internal(filename):
 class _PatchingLoader:
     """The module's real loader, plus a patch once the module has run."""
 
-    def __init__(self, loader, name):
+    def __init__(self, loader: Any, name: Any) -> None:
         self._loader = loader
         self._name = name
 
-    def create_module(self, spec):
+    def create_module(self, spec: Any) -> Any:
         return self._loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: Any) -> Any:
         self._loader.exec_module(module)
         patch(self._name, module)
 
-    def __getattr__(self, name):  # get_source, is_package… for linecache
+    def __getattr__(self, name: Any) -> Any:  # get_source, is_package… for linecache
         return getattr(self._loader, name)
 
 
@@ -168,7 +174,7 @@ class Finder:
     """On sys.meta_path: hands the real spec back with a patching loader."""
 
     @staticmethod
-    def find_spec(name, path=None, target=None):
+    def find_spec(name: Any, path: Any = None, target: Any = None) -> Any:
         if name not in PATCHED:
             return None
         from importlib.machinery import PathFinder
@@ -176,15 +182,15 @@ class Finder:
         spec = PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
             return None
-        spec.loader = _PatchingLoader(spec.loader, name)
+        spec.loader = _PatchingLoader(spec.loader, name)  # type: ignore[assignment]
         return spec
 
     @staticmethod
-    def invalidate_caches():
+    def invalidate_caches() -> Any:
         pass
 
 
-def patch(name, module):
+def patch(name: Any, module: Any) -> Any:
     try:
         import procession_trace_mp
 
@@ -193,7 +199,7 @@ def patch(name, module):
         _complain(f"patching {name} failed: {error!r}")
 
 
-def _complain(text):
+def _complain(text: Any) -> Any:
     try:
         send("notice", {"level": "warning", "text": "tracer: " + text})
     except Exception:
@@ -203,8 +209,8 @@ def _complain(text):
 # --- the main program -----------------------------------------------------------
 
 
-def _excepthook_wrapper(original):
-    def excepthook(kind, value, tb):
+def _excepthook_wrapper(original: Any) -> Any:
+    def excepthook(kind: Any, value: Any, tb: Any) -> Any:
         try:
             send("target_raised", describe_exception(kind, value, tb, skip=0))
         except Exception:
@@ -214,7 +220,7 @@ def _excepthook_wrapper(original):
     return excepthook
 
 
-def describe_exception(kind, value, tb, skip):
+def describe_exception(kind: Any, value: Any, tb: Any, skip: Any) -> Any:
     """Type, message and the user's frames of an exception (data only)."""
     import traceback
 
@@ -229,10 +235,10 @@ def describe_exception(kind, value, tb, skip):
     return {"type": kind.__name__, "message": message[:2000], "traceback": frames}
 
 
-_main_done = []
+_main_done: list[bool] = []
 
 
-def main_finished():
+def main_finished() -> Any:
     """The main program's own code is done (its last line ran, or it raised):
     sent when the interpreter begins to shut down."""
     if not _main_done:
@@ -240,7 +246,7 @@ def main_finished():
         send("main_finished", {"joined": True})
 
 
-def install():
+def install() -> Any:
     """Connect (if a collector is named) and start watching imports."""
     global MAIN_PID, START_METHOD
     if not CHANNEL.path:
@@ -253,7 +259,7 @@ def install():
         atexit.register(main_finished)  # runs last; threading._shutdown is earlier
     CHANNEL.connect()
     os.register_at_fork(after_in_child=CHANNEL.after_fork_in_child)
-    import procession_trace_mp  # imported now: the hook folder leaves sys.path
+    import procession_trace_mp  # noqa: F401  (now: the hook folder leaves sys.path)
 
     sys.meta_path.insert(0, Finder)
     for name in PATCHED:  # already imported (e.g. by a shadowed sitecustomize)

@@ -14,23 +14,28 @@ Python where it changed.
 Standard library only; every hook swallows its own errors.
 """
 
+from __future__ import annotations
+
 import itertools
 import os
 import sys
 import threading
-import time
 
 import procession_trace as pt
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
 _uids = itertools.count(1)
-_MP_DIR = ""
+MP_DIR = ""
 
 
-def send(kind, data, about=None, t_ns=None):
+def send(kind: Any, data: Any, about: Any = None, t_ns: Any = None) -> Any:
     pt.send(kind, data, about, t_ns)
 
 
-def uid_of(process):
+def uid_of(process: Any) -> Any:
     """A process object's identity, carried to spawn children by pickling."""
     try:
         return process.__dict__.get("_procession_uid")
@@ -38,7 +43,7 @@ def uid_of(process):
         return None
 
 
-def patch(name, module):
+def patch(name: Any, module: Any) -> Any:
     patcher = _PATCHERS.get(name)
     if patcher is not None and not getattr(module, "_procession_patched", False):
         module._procession_patched = True
@@ -52,11 +57,11 @@ class _Watched:
     """A data descriptor: the value lives in the instance's __dict__ under the
     same name (so pickling and vars() are unchanged); ``on_set`` sees it."""
 
-    def __init__(self, name, on_set):
+    def __init__(self, name: Any, on_set: Any) -> None:
         self.name = name
         self.on_set = on_set
 
-    def __get__(self, obj, owner=None):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
             return self
         try:
@@ -64,7 +69,7 @@ class _Watched:
         except KeyError:
             raise AttributeError(self.name) from None
 
-    def __set__(self, obj, value):
+    def __set__(self, obj: Any, value: Any) -> Any:
         obj.__dict__[self.name] = value
         try:
             self.on_set(obj, value)
@@ -72,17 +77,17 @@ class _Watched:
             pass
 
 
-def _patch_process(module):
-    global _MP_DIR
-    _MP_DIR = os.path.dirname(module.__file__)
+def _patch_process(module: Any) -> Any:
+    global MP_DIR
+    MP_DIR = os.path.dirname(module.__file__)
     pt.add_internal(module.__file__)
     pt.add_internal(threading.__file__)
     base = module.BaseProcess
 
     dangling = module._dangling
 
-    class AnnouncingWeakSet(type(dangling)):
-        def add(self, item):
+    class AnnouncingWeakSet(type(dangling)):  # type: ignore[misc]
+        def add(self, item: Any) -> Any:
             super().add(item)
             _created(item)
 
@@ -94,7 +99,7 @@ def _patch_process(module):
     original_cleanup = module._cleanup
     start_code = base.start.__code__
 
-    def _cleanup():
+    def _cleanup() -> Any:
         try:
             caller = sys._getframe(1)
             if caller.f_code is start_code:
@@ -111,14 +116,14 @@ def _patch_process(module):
     base._bootstrap = _wrap_bootstrap(base._bootstrap)
 
 
-def _created(process):
+def _created(process: Any) -> Any:
     if uid_of(process) is not None:
         return
     process.__dict__["_procession_uid"] = f"{os.getpid()}.{next(_uids)}"
     _announce(process)
 
 
-def _announce(process):
+def _announce(process: Any) -> Any:
     """LANE_ADDED, again if what it said changed before start(): a pool
     renames its workers and makes them daemons after creating them."""
     facts = (process.name, process.daemon, _start_method(process))
@@ -135,7 +140,7 @@ def _announce(process):
     send("lane_added", data, uid_of(process))
 
 
-def _start_method(process):
+def _start_method(process: Any) -> Any:
     """The method start() will use: the process's own context's, or the
     default context's as it stands (read without fixing it, which
     get_start_method() would do)."""
@@ -150,7 +155,7 @@ def _start_method(process):
         return "default"
 
 
-def _qualname(target):
+def _qualname(target: Any) -> Any:
     if target is None:
         return ""
     module = getattr(target, "__module__", "") or ""
@@ -158,14 +163,14 @@ def _qualname(target):
     return f"{module}.{name}" if module else name
 
 
-def _start_called(process):
+def _start_called(process: Any) -> Any:
     if process is None or uid_of(process) is None:
         return
     _announce(process)
     send("start_called", {"site": pt.call_site(3)}, uid_of(process))
 
 
-def _popen_set(process, popen):
+def _popen_set(process: Any, popen: Any) -> Any:
     uid = uid_of(process)
     if uid is None:
         return
@@ -176,13 +181,13 @@ def _popen_set(process, popen):
     send("start_returned", {"pid": popen.pid, "start_method": method}, uid)
 
 
-def _closed_set(process, closed):
+def _closed_set(process: Any, closed: Any) -> Any:
     if closed and uid_of(process) is not None:
         send("close_called", {"site": pt.call_site(3)}, uid_of(process))
 
 
-def _wrap_join(original):
-    def join(self, timeout=None):
+def _wrap_join(original: Any) -> Any:
+    def join(self: Any, timeout: Any = None) -> Any:
         uid = uid_of(self)
         if uid is not None and self._parent_pid == os.getpid():
             site = pt.call_site(2)
@@ -194,12 +199,12 @@ def _wrap_join(original):
             return result
         return original(self, timeout)
 
-    join.__wrapped__ = original
+    join.__wrapped__ = original  # type: ignore[attr-defined]
     return join
 
 
-def _wrap_is_alive(original):
-    def is_alive(self):
+def _wrap_is_alive(original: Any) -> Any:
+    def is_alive(self: Any) -> Any:
         answer = original(self)
         uid = uid_of(self)
         if uid is not None and self._parent_pid == os.getpid():
@@ -210,17 +215,17 @@ def _wrap_is_alive(original):
                 send("is_alive", {"answer": answer, "site": site}, uid)
         return answer
 
-    is_alive.__wrapped__ = original
+    is_alive.__wrapped__ = original  # type: ignore[attr-defined]
     return is_alive
 
 
 # --- the child's side -------------------------------------------------------------
 
-_ending = {"sent": False}
+_ending: dict[str, Any] = {"sent": False}
 
 
-def _wrap_bootstrap(original):
-    def _bootstrap(self, parent_sentinel=None):
+def _wrap_bootstrap(original: Any) -> Any:
+    def _bootstrap(self: Any, parent_sentinel: Any = None) -> Any:
         try:
             _booted(self)
         except Exception:
@@ -232,11 +237,11 @@ def _wrap_bootstrap(original):
             pass
         return exitcode
 
-    _bootstrap.__wrapped__ = original
+    _bootstrap.__wrapped__ = original  # type: ignore[attr-defined]
     return _bootstrap
 
 
-def _booted(process):
+def _booted(process: Any) -> Any:
     _ending["sent"] = False
     _ending["raised"] = None
     data = {
@@ -251,16 +256,16 @@ def _booted(process):
     send("booted", data)
 
 
-def _target_started():
+def _target_started() -> Any:
     target = _qualname(getattr(_current(), "_target", None))
     send("target_started", {"target": target})
 
 
-def _current():
+def _current() -> Any:
     return sys.modules["multiprocessing.process"]._current_process
 
 
-def _target_ended(frame, exitcode):
+def _target_ended(frame: Any, exitcode: Any) -> Any:
     """Say once how the target ended: from the hook that runs first after it
     (``_exit_function`` in 3.11–3.12, where the exception is still current;
     ``threading._shutdown`` in 3.13+, where ``exitcode`` is a local), else
@@ -291,21 +296,21 @@ def _target_ended(frame, exitcode):
 _RETURN_UNKNOWN = "(value not kept by multiprocessing)"
 
 
-def _in_bootstrap(depth):
+def _in_bootstrap(depth: Any) -> Any:
     try:
         frame = sys._getframe(depth)
     except ValueError:  # called from the top: the interpreter's own shutdown
         return None
     code = frame.f_code
-    if code.co_name == "_bootstrap" and code.co_filename.startswith(_MP_DIR):
+    if code.co_name == "_bootstrap" and code.co_filename.startswith(MP_DIR):
         return frame
     return None
 
 
-def _patch_util(module):
+def _patch_util(module: Any) -> Any:
     original_info = module.info
 
-    def info(msg, *args):
+    def info(msg: Any, *args: Any) -> Any:
         if msg == "child process calling self.run()":
             try:
                 _target_started()
@@ -316,7 +321,7 @@ def _patch_util(module):
     module.info = info
     original_exit = module._exit_function
 
-    def _exit_function(*args, **kwargs):
+    def _exit_function(*args: Any, **kwargs: Any) -> Any:
         try:
             frame = _in_bootstrap(2)
             if frame is not None:
@@ -329,12 +334,12 @@ def _patch_util(module):
     _patch_threading_shutdown()
 
 
-def _patch_threading_shutdown():
-    original = threading._shutdown
+def _patch_threading_shutdown() -> Any:
+    original = getattr(threading, "_shutdown")  # noqa: B009  (private: pinned)
     if getattr(original, "_procession", False):
         return
 
-    def _shutdown():
+    def _shutdown() -> Any:
         try:
             frame = _in_bootstrap(2)
             if frame is not None:
@@ -345,14 +350,14 @@ def _patch_threading_shutdown():
             pass
         return original()
 
-    _shutdown._procession = True
-    threading._shutdown = _shutdown
+    setattr(_shutdown, "_procession", True)  # noqa: B010
+    setattr(threading, "_shutdown", _shutdown)  # noqa: B010
 
 
-def _patch_traceback(module):
+def _patch_traceback(module: Any) -> Any:
     original = module.print_exc
 
-    def print_exc(*args, **kwargs):
+    def print_exc(*args: Any, **kwargs: Any) -> Any:
         try:
             if _in_bootstrap(2) is not None and not _ending.get("sent", True):
                 kind, value, tb = sys.exc_info()
@@ -364,158 +369,14 @@ def _patch_traceback(module):
     module.print_exc = print_exc
 
 
-# --- exit statuses and signals -----------------------------------------------------
-
-
-def _returncode_set(popen, code):
-    uid = popen.__dict__.get("_procession_uid")
-    if code is not None and uid is not None:
-        send("exited", {"exitcode": code}, uid)
-
-
-def _patch_popen_fork(module):
-    cls = module.Popen
-    cls.returncode = _Watched("returncode", _returncode_set)
-    original = cls._send_signal
-
-    def _send_signal(self, sig):
-        uid = self.__dict__.get("_procession_uid")
-        if uid is not None and self.__dict__.get("returncode") is None:
-            by, site = _who_signals()
-            data = {"signal": _signal_name(sig), "action": by, "by": by, "site": site}
-            send("signal_sent", data, uid)
-        return original(self, sig)
-
-    cls._send_signal = _send_signal
-
-
-def _who_signals():
-    """Who asked for this signal: user code (with its file:line), or
-    multiprocessing on its own (daemon cleanup at exit, a pool's shutdown)."""
-    try:
-        frame = sys._getframe(3)
-    except ValueError:
-        frame = None
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "_bootstrap" and code.co_filename.startswith(_MP_DIR):
-            break
-        if code.co_name == "_exit_function":
-            return "daemon cleanup at exit", ""
-        if code.co_name == "_terminate_pool":
-            return "the pool's shutdown", ""
-        if "concurrent" in code.co_filename and "futures" in code.co_filename:
-            return "the executor", ""
-        if not pt._is_internal(code.co_filename):
-            return "user code", f"{code.co_filename}:{frame.f_lineno}"
-        frame = frame.f_back
-    return "multiprocessing", ""
-
-
-def _signal_name(number):
-    import signal
-
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-# --- helper processes ----------------------------------------------------------------
-
-
-def _helper_set(kind_name):
-    def on_set(owner, pid):
-        if pid is None or owner.__dict__.get("_procession_announced") == pid:
-            return
-        owner.__dict__["_procession_announced"] = pid
-        uid = f"{os.getpid()}.h{pid}"
-        send("lane_added", {"name": kind_name, "kind": "helper"}, uid)
-        send("start_returned", {"pid": pid, "start_method": "spawn"}, uid)
-
-    return on_set
-
-
-def _patch_forkserver(module):
-    module.ForkServer._forkserver_pid = _Watched(
-        "_forkserver_pid", _helper_set("forkserver")
-    )
-
-
-def _patch_resource_tracker(module):
-    module.ResourceTracker._pid = _Watched("_pid", _helper_set("resource tracker"))
-
-
-def _patch_context(module):
-    """--start-method: change the default, not the choice. A script calling
-    set_start_method() or get_context() still gets what it asks for."""
-    method = pt.START_METHOD
-    if method and os.getpid() == pt.MAIN_PID:
-        module._default_context._default_context = module._concrete_contexts[method]
-
+import procession_trace_ends as ends  # noqa: E402  (it uses _Watched, send)
 
 _PATCHERS = {
-    "multiprocessing.context": _patch_context,
+    "multiprocessing.context": ends.patch_context,
     "multiprocessing.process": _patch_process,
     "multiprocessing.util": _patch_util,
-    "multiprocessing.popen_fork": _patch_popen_fork,
-    "multiprocessing.forkserver": _patch_forkserver,
-    "multiprocessing.resource_tracker": _patch_resource_tracker,
+    "multiprocessing.popen_fork": ends.patch_popen_fork,
+    "multiprocessing.forkserver": ends.patch_forkserver,
+    "multiprocessing.resource_tracker": ends.patch_resource_tracker,
     "traceback": _patch_traceback,
 }
-
-
-# --- the private names these hooks rely on -------------------------------------------
-
-
-def broken_assumptions():
-    """Each private name or behaviour of multiprocessing used above, checked
-    on this interpreter; returns what no longer holds, in words (a test runs
-    this on every supported Python, tests/tracer/test_private_names.py)."""
-    import multiprocessing.context as context
-    import multiprocessing.forkserver as forkserver
-    import multiprocessing.popen_fork as popen_fork
-    import multiprocessing.process as process
-    import multiprocessing.resource_tracker as resource_tracker
-    import multiprocessing.util as util
-
-    base = process.BaseProcess
-    start = base.start.__code__.co_names
-    boot = base._bootstrap.__wrapped__.__code__ if hasattr(
-        base._bootstrap, "__wrapped__"
-    ) else base._bootstrap.__code__
-    checks = [
-        ("BaseProcess.start calls _cleanup()", "_cleanup" in start),
-        ("BaseProcess.start sets self._popen", "_popen" in start),
-        ("process._dangling is a WeakSet", hasattr(process._dangling, "add")),
-        ("BaseProcess has _parent_pid and _config", "_parent_pid" in
-         base.__init__.__code__.co_names and "_config" in base.__init__.__code__.co_names),
-        ("BaseProcess.close sets _closed", "_closed" in base.close.__code__.co_names),
-        (
-            "_bootstrap logs 'child process calling self.run()'",
-            "child process calling self.run()" in boot.co_consts,
-        ),
-        (
-            "_bootstrap calls util._exit_function or threading._shutdown",
-            "_exit_function" in boot.co_names or "_shutdown" in boot.co_names,
-        ),
-        ("_bootstrap has an 'exitcode' local", "exitcode" in boot.co_varnames),
-        ("popen_fork.Popen.poll sets returncode", "returncode" in
-         popen_fork.Popen.poll.__code__.co_names),
-        ("popen_fork.Popen._send_signal exists", hasattr(popen_fork.Popen, "_send_signal")),
-        ("popen_fork.Popen.method exists", hasattr(popen_fork.Popen, "method")),
-        ("ForkServer sets _forkserver_pid", "_forkserver_pid" in
-         forkserver.ForkServer.ensure_running.__code__.co_names),
-        ("ResourceTracker sets _pid", "_pid" in
-         resource_tracker.ResourceTracker.ensure_running.__code__.co_names
-         or "_pid" in resource_tracker.ResourceTracker.__init__.__code__.co_names),
-        ("DefaultContext has _default_context and _actual_context", hasattr(
-            context._default_context, "_default_context") and hasattr(
-            context._default_context, "_actual_context")),
-        ("context._concrete_contexts names the methods", isinstance(
-            getattr(context, "_concrete_contexts", None), dict)),
-        ("util.info and util._exit_function exist", hasattr(util, "info")
-         and hasattr(util, "_exit_function")),
-        ("threading._shutdown exists", hasattr(threading, "_shutdown")),
-    ]
-    return [name for name, holds in checks if not holds]

@@ -10,11 +10,17 @@ runs the ``sitecustomize`` this one shadows, if there is one.
 Standard library only: the user's interpreter has none of Procession's code.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
-def _run_shadowed(here):
+
+def _run_shadowed(here: Any) -> Any:
     """Run the sitecustomize this one hides (a venv's or a distribution's)."""
     from importlib.machinery import PathFinder
 
@@ -29,7 +35,7 @@ def _run_shadowed(here):
     sys.modules["sitecustomize"] = module
 
 
-def _start():
+def _start() -> Any:
     here = os.path.dirname(os.path.abspath(__file__))
     try:
         import procession_trace
