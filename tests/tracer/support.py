@@ -3,6 +3,7 @@ the app's link starts it, its batches decoded with a Lineage into a model."""
 
 from __future__ import annotations
 
+import glob
 import multiprocessing
 import os
 import subprocess
@@ -17,10 +18,20 @@ from core.tracer.launcher import trace_main
 from core.tracer.script_program import ScriptProgram, load_script
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
+
+
+def _installed(version: str) -> str:
+    """pyenv's interpreter for ``version`` (the real binary, not the shim)."""
+    found = sorted(
+        glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python"))
+    )
+    return found[-1] if found else ""
+
+
 PYTHONS = {
     "3.11": sys.executable,
-    "3.12": os.path.expanduser("~/.pyenv/versions/3.12.1/bin/python"),
-    "3.13": os.path.expanduser("~/.pyenv/versions/3.13.0/bin/python"),
+    "3.12": _installed("3.12"),
+    "3.13": _installed("3.13"),
 }
 HANG_GUARD = 60.0  # seconds: a traced program here takes 2 s at most
 
@@ -29,7 +40,10 @@ def traced_python() -> str:
     """The interpreter the traced programs run under: PROCESSION_TRACED_PYTHON
     (a version such as 3.12, or a path), else the one running the tests."""
     chosen = os.environ.get("PROCESSION_TRACED_PYTHON", "")
-    return PYTHONS.get(chosen, chosen) or sys.executable
+    python = PYTHONS.get(chosen, chosen) or sys.executable
+    if not os.path.exists(python):
+        raise RuntimeError(f"PROCESSION_TRACED_PYTHON={chosen}: no such interpreter")
+    return python
 
 
 def run_traced(

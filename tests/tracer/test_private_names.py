@@ -21,7 +21,7 @@ CHECK = (
 @pytest.mark.parametrize("version", sorted(PYTHONS))
 def test_private_names_still_hold(version: str) -> None:
     python = PYTHONS[version]
-    if not os.path.exists(python):
+    if not python or not os.path.exists(python):
         pytest.skip(f"Python {version} is not installed here")
     done = subprocess.run(
         [python, "-I", "-c", CHECK, HOOK_DIR],
