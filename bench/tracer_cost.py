@@ -172,7 +172,8 @@ if __name__ == "__main__":
     for check in result.checks:
         mark = {True: "ok", False: "MISSED", None: "--"}[check.passed]
         print(
-            f"{mark:6} {check.name}: {check.value} (target {check.target}, load {check.load:.2f})"
+            f"{mark:6} {check.name}: {check.value} "
+            f"(target {check.target}, load {check.load:.2f})"
         )
     for text in result.tables:
         print(text)
