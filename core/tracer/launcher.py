@@ -36,6 +36,7 @@ from core.engine.stopping import TERM_GRACE
 from core.model.decoding import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
+from core.tracer.output_relay import OutputRelay
 from core.tracer.script_program import HOOK_DIR, ScriptProgram
 from core.worker.wire import encode
 
@@ -61,6 +62,7 @@ def trace_main(
     finally:
         launcher.kill_tree()
         launcher.collector.close()
+        launcher.output.close()
     sys.stdout.flush()
     os._exit(0)
 
@@ -86,6 +88,9 @@ class Launcher:
         self.statuses: dict[int, int] = {}  # pid → status, for orphans we reaped
         self.collector = Collector(
             str(run_dir / "trace.sock"), self._main_pid, self.emit
+        )
+        self.output = OutputRelay(
+            str(run_dir / "output.sock"), self.collector.lane_of_pid, self.emit
         )
 
     def _main_pid(self) -> int | None:
@@ -125,6 +130,7 @@ class Launcher:
         while not self._finished():
             self._wait()
             self.collector.poll()
+            self.output.poll()
             self._reap()
             self._commands()
             self._escalate()
@@ -141,6 +147,7 @@ class Launcher:
         env["PYTHONPATH"] = HOOK_DIR + (os.pathsep + rest if rest else "")
         env["PROCESSION_TRACE_SOCKET"] = str(self.collector.listener.getsockname())
         env["PROCESSION_TRACE_MAIN"] = "1"
+        env["PROCESSION_TRACE_OUTPUT"] = self.output.identity()
         if self.program.start_method:
             env["PROCESSION_TRACE_START_METHOD"] = self.program.start_method
         return env
@@ -153,6 +160,7 @@ class Launcher:
 
     def _wait(self) -> None:
         readable: list[Any] = [self.collector.fileno(), *self.collector.sockets()]
+        readable += self.output.sockets()
         if self.commands is not None:
             readable.append(self.commands)
         with contextlib.suppress(InterruptedError, ValueError, OSError):
@@ -163,7 +171,7 @@ class Launcher:
             return False
         assert self.main_ended_at is not None
         waited = time.monotonic() - self.main_ended_at
-        if self.collector.open_peers() == 0:
+        if self.collector.open_peers() == 0 and self.output.open_streams() == 0:
             return waited >= LEFTOVER_GRACE or not self._live_tree()
         return waited >= AFTER_MAIN_GRACE
 
@@ -230,6 +238,7 @@ class Launcher:
             time.sleep(0.01)
         self._reap()
         self.collector.poll()
+        self.output.finish()
         self.outbox.extend(self.collector.take_frames())
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:

@@ -52,6 +52,8 @@ def test_two_sleepers(method: str, join: str) -> None:
         assert worker.times["exited"] >= worker.times["target_ended"]
         start = next(m for m in worker.markers if m.kind == "start_called")
         assert start.detail.endswith("two_sleepers.py:18")
+        # Its own output, read at the descriptor level, on its own lane:
+        assert [line.text for line in worker.output] == [f"slept {seconds}"]
     finished = model.main_finished
     assert finished is not None
     if join == "join":
@@ -73,6 +75,8 @@ def test_an_exception_in_the_child(method: str) -> None:
     assert "child_raises.py" in worker.report.traceback
     assert "return n / 0" in worker.report.traceback
     assert "multiprocessing" not in worker.report.traceback
+    printed = "\n".join(line.text for line in worker.output)
+    assert "Process Process-1:" in printed and "ZeroDivisionError" in printed
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -96,6 +100,9 @@ def test_exit_codes(method: str) -> None:
     codes = [lane(model, f"Process-{n}").exitcode for n in (1, 2, 3, 4)]
     assert codes == [3, 44, 1, 7]
     assert model.main.exitcode == 44
+    last_words = [line.text for line in lane(model, "Process-4").output]
+    assert last_words == ["written below Python, then os._exit(7)"]
+    assert [line.text for line in lane(model, "Process-3").output] == ["bye"]
     assert "low 8 bits" in lane(model, "Process-2").explanation.sentence  # type: ignore[union-attr]
 
 

@@ -38,6 +38,8 @@ MAIN_ENV = "PROCESSION_TRACE_MAIN"
 its children do not inherit it."""
 MAIN_PID = 0
 HIGH_FD = 900  # the lowest descriptor number the connection may take
+OUTPUT_ENV = "PROCESSION_TRACE_OUTPUT"
+"""``path|dev:ino|dev:ino``: the relay's socket, and the run's own fd 1 and 2."""
 START_METHOD_ENV = "PROCESSION_TRACE_START_METHOD"
 """--start-method: the main program's default start method (removed at once)."""
 START_METHOD = ""
@@ -61,6 +63,7 @@ class Channel:
     def __init__(self, path: Any) -> None:
         self.path = path
         self.sock: Any = None
+        self.relayed: dict[int, str] = {}  # fd → its relay connection's identity
         self.seq = 0
         self.pid = 0
 
@@ -79,6 +82,29 @@ class Channel:
         self.sock = _socket.socket(fileno=high)
         self._send(["hello", -1, time.monotonic_ns(), {"ppid": os.getppid()}, None])
 
+    def capture_output(self) -> Any:
+        """Send this process's fd 1 and 2 through the relay (which shows them
+        on the terminal and keeps them on this process's lane), if they are
+        the run's own: a descriptor the program redirected is left alone."""
+        import _socket
+
+        path, *identities = os.environ.get(OUTPUT_ENV, "").split("|")
+        for fd, identity in zip((1, 2), identities, strict=False):
+            try:
+                # The run's own descriptor, or (after a fork) the parent's relay.
+                if _identity(fd) not in (identity, self.relayed.get(fd)):
+                    continue
+                sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+                try:
+                    sock.connect(path)
+                    sock.sendall(b"%d" % fd)
+                    os.dup2(sock.fileno(), fd)
+                finally:
+                    sock.close()
+                self.relayed[fd] = _identity(fd)
+            except Exception:
+                pass
+
     def after_fork_in_child(self) -> Any:
         """A forked child shares the parent's socket: drop it, open its own."""
         old, self.sock = self.sock, None
@@ -91,6 +117,7 @@ class Channel:
             self.connect()
         except Exception:
             self.sock = None
+        self.capture_output()
 
     def send(self, kind: Any, data: Any, about: Any = None, t_ns: Any = None) -> Any:
         if self.sock is None:
@@ -108,6 +135,11 @@ class Channel:
 
 
 CHANNEL = Channel(os.environ.get(SOCKET_ENV, ""))
+
+
+def _identity(fd: int) -> str:
+    status = os.fstat(fd)
+    return f"{status.st_dev}:{status.st_ino}"
 
 
 def send(kind: Any, data: Any, about: Any = None, t_ns: Any = None) -> Any:
@@ -258,6 +290,8 @@ def install() -> Any:
         MAIN_PID = os.getpid()
         atexit.register(main_finished)  # runs last; threading._shutdown is earlier
     CHANNEL.connect()
+    if not MAIN_PID:  # the main program's output stays the terminal's own
+        CHANNEL.capture_output()
     os.register_at_fork(after_in_child=CHANNEL.after_fork_in_child)
     import procession_trace_mp  # noqa: F401  (now: the hook folder leaves sys.path)
 
