@@ -156,3 +156,14 @@ def test_the_queue_join_deadlock(method: str) -> None:
     assert worker.times["target_ended"] < timeouts[0].t < worker.times["exited"]
     assert worker.outcome is Outcome.OK
     assert worker.segments[-1].state is State.JOINED
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_pool_and_executor_workers_are_lanes(method: str) -> None:
+    model = traced_like_plain("pools.py", method)
+    prefix = {"fork": "Fork", "spawn": "Spawn", "forkserver": "ForkServer"}[method]
+    names = {x.name for x in model.lanes.values() if x.kind == "process"}
+    assert {f"{prefix}PoolWorker-1", f"{prefix}PoolWorker-2"} <= names
+    for worker in model.lanes.values():
+        if worker.kind == "process":
+            assert worker.parent == 0 and worker.exitcode is not None
