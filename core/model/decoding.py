@@ -25,11 +25,12 @@ never about another lane, and never about the run (only the conductor, sender
 from __future__ import annotations
 
 import json
-import struct
 import time
 from typing import Any
 
 from core.model.events import Event
+from core.model.frames import HEADER as HEADER  # re-exported: the wire layout
+from core.model.frames import frame as frame
 from core.model.kinds import (
     CHILD_KINDS,
     MAIN_ID,
@@ -40,13 +41,6 @@ from core.model.kinds import (
     EventKind,
 )
 from core.model.payloads import Damaged, LaneAdded, Payload, payload_from_dict
-
-HEADER = struct.Struct("<iiI")
-
-
-def frame(sender: int, lane: int, raw: bytes) -> bytes:
-    """One frame of a batch (the conductor's side)."""
-    return HEADER.pack(sender, lane, len(raw)) + raw
 
 
 class Lineage:

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.model.decoding import frame
+from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
 from core.worker.wire import MAX_EVENT_BYTES, encode
 

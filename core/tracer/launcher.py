@@ -33,7 +33,7 @@ from typing import Any
 
 from core.engine import process_tree
 from core.engine.stopping import TERM_GRACE
-from core.model.decoding import frame
+from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
 from core.tracer.output_relay import OutputRelay
@@ -99,12 +99,20 @@ class Launcher:
     # -- events ----------------------------------------------------------------------
 
     def emit(self, kind: EventKind, lane: int, data: dict[str, Any]) -> None:
+        """One event of the launcher's own, after every frame the collector
+        has made so far (a lane's LANE_ADDED before its output, say)."""
+        self._take_collected()
         body = encode(str(kind), self.seq, time.monotonic_ns(), data)
         self.seq += 1
         self.outbox.append(frame(MAIN_ID, lane, body))
 
+    def _take_collected(self) -> None:
+        collector = getattr(self, "collector", None)  # None while it is built
+        if collector is not None:
+            self.outbox.extend(collector.take_frames())
+
     def flush(self) -> None:
-        self.outbox.extend(self.collector.take_frames())
+        self._take_collected()
         while self.outbox:
             batch, self.outbox = self.outbox[:FLUSH_FRAMES], self.outbox[FLUSH_FRAMES:]
             with contextlib.suppress(OSError):
@@ -200,12 +208,10 @@ class Launcher:
         self.main_status = code
         self.main_ended_at = time.monotonic()
         self.collector.poll()  # its last words come before its end
-        self.outbox.extend(self.collector.take_frames())
         self.emit(EventKind.EXITED, MAIN_ID, {"exitcode": code})
 
     def _exited(self, lane: int, code: int | None) -> None:
         self.collector.poll()
-        self.outbox.extend(self.collector.take_frames())
         self.collector.exited.add(lane)
         ended = self.collector.ended_ns(lane)
         self.emit(EventKind.EXITED, lane, {"exitcode": code, "ended_ns": ended})
@@ -239,7 +245,6 @@ class Launcher:
         self._reap()
         self.collector.poll()
         self.output.finish()
-        self.outbox.extend(self.collector.take_frames())
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:
                 self._exited(lane, self.statuses.get(pid))

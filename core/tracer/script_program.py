@@ -16,11 +16,12 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.input_checks import InputError, Problem
-from core.model.events import MAIN_ID, Event, EventKind
-from core.model.run_model import RunModel
+
+if TYPE_CHECKING:
+    from core.model.run_model import RunModel
 
 HOOK_DIR = str(Path(__file__).resolve().parent / "hook")
 """Put first on the traced interpreters' PYTHONPATH (its sitecustomize)."""
@@ -66,6 +67,11 @@ class ScriptProgram:
 
     def preview(self) -> RunModel:
         """Before it runs: its title and the main program's lane."""
+        # Imported here: the launcher process unpickles this class and needs
+        # none of the model (it starts the user's script sooner without it).
+        from core.model.events import MAIN_ID, Event, EventKind
+        from core.model.run_model import RunModel
+
         start = Event.make(EventKind.RUN_STARTED, MAIN_ID, self.run_info())
         return RunModel(preview=[start])
 
@@ -129,7 +135,7 @@ def load_script(
     if python is not None and not os.access(python, os.X_OK):
         raise InputError([Problem("", "not an executable interpreter")], python)
     version = platform.python_version()
-    if interpreter == sys.executable:
+    if os.path.realpath(interpreter) == os.path.realpath(sys.executable):
         _compile_here(path, path_text)
     else:
         version = _compile_with(interpreter, path, path_text)
