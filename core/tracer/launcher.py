@@ -125,7 +125,10 @@ class Launcher:
         t0 = time.monotonic_ns()
         try:
             self.main = subprocess.Popen(
-                self.program.command(), env=self._environment(), cwd=self.program.cwd
+                self.program.command(),
+                env=self._environment(),
+                cwd=self.program.cwd,
+                preexec_fn=_default_sigint,  # this process has no thread
             )
         except OSError as error:
             self._run_started(t0, None)
@@ -304,6 +307,13 @@ class Launcher:
         for pid in self._live_tree():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _default_sigint() -> None:
+    """The script's Ctrl+C as in a plain run: this process ignores SIGINT, and
+    an ignored signal stays ignored across exec (Python would then install no
+    KeyboardInterrupt handler at all)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _command(pid: int) -> str:

@@ -9,13 +9,15 @@ unless PROCESSION_TRACED_PYTHON names another (3.12, 3.13 or a path).
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from core.model.lanes import State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
 from core.model.run_model import RunModel
-from tests.tracer.support import lane, run_both
+from tests.tracer.support import lane, run_both, traced_python
 
 METHODS = ["fork", "spawn", "forkserver"]
 HOOK_NAMES = ("procession_trace", "sitecustomize", "core/tracer")
@@ -167,3 +169,16 @@ def test_pool_and_executor_workers_are_lanes(method: str) -> None:
     for worker in model.lanes.values():
         if worker.kind == "process":
             assert worker.parent == 0 and worker.exitcode is not None
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_keyboard_interrupt_inside_join_shows_only_pythons_frames(
+    method: str,
+) -> None:
+    if traced_python() == sys.executable and sys.version_info < (3, 12):
+        pytest.xfail("3.11 has no sys.monitoring: join() is wrapped (one frame)")
+    model = traced_like_plain("interrupted_join.py", method)  # stderr included
+    assert isinstance(model.main.report, TargetRaised)
+    assert model.main.report.type == "KeyboardInterrupt"
+    joins = [m for m in lane(model, "Process-1").markers if m.kind == "join_called"]
+    assert joins and joins[0].detail.endswith("interrupted_join.py:21")

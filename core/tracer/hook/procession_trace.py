@@ -166,6 +166,11 @@ def call_site(depth: Any = 2) -> Any:
         frame: Any = sys._getframe(depth)
     except ValueError:
         return ""
+    return site_from(frame)
+
+
+def site_from(frame: Any) -> Any:
+    """``call_site`` from a given frame outwards."""
     while frame is not None:
         code = frame.f_code
         name = code.co_filename
@@ -241,21 +246,13 @@ def _complain(text: Any) -> Any:
 # --- the main program -----------------------------------------------------------
 
 
-def _excepthook_wrapper(original: Any) -> Any:
-    def excepthook(kind: Any, value: Any, tb: Any) -> Any:
-        try:
-            send("target_raised", describe_exception(kind, value, tb, skip=0))
-        except Exception:
-            pass
-        return original(kind, value, tb)
-
-    return excepthook
-
-
 def describe_exception(kind: Any, value: Any, tb: Any, skip: Any) -> Any:
-    """Type, message and the user's frames of an exception (data only)."""
-    import traceback
+    """Type, message and the user's frames of an exception (data only).
 
+    Formatted here, not by the traceback module: importing any module while
+    a 3.11 or 3.12 interpreter shuts down after an uncaught KeyboardInterrupt
+    makes it exit 1 instead of by SIGINT (measured), and the main program's
+    report is made then."""
     for _ in range(skip):
         if tb is not None:
             tb = tb.tb_next
@@ -263,8 +260,29 @@ def describe_exception(kind: Any, value: Any, tb: Any, skip: Any) -> Any:
         message = str(value)
     except Exception as error:
         message = f"<str() failed: {error!r}>"
-    frames = "".join(traceback.format_tb(tb))[-8000:]
+    lines = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append(
+            f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}\n'
+        )
+        source = _source_line(code.co_filename, tb.tb_lineno)
+        if source:
+            lines.append(f"    {source}\n")
+        tb = tb.tb_next
+    frames = "".join(lines)[-8000:]
     return {"type": kind.__name__, "message": message[:2000], "traceback": frames}
+
+
+def _source_line(filename: str, number: Any) -> str:
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as source:
+            for index, line in enumerate(source, 1):
+                if index == number:
+                    return line.strip()
+    except (OSError, TypeError, ValueError):
+        pass
+    return ""
 
 
 _main_done: list[bool] = []
@@ -275,7 +293,32 @@ def main_finished() -> Any:
     sent when the interpreter begins to shut down."""
     if not _main_done:
         _main_done.append(True)
+        # What the script raised, as Python printed it (PyErr_Print sets
+        # these before the interpreter shuts down). Not a sys.excepthook
+        # wrapper: with one, a KeyboardInterrupt exits 1 instead of by SIGINT.
+        value = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
+        if value is not None and not isinstance(value, SystemExit):
+            try:
+                data = describe_exception(type(value), value, value.__traceback__, 0)
+                send("target_raised", data)
+            except Exception:
+                pass
         send("main_finished", {"joined": True})
+
+
+def _excepthook(original: Any) -> Any:
+    """A child that failed before its target (a child re-importing a script
+    without the __main__ guard): what Python prints, on its lane. Children
+    only: the main program's report is read at its exit (main_finished)."""
+
+    def excepthook(kind: Any, value: Any, tb: Any) -> Any:
+        try:
+            send("target_raised", describe_exception(kind, value, tb, 0))
+        except Exception:
+            pass
+        return original(kind, value, tb)
+
+    return excepthook
 
 
 def install() -> Any:
@@ -292,6 +335,7 @@ def install() -> Any:
     CHANNEL.connect()
     if not MAIN_PID:  # the main program's output stays the terminal's own
         CHANNEL.capture_output()
+        sys.excepthook = _excepthook(sys.excepthook)
     os.register_at_fork(after_in_child=CHANNEL.after_fork_in_child)
     import procession_trace_mp  # noqa: F401  (now: the hook folder leaves sys.path)
 
@@ -300,4 +344,3 @@ def install() -> Any:
         module = sys.modules.get(name)
         if module is not None:
             patch(name, module)
-    sys.excepthook = _excepthook_wrapper(sys.excepthook)

@@ -111,8 +111,9 @@ def _patch_process(module: Any) -> Any:
     module._cleanup = _cleanup
     base._popen = _Watched("_popen", _popen_set)
     base._closed = _Watched("_closed", _closed_set)
-    base.join = _wrap_join(base.join)
-    base.is_alive = _wrap_is_alive(base.is_alive)
+    if not _monitor(base):  # 3.11: wrappers (one frame in a KeyboardInterrupt)
+        base.join = _wrap_join(base.join)
+        base.is_alive = _wrap_is_alive(base.is_alive)
     base._bootstrap = _wrap_bootstrap(base._bootstrap)
 
 
@@ -186,18 +187,36 @@ def _closed_set(process: Any, closed: Any) -> Any:
         send("close_called", {"site": pt.call_site(3)}, uid_of(process))
 
 
+def _join_called(process: Any, timeout: Any, site: Any) -> Any:
+    uid = uid_of(process)
+    if uid is not None and process._parent_pid == os.getpid():
+        send("join_called", {"timeout": timeout, "site": site}, uid)
+
+
+def _join_returned(process: Any, site: Any) -> Any:
+    uid = uid_of(process)
+    if uid is not None and process._parent_pid == os.getpid():
+        popen = process.__dict__.get("_popen")
+        timed_out = popen is not None and popen.returncode is None
+        send("join_returned", {"timed_out": timed_out, "site": site}, uid)
+
+
+def _is_alive_answered(process: Any, answer: Any, site: Any) -> Any:
+    uid = uid_of(process)
+    if uid is not None and process._parent_pid == os.getpid():
+        last = process.__dict__.get("_procession_alive")
+        if site or last is not answer:  # internal pollers: changes only
+            process.__dict__["_procession_alive"] = answer
+            send("is_alive", {"answer": answer, "site": site}, uid)
+
+
 def _wrap_join(original: Any) -> Any:
     def join(self: Any, timeout: Any = None) -> Any:
-        uid = uid_of(self)
-        if uid is not None and self._parent_pid == os.getpid():
-            site = pt.call_site(2)
-            send("join_called", {"timeout": timeout, "site": site}, uid)
-            result = original(self, timeout)
-            popen = self.__dict__.get("_popen")
-            timed_out = popen is not None and popen.returncode is None
-            send("join_returned", {"timed_out": timed_out, "site": site}, uid)
-            return result
-        return original(self, timeout)
+        site = pt.call_site(2)
+        _join_called(self, timeout, site)
+        result = original(self, timeout)
+        _join_returned(self, site)
+        return result
 
     join.__wrapped__ = original  # type: ignore[attr-defined]
     return join
@@ -206,17 +225,55 @@ def _wrap_join(original: Any) -> Any:
 def _wrap_is_alive(original: Any) -> Any:
     def is_alive(self: Any) -> Any:
         answer = original(self)
-        uid = uid_of(self)
-        if uid is not None and self._parent_pid == os.getpid():
-            last = self.__dict__.get("_procession_alive")
-            site = pt.call_site(2)
-            if site or last is not answer:  # internal pollers: changes only
-                self.__dict__["_procession_alive"] = answer
-                send("is_alive", {"answer": answer, "site": site}, uid)
+        _is_alive_answered(self, answer, pt.call_site(2))
         return answer
 
     is_alive.__wrapped__ = original  # type: ignore[attr-defined]
     return is_alive
+
+
+def _monitor(base: Any) -> Any:
+    """3.12+: see join() and is_alive() through sys.monitoring, which adds no
+    frame to any traceback (a KeyboardInterrupt inside join() looks exactly
+    as it does without Procession). False where it cannot be used."""
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return False
+    tool = next(
+        (i for i in (4, 3, 2, 1) if monitoring.get_tool(i) is None), None
+    )  # 0 (debugger) and 5 (optimizer) are left to their owners
+    if tool is None:
+        return False
+    monitoring.use_tool_id(tool, "procession")
+    join_code, alive_code = base.join.__code__, base.is_alive.__code__
+    events = monitoring.events
+
+    def started(code: Any, offset: Any) -> Any:
+        try:
+            if code is join_code:
+                frame = sys._getframe(1)
+                local = frame.f_locals
+                site = pt.site_from(frame.f_back)
+                _join_called(local.get("self"), local.get("timeout"), site)
+        except Exception:
+            pass
+
+    def returned(code: Any, offset: Any, value: Any) -> Any:
+        try:
+            frame = sys._getframe(1)
+            process, site = frame.f_locals.get("self"), pt.site_from(frame.f_back)
+            if code is join_code:
+                _join_returned(process, site)
+            elif code is alive_code:
+                _is_alive_answered(process, value, site)
+        except Exception:
+            pass
+
+    monitoring.register_callback(tool, events.PY_START, started)
+    monitoring.register_callback(tool, events.PY_RETURN, returned)
+    monitoring.set_local_events(tool, join_code, events.PY_START | events.PY_RETURN)
+    monitoring.set_local_events(tool, alive_code, events.PY_RETURN)
+    return True
 
 
 # --- the child's side -------------------------------------------------------------
