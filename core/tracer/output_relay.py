@@ -18,6 +18,7 @@ import contextlib
 import os
 import socket
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ Emit = Callable[[EventKind, int, dict[str, Any]], None]
 KEEP_LINES = 10_000
 """Lines kept per lane; the rest are counted (FD_OUTPUT_DROPPED)."""
 READ_SIZE = 65536
+HOLD = 0.1
+"""Seconds a partial line waits for its end before it is shown anyway."""
 
 
 @dataclass
@@ -38,6 +41,11 @@ class Stream:
     fd: int = 0  # 1 or 2 once its first byte arrived
     lines: ByteLineSplitter = field(default_factory=ByteLineSplitter)
     closed: bool = False
+    partial: bytes = b""
+    """The end of a line not yet shown: whole lines go to the terminal in one
+    write each, so that another process's line cannot land inside one (the
+    relay is later than a direct write)."""
+    partial_since: float = 0.0
 
 
 class OutputRelay:
@@ -74,9 +82,13 @@ class OutputRelay:
 
     def poll(self) -> None:
         self._accept()
+        now = time.monotonic()
         for stream in self.streams:
             if not stream.closed:
                 self._read(stream)
+            if stream.partial and (stream.closed or now - stream.partial_since > HOLD):
+                _write_all(stream.fd, stream.partial)  # a prompt, or its last words
+                stream.partial = b""
         self.deliver()
 
     def _accept(self) -> None:
@@ -106,8 +118,17 @@ class OutputRelay:
             if stream.fd == 0:
                 stream.fd = 2 if chunk[:1] == b"2" else 1
                 chunk = chunk[1:]
-            _write_all(stream.fd, chunk)
+            self._show(stream, chunk)
             self._lines(stream.pid, stream.lines.feed(chunk))
+
+    def _show(self, stream: Stream, chunk: bytes) -> None:
+        data = stream.partial + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            _write_all(stream.fd, data[:cut])
+        if not stream.partial or cut:
+            stream.partial_since = time.monotonic()
+        stream.partial = data[cut:]
 
     def _lines(self, pid: int, lines: list[str]) -> None:
         if lines:
