@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 import sys
 
-import procession_trace as pt
-import procession_trace_mp as mp
+if __package__:  # imported as part of core (a test importing every module)
+    from . import procession_trace as pt
+    from . import procession_trace_mp as mp
+else:  # in a traced interpreter: the hook folder is on sys.path
+    import procession_trace as pt  # type: ignore[no-redef]
+    import procession_trace_mp as mp  # type: ignore[no-redef]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:

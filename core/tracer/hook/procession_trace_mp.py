@@ -21,7 +21,10 @@ import os
 import sys
 import threading
 
-import procession_trace as pt
+if __package__:  # imported as part of core (a test importing every module)
+    from . import procession_trace as pt
+else:  # in a traced interpreter: the hook folder is on sys.path
+    import procession_trace as pt  # type: ignore[no-redef]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ def uid_of(process: Any) -> Any:
 
 
 def patch(name: Any, module: Any) -> Any:
-    patcher = _PATCHERS.get(name)
+    patcher = _patchers().get(name)
     if patcher is not None and not getattr(module, "_procession_patched", False):
         module._procession_patched = True
         patcher(module)
@@ -426,14 +429,21 @@ def _patch_traceback(module: Any) -> Any:
     module.print_exc = print_exc
 
 
-import procession_trace_ends as ends  # noqa: E402  (it uses _Watched, send)
+if __package__:
+    from . import procession_trace_ends as ends
+else:
+    import procession_trace_ends as ends  # type: ignore[no-redef]
 
-_PATCHERS = {
-    "multiprocessing.context": ends.patch_context,
-    "multiprocessing.process": _patch_process,
-    "multiprocessing.util": _patch_util,
-    "multiprocessing.popen_fork": ends.patch_popen_fork,
-    "multiprocessing.forkserver": ends.patch_forkserver,
-    "multiprocessing.resource_tracker": ends.patch_resource_tracker,
-    "traceback": _patch_traceback,
-}
+
+def _patchers() -> Any:
+    """Which patch each module gets (looked up when used: the two modules
+    import each other)."""
+    return {
+        "multiprocessing.context": ends.patch_context,
+        "multiprocessing.process": _patch_process,
+        "multiprocessing.util": _patch_util,
+        "multiprocessing.popen_fork": ends.patch_popen_fork,
+        "multiprocessing.forkserver": ends.patch_forkserver,
+        "multiprocessing.resource_tracker": ends.patch_resource_tracker,
+        "traceback": _patch_traceback,
+    }

@@ -47,4 +47,5 @@ def _start() -> Any:
     _run_shadowed(here)
 
 
-_start()
+if __name__ == "sitecustomize":  # not when a test imports every core module
+    _start()
