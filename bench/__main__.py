@@ -28,6 +28,7 @@ BENCHMARKS = {
     "5": "scale",
     "6": "startup",
     "7": "paint",
+    "8": "bytecode",
 }
 
 
@@ -39,12 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="tiny sizes: checks that each runs"
     )
     parser.add_argument(
-        "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-7)"
-    )
-    parser.add_argument(
-        "--no-bytecode-cache",
-        action="store_true",
-        help="keep PYTHONDONTWRITEBYTECODE as the shell has it (slower spawn)",
+        "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-8)"
     )
     parser.add_argument("--json", metavar="FILE", help="write every figure here")
     return parser
@@ -62,14 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         keys = [k.strip() for k in args.only.split(",") if k.strip()]
         unknown = [k for k in keys if k not in BENCHMARKS]
         if unknown:
-            print(f"unknown benchmark {unknown[0]!r}; choose from 1-7", file=sys.stderr)
+            print(f"unknown benchmark {unknown[0]!r}; choose from 1-8", file=sys.stderr)
             return 2
     info = common.machine()
-    info["bytecode_cache"] = (
-        common.enable_bytecode_cache() if not args.no_bytecode_cache else "off"
-    )
     print(common.describe_machine(info))
-    print(f"bytecode cache: {info['bytecode_cache']}")
     print("quick run: sizes too small for the targets\n" if args.quick else "")
     from bench.background import BackgroundLoad
 

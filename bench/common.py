@@ -172,6 +172,7 @@ def machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "commit": commit,
         "loadavg": loadavg(),
+        "dont_write_bytecode": bool(sys.flags.dont_write_bytecode),
     }
 
 
@@ -181,7 +182,8 @@ def describe_machine(info: dict[str, Any]) -> str:
         f"{info['date']}  {info['host']}: {info['cpu']}, {info['cpu_count']} CPUs, "
         f"{info['memory_gib']} GiB, Linux {info['kernel']}, "
         f"{info['implementation']} {info['python']}, commit {info['commit'] or '?'}"
-        f"\nload average (1, 5, 15 min): {load}"
+        f"\nload average (1, 5, 15 min): {load}; PYTHONDONTWRITEBYTECODE "
+        f"{'set' if info['dont_write_bytecode'] else 'not set'}"
     )
 
 
@@ -189,43 +191,6 @@ def others_note(others: float | None) -> str:
     if others is not None and others > BUSY_OTHERS:
         return f"machine busy with other work ({others:.1f} runnable)"
     return ""
-
-
-# -- bytecode cache -------------------------------------------------------------------
-
-
-def enable_bytecode_cache() -> str:
-    """Let this process and every child read and write ``.pyc`` files.
-
-    A user's installation has them; a development shell with
-    ``PYTHONDONTWRITEBYTECODE=1`` makes every spawned worker compile
-    Procession's modules from source (about +10 ms per spawn child), which
-    would charge Procession for the shell, not for itself. The cache goes to a
-    prefix directory so the working tree stays clean. Returns the prefix.
-    """
-    import tempfile
-
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(
-        Path(tempfile.gettempdir()) / "procession-bench-pycache"
-    )
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.pycache_prefix = prefix
-    sys.dont_write_bytecode = False
-    # Warm it: compile what workers, conductors and plain parents import.
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import core.worker.bootstrap, core.engine.conductor, core.engine.session, "
-            "core.model.run_model, "
-            "core.worker.builtin_targets, bench.plain, bench.common",
-        ],
-        cwd=ROOT,
-        check=False,
-        timeout=60,
-    )
-    return prefix
 
 
 # -- running Procession's engine as the CLI does ------------------------------------
@@ -243,33 +208,23 @@ def run_engine(
     timeout: float = 120.0,
     on_batch: Callable[[Any, list[Any]], None] | None = None,
 ) -> Any:
-    """Run ``spec`` to its end exactly like ``python main.py run`` (a Session, a
-    RunModel, ``wait_events`` in a loop); return the model.
+    """Run ``spec`` to its end exactly like ``python main.py run`` (the same
+    ``run_to_end`` loop); return the model.
 
     ``on_batch(model, events)`` runs right after each ``model.apply``: the
     moment an event counts as applied in the parent.
     """
-    from core.engine.session import Session
-    from core.scenario.lane_announcements import preview_model
+    from core.engine.program import ScenarioProgram
+    from core.engine.run_to_end import run_to_end
 
-    model = preview_model(spec)
-    session = Session(spec, sample_hz=sample_hz)
-    session.start()
-    try:
-        deadline = time.monotonic() + timeout
-        while not session.finished:
-            events = session.wait_events(0.1)
-            model.apply(events)
-            if on_batch is not None:
-                on_batch(model, events)
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the run did not finish within {timeout:g} s")
-    finally:
-        events = session.shutdown()
-        model.apply(events)
-        if on_batch is not None:
-            on_batch(model, events)
-    return model
+    return run_to_end(
+        ScenarioProgram(spec),
+        sample_hz=sample_hz,
+        give_up_after=timeout,
+        on_events=None
+        if on_batch is None
+        else lambda _link, model, events: on_batch(model, events),
+    )
 
 
 def worker_times(model: Any, kind: str) -> dict[int, int]:
@@ -327,13 +282,15 @@ def python() -> str:
     return sys.executable
 
 
-def run_probe(args: list[str], timeout: float = 300) -> dict[str, Any]:
-    """Run ``python -m bench.gui_probe ARGS`` (offscreen Qt); its JSON result."""
+def run_probe(
+    args: list[str], timeout: float = 300, module: str = "bench.gui_probe"
+) -> dict[str, Any]:
+    """Run ``python -m MODULE ARGS`` (offscreen Qt); its JSON result."""
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.gui_probe", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

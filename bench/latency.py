@@ -4,7 +4,7 @@ A custom target calls ``core.worker.target_api.mark()`` at a steady rate; each
 MARK event carries the worker's ``time.monotonic_ns()`` at send time. The parent runs
 the CLI's loop (``wait_events`` → ``model.apply``) and takes ``time.monotonic_ns()``
 right after ``apply`` returns: the difference is the whole path, worker pipe →
-conductor → session pipe → decode → model. CLOCK_MONOTONIC is system-wide, so
+conductor → link pipe → decode → model. CLOCK_MONOTONIC is system-wide, so
 the two clocks compare directly.
 
 Measured idle and with 2 processes burning CPU (as many as the machine has

@@ -15,8 +15,8 @@ import subprocess
 import sys
 import time
 
-from core.engine.session import Session
-from core.model.run_model import RunModel
+from core.engine.program import ScenarioProgram
+from core.engine.run_to_end import run_to_end
 from core.scenario.definition import Scenario
 
 CASES = {
@@ -46,15 +46,8 @@ def through_procession(code: str) -> float:
             ],
         }
     )
-    model = RunModel()  # lanes come from the run's own events
-    session = Session(spec, sample_hz=0)
     start = time.perf_counter()
-    session.start()
-    try:
-        while not session.finished:
-            model.apply(session.wait_events(0.1))
-    finally:
-        model.apply(session.shutdown())
+    run_to_end(ScenarioProgram(spec), sample_hz=0)
     return time.perf_counter() - start
 
 

@@ -1,6 +1,6 @@
 """Benchmark 6: start-up.
 
-* Engine: ``Session.start()`` → the conductor's RUN_STARTED (its first event,
+* Engine: ``ConductorLink.start()`` → the conductor's RUN_STARTED (its first event,
   sent once it has imported the engine and built its handles), against a bare
   spawned child's first line. Target: ≤ 60 ms more than the bare spawn.
 * Window: ``python main.py`` → the first painted frame of the main window on a
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import time
+from typing import Any
 
 from bench import common
 from bench.plain import bare_spawn_ns
@@ -20,29 +21,21 @@ TARGET_CONDUCTOR_MS = 60.0
 
 
 def conductor_start_ns() -> int:
-    """``Session.start()`` → RUN_STARTED, in ns (the run then finishes)."""
-    from core.engine.session import Session
-    from core.scenario.lane_announcements import preview_model
+    """``ConductorLink.start()`` → RUN_STARTED, in ns (the run then finishes)."""
+    from core.engine.program import ScenarioProgram
+    from core.engine.run_to_end import run_to_end
 
     spec = common.scenario([{"name": "w", "target": "noop"}], start_method="fork")
-    model = preview_model(spec)
-    session = Session(spec, sample_hz=5.0)
+    started: list[int] = []
+
+    def on_events(_link: object, _model: object, events: list[Any]) -> None:
+        started.extend(e.t_ns for e in events if e.kind == "run_started")
+
     began = time.monotonic_ns()
-    session.start()
-    try:
-        started = None
-        deadline = time.monotonic() + 30
-        while not session.finished and time.monotonic() < deadline:
-            events = session.wait_events(0.1)
-            model.apply(events)
-            for event in events:
-                if event.kind == "run_started":
-                    started = event.t_ns
-    finally:
-        model.apply(session.shutdown())
-    if started is None:
+    run_to_end(ScenarioProgram(spec), give_up_after=30, on_events=on_events)
+    if not started:
         raise RuntimeError("the conductor never reported RUN_STARTED")
-    return started - began
+    return started[0] - began
 
 
 def run(quick: bool = False) -> common.Report:
@@ -69,7 +62,7 @@ def run(quick: bool = False) -> common.Report:
                     max(bare),
                 ],
                 [
-                    "Session.start() → RUN_STARTED",
+                    "ConductorLink.start() → RUN_STARTED",
                     trials,
                     common.median(conductor),
                     min(conductor),

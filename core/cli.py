@@ -13,30 +13,29 @@ and reported (a second signal skips straight to SIGKILL).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
-from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from core.engine.session import Session
-from core.engine.stopping import STOP_GRACE, TERM_GRACE
+from core.engine.conductor_link import ConductorLink
+from core.engine.program import ScenarioProgram
+from core.engine.run_to_end import run_to_end
 from core.export import output_files, recording, summary, trace
+from core.hazards import detect
+from core.hazards import report as hazard_report
 from core.input_checks import InputError, Problem, parse_float_text
 from core.model import payloads as p
 from core.model.events import Event, EventKind
 from core.model.payloads import payload_to_dict
 from core.model.run_model import RunModel
-from core.scenario import lane_announcements, toml_io
+from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
 from core.stop_signals import StopSignals
 from core.terminal_text import visible, visible_lines
 from core.tracer.script_program import ScriptProgram, load_script_args, script_status
 
-SHUTDOWN_LIMIT = STOP_GRACE + TERM_GRACE + 3.0
-"""Seconds the CLI waits for a graceful shutdown before killing the conductor."""
 HURRY_LIMIT = 2.0
-"""Seconds it waits after a second signal sent SIGKILL to every worker."""
+"""Seconds the run may take to end after a second signal sent SIGKILL to every
+worker; then the link ends it by force (after the first signal: FORCE_AFTER)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,11 +134,16 @@ def _rate(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def load(args: argparse.Namespace) -> Scenario | ScriptProgram:
-    """The scenario or script to run, with overrides applied (InputError if
-    invalid). A ``.py`` file is a program; anything else a scenario or lesson."""
+def load_program(args: argparse.Namespace) -> ScenarioProgram | ScriptProgram:
+    """What ``run`` runs (InputError if invalid): a ``.py`` file is a traced
+    program; anything else a scenario or lesson."""
     if args.scenario.endswith(".py"):
         return load_script_args(args)
+    return ScenarioProgram(load(args))
+
+
+def load(args: argparse.Namespace) -> Scenario:
+    """The scenario to run, with overrides applied (InputError if invalid)."""
     if args.program_args or args.python:
         what = "arguments after it" if args.program_args else "--python"
         raise InputError(
@@ -164,7 +168,7 @@ def list_lessons(out: TextIO) -> int:
 def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     """Run headless; returns (exit status, model)."""
     try:
-        program = load(args)
+        program = load_program(args)
     except InputError as error:
         print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
@@ -173,81 +177,56 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         for line in bad_outputs:
             print(f"procession: {line}", file=sys.stderr)
         return 2, None
-    if isinstance(program, ScriptProgram):
-        model = program.preview()
-    else:
-        model = lane_announcements.preview_model(program)
-    session = Session(program, sample_hz=args.sample_hz)
+    model = program.preview()
     log = None if args.quiet else LiveLog(model, out)
     signals = StopSignals()
+    stopping = {"asked": False, "hurried": False}
+
+    def on_events(link: ConductorLink, _model: RunModel, events: list[Event]) -> None:
+        if log:
+            log.write(events)
+        if signals.status and not stopping["asked"]:
+            stopping["asked"] = True
+            out.write("\nStopping every worker…\n")
+            link.request_shutdown()  # and the link ends it by force if need be
+        if signals.hurry and not stopping["hurried"]:
+            stopping["hurried"] = True
+            if log:
+                log.out.write("Second signal: killing every worker now (SIGKILL)\n")
+            link.send("kill")
+            link.end_within(HURRY_LIMIT)
+
+    def on_timeout() -> None:
+        if log:
+            log.out.write(f"--timeout {args.timeout:g} s reached: stopping the run\n")
+
     signals.install()
     try:
-        session.start()
-        _watch(session, model, log, args.timeout, signals)
-        if signals.status:
-            out.write("\nStopping every worker…\n")
-            _stop_on_signal(session, model, log, signals)
+        run_to_end(
+            program,
+            model,
+            sample_hz=args.sample_hz,
+            stop_after=args.timeout,
+            on_events=on_events,
+            on_stop_after=on_timeout,
+        )
     except InputError as error:  # the machine cannot run it (pre-flight)
         signals.restore()
         print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
-    finally:
-        # After a signal the waiting was done above, within its limits: what
-        # still runs now is killed (the conductor and every group it reported).
-        ended = session.shutdown(0.0) if signals.status else session.shutdown()
-        _apply(model, log, ended)
     status = signals.status
     if isinstance(program, ScriptProgram):
         status = script_status(model.main.exitcode, status)
     try:
         out.write("\n" + visible_lines(summary.table(model)) + "\n")
+        hazards = hazard_report.as_text(model, detect(model))
+        if hazards:
+            out.write("\n" + visible_lines(hazards) + "\n")
         if not _write_outputs(args, model) and status == 0:
             status = 1
     finally:
         signals.restore()  # a signal while the results were written: ignored
     return status, model
-
-
-def _watch(
-    session: Session,
-    model: RunModel,
-    log: LiveLog | None,
-    timeout: float | None,
-    signals: StopSignals,
-) -> None:
-    """Until the run finishes, or a signal asks to stop it."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while not session.finished and not signals.status:
-        _apply(model, log, session.wait_events(0.1))
-        if deadline is not None and time.monotonic() >= deadline:
-            deadline = None
-            if log:
-                log.out.write(f"--timeout {timeout:g} s reached: stopping the run\n")
-            session.request_shutdown()
-    _apply(model, log, session.read_events())
-
-
-def _stop_on_signal(
-    session: Session, model: RunModel, log: LiveLog | None, signals: StopSignals
-) -> None:
-    """The graceful shutdown, hurried to SIGKILL by a second signal."""
-    session.request_shutdown()
-    deadline = time.monotonic() + SHUTDOWN_LIMIT
-    hurried = False
-    while not session.finished and time.monotonic() < deadline:
-        if signals.hurry and not hurried:
-            hurried = True
-            if log:
-                log.out.write("Second signal: killing every worker now (SIGKILL)\n")
-            session.send("kill")
-            deadline = min(deadline, time.monotonic() + HURRY_LIMIT)
-        _apply(model, log, session.wait_events(0.1))
-
-
-def _apply(model: RunModel, log: LiveLog | None, events: list[Event]) -> None:
-    model.apply(events)
-    if log:
-        log.write(events)
 
 
 def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
@@ -257,9 +236,7 @@ def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
 def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
     """Write the data outputs (main.py draws --png/--svg); False if one failed."""
     writers = {
-        "--summary": lambda path: Path(path).write_text(
-            json.dumps(summary.summary(model), indent=2) + "\n"
-        ),
+        "--summary": lambda path: summary.save(model, path),
         "--trace": lambda path: trace.save(model, path),
         "--record": lambda path: recording.save(model, path),
     }

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.input_checks import InputError
 from core.model.events import MAIN_ID
+from core.model.headline import measured_text
 from core.model.run_model import Lane, RunModel
 from core.scenario.definition import Scenario
 from core.scenario.toml_io import find_lesson, list_lessons
@@ -33,20 +29,28 @@ from gui.editor.code_confirm_dialog import CodeConfirmDialog
 from gui.editor.scenario_editor import ScenarioEditor
 from gui.editor.trust_store import TrustStore
 from gui.export import file_commands
+from gui.panels.console_view import ConsoleView
 from gui.panels.details_panel import DetailsPanel
+from gui.panels.hazards_view import HazardsView
 from gui.panels.legend_widget import LegendWidget
 from gui.panels.lessons_panel import LessonsPanel
+from gui.panels.predict_box import PredictBox
 from gui.panels.run_status_bar import RunStatusBar
+from gui.presentation import Presentation
+from gui.replay_mode import ReplayMode
 from gui.run_controller import RunController, RunState
+from gui.theme import set_theme
 from gui.timeline.timeline_view import TimelineView
-from gui.window_actions import EXPORT_KINDS, WindowActions
+from gui.window_actions import WindowActions
+from gui.window_files import WindowFiles
+from gui.window_layout import WindowLayout
 
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
 REFRESH_MS = 200
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, WindowLayout, QMainWindow):
     def __init__(
         self, trust_store: TrustStore | None = None, parent: QWidget | None = None
     ) -> None:
@@ -63,13 +67,19 @@ class MainWindow(QMainWindow):
         self.editor = ScenarioEditor()
         self.timeline = TimelineView(self.controller.model)
         self.legend = LegendWidget()
+        self.predict = PredictBox()
         self.details = DetailsPanel()
+        self.console = ConsoleView()
+        self.hazards = HazardsView()
         self.status = RunStatusBar()
         self.setStatusBar(self.status)
         self.actions_ = WindowActions(self)
         self.actions_.build_menus(self)
         self.actions_.build_toolbar(self)
         self._build_layout()
+        self.hazards.attach(self.bottom_tabs)
+        self.presentation = Presentation(self)
+        self.replay_mode = ReplayMode(self, self.pane.replay_bar)
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -80,54 +90,6 @@ class MainWindow(QMainWindow):
         if lessons:
             self.open_path(lessons[0].path)
         self._update_actions()
-
-    def _fit_to_screen(self) -> None:
-        """Big enough for a projector, never larger than the screen."""
-        screen = self.screen()
-        area = screen.availableGeometry() if screen is not None else None
-        width, height = 1600, 1000
-        if area is not None:
-            width, height = min(width, area.width()), min(height, area.height())
-        self.resize(width, height)
-
-    def _build_layout(self) -> None:
-        editor_scroll = QScrollArea()
-        editor_scroll.setWidgetResizable(True)
-        editor_scroll.setWidget(self.editor)
-        self.editor_scroll = editor_scroll
-        editor_scroll.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.lessons)
-        left.addWidget(editor_scroll)
-        left.setStretchFactor(0, 2)
-        left.setStretchFactor(1, 3)
-        left.setSizes([400, 560])
-        centre_top = QWidget()
-        top_layout = QVBoxLayout(centre_top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.setSpacing(2)
-        top_layout.addWidget(self.timeline, 1)
-        top_layout.addWidget(self.legend)
-        # The legend's minimumSizeHint is its height at its narrowest width
-        # (625 px), which would make the whole window taller than a 1000 px
-        # screen; the layout still gives it heightForWidth at the real width.
-        self.legend.setMinimumHeight(40)
-        centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(centre_top)
-        centre.addWidget(self.details)
-        centre.setStretchFactor(0, 3)
-        centre.setStretchFactor(1, 2)
-        centre.setSizes([640, 300])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(left)
-        main.addWidget(centre)
-        main.setStretchFactor(0, 0)
-        main.setStretchFactor(1, 1)
-        main.setSizes([400, 1100])
-        self.splitter = main
-        self.setCentralWidget(main)
 
     def _connect(self) -> None:
         a = self.actions_
@@ -146,13 +108,28 @@ class MainWindow(QMainWindow):
             )
         a.quit.triggered.connect(self.close)
         a.fit.triggered.connect(self.timeline.fit)
-        a.zoom_in.triggered.connect(lambda: self._zoom(+1))
-        a.zoom_out.triggered.connect(lambda: self._zoom(-1))
-        a.zoom_reset.triggered.connect(lambda: self._zoom(0))
+        a.zoom_in.triggered.connect(lambda: self.presentation.zoom(+1))
+        a.zoom_out.triggered.connect(lambda: self.presentation.zoom(-1))
+        a.zoom_reset.triggered.connect(lambda: self.presentation.zoom(0))
         a.about.triggered.connect(self._on_about_triggered)
+        a.present.toggled.connect(self.presentation.set_active)
+        a.replay.toggled.connect(self.replay_mode.set_active)
+        self.replay_mode.changed.connect(a.replay.setChecked)
+        self.presentation.changed.connect(a.present.setChecked)
+        a.leave_presentation.triggered.connect(
+            lambda: self.presentation.set_active(False)
+        )
+        for name, action in a.themes.items():
+            action.triggered.connect(lambda _=False, n=name: set_theme(self, n))
+        for mode, action in a.legend_modes.items():
+            action.triggered.connect(
+                lambda _=False, m=mode: self.pane.set_legend_mode(m)
+            )
         self.lessons.lesson_chosen.connect(self.open_path)
         self.editor.scenario_edited.connect(self._on_editor_scenario_edited)
         self.timeline.lane_selected.connect(self._on_timeline_lane_selected)
+        self.console.line_clicked.connect(self._on_console_line_clicked)
+        self.hazards.hazard_clicked.connect(self._on_console_line_clicked)
         self.controller.run_started.connect(self._on_controller_run_started)
         self.controller.events_applied.connect(self._on_controller_events_applied)
         self.controller.state_changed.connect(self._on_controller_state_changed)
@@ -192,11 +169,14 @@ class MainWindow(QMainWindow):
         """Show ``scenario`` (or a recorded run of it) ready to Run."""
         if self.controller.active:
             raise RuntimeError("a run is still active")
+        self.replay_mode.set_active(False)
         self.source = source
         self.editor.set_scenario(scenario, code_locked=code_locked)
+        self._fit_editor_width()
         lesson = file_commands.is_lesson(source)
         self.lessons.select_path(source if lesson else None)
         self.lessons.show_description(scenario.title, scenario.description)
+        self.predict.set_lesson(scenario.question, scenario.answer)
         if recorded is not None:
             self.controller.review(recorded)
         else:
@@ -211,11 +191,33 @@ class MainWindow(QMainWindow):
             )
             self.editor_scroll.ensureWidgetVisible(locked[0].code_notice, 0, 40)
 
+    # -- replay ----------------------------------------------------------------------
+
+    def can_replay(self) -> bool:
+        return not self.controller.active and bool(self.controller.model.events)
+
+    def show_run_model(self, model: RunModel, whole: float | None = None) -> None:
+        """Show ``model`` (a replay's, or the run's again); ``whole``: keep the
+        whole run's time span in view while the replayed bars grow."""
+        self._show_model(model)
+        if whole is not None:
+            self.timeline.show_whole_run(whole)
+
+    def refresh_run_model(self, model: RunModel) -> None:
+        self.timeline.lanes_changed(set(model.lanes))
+        self.console.refresh()
+        self.pane.refresh_legend(model)
+        self.details.show_lane(model, self.selected)
+        self.timeline.item.set_hazards(self.hazards.refresh(model))
+
     def _show_model(self, model: RunModel) -> None:
         self.timeline.set_model(model)
+        self.pane.refresh_legend(model)
+        self.console.show_model(model)
         self.timeline.set_live(self.controller.live)
         selected = self.selected if self.selected in model.lanes else None
         self._select(selected)
+        self.timeline.item.set_hazards(self.hazards.refresh(model))
 
     # -- running ---------------------------------------------------------------------
 
@@ -260,6 +262,8 @@ class MainWindow(QMainWindow):
     # -- run updates -----------------------------------------------------------------
 
     def _on_controller_run_started(self, model: RunModel) -> None:
+        self.replay_mode.set_active(False)  # the new run is what to watch
+        self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
         self._update_actions()
@@ -284,6 +288,15 @@ class MainWindow(QMainWindow):
         self.lessons.list.setEnabled(True)
         self.timeline.set_live(False)
         self.timeline.lanes_changed(set(self.controller.model.lanes))
+        self.pane.refresh_legend(self.controller.model)
+        self.console.refresh()
+        self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
+        if self.controller.model.finished:
+            self.predict.reveal(measured_text(self.controller.model))
+        failed = [w for w in self.controller.model.worker_lanes() if w.error]
+        if self.selected is None and failed:  # the traceback without a hunt
+            self._select(failed[0].worker_id)
+            self.details.tabs.setCurrentWidget(self.details.error)
         self.details.show_lane(self.controller.model, self.selected)  # in full
         self._update_status()
         self._update_actions()
@@ -292,6 +305,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(FINAL_PAINT_MS, self.close)
 
     def _on_timer_timeout(self) -> None:
+        if not self.controller.active:  # rows appear as targets change
+            self._fit_editor_width()
+        if self.controller.live:
+            self.pane.refresh_legend(self.controller.model)
+            self.console.refresh()
+            self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()
@@ -303,10 +322,15 @@ class MainWindow(QMainWindow):
     def _on_timeline_lane_selected(self, worker_id: int) -> None:
         self._select(worker_id)
 
+    def _on_console_line_clicked(self, worker_id: int, t: float) -> None:
+        self._select(worker_id)
+        if not self.controller.live:
+            self.timeline.center_on(t)
+
     def _select(self, worker_id: int | None) -> None:
         self.selected = worker_id
         self.timeline.select_lane(worker_id)
-        self.details.show_lane(self.controller.model, worker_id)
+        self.details.show_lane(self.timeline.model, worker_id)  # replay: at cursor
         self._update_actions()
 
     def _selected_lane(self) -> Lane | None:
@@ -347,120 +371,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Procession — {title}{suffix}")
 
     def _on_editor_scenario_edited(self) -> None:
+        self._fit_editor_width()
+        edited = self.editor.scenario
+        if edited is not None and not self.controller.active:
+            names = [spec.name for spec in edited.instances()]
+            shown = [lane.name for lane in self.controller.model.worker_lanes()]
+            if names != shown:  # e.g. Count changed: show the lanes it will have
+                self.controller.preview(edited)
+                self._show_model(self.controller.model)
         self._update_title()
         self._update_actions()
         self._update_status()
-
-    def _zoom(self, step: int) -> None:
-        self.timeline.zoom_presentation(step)
-        self.legend.set_presentation_scale(self.timeline.presentation_scale())
-
-    # -- files -----------------------------------------------------------------------
-
-    def save_scenario(self, path: Path | str) -> Path | None:
-        scenario = self.editor.validate()
-        if scenario is None:
-            self.show_error("Cannot save", "Fix the scenario's problems first.")
-            return None
-        try:
-            saved = file_commands.save_scenario(scenario, path)
-        except (InputError, OSError) as error:
-            text = error.describe() if isinstance(error, InputError) else str(error)
-            self.show_error("Cannot save the scenario", text)
-            return None
-        self.source = saved.resolve()
-        self.status.showMessage(f"Saved {saved}", 5000)
-        return saved
-
-    def export_to(self, kind: str, path: Path | str) -> Path | None:
-        try:
-            written = file_commands.export(
-                kind, self.controller.model, path, self._zoomed_range()
-            )
-        except (OSError, ValueError) as error:
-            self.show_error("Cannot export", str(error))
-            return None
-        self.status.showMessage(f"Exported {written}", 5000)
-        return written
-
-    def _zoomed_range(self) -> tuple[float, float] | None:
-        """The visible stretch if the user zoomed into part of the run (the
-        picture then shows what they see), else None (the whole run)."""
-        model = self.controller.model
-        if not model.started:
-            return None
-        whole = model.now()
-        low, high = self.timeline.visible_time_range()
-        start, end = max(low, 0.0), min(high, whole)
-        if end <= start or (start <= 0.01 * whole and end >= 0.99 * whole):
-            return None
-        return start, end
-
-    def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open a scenario or a recording",
-            str(self._dialog_dir()),
-            "Scenarios and recordings (*.toml *.json);;All files (*)",
-        )
-        if path:
-            self.open_path(path)
-
-    def _on_save_triggered(self, ask: bool) -> None:
-        path: str | Path | None = self.source
-        if (
-            ask
-            or path is None
-            or file_commands.is_lesson(path)
-            or path.suffix != ".toml"
-        ):
-            title = self.editor.scenario.title if self.editor.scenario else ""
-            path, _ = QFileDialog.getSaveFileName(
-                self,
-                "Save the scenario",
-                str(self._dialog_dir() / file_commands.suggested_name(title, "toml")),
-                "Scenario (*.toml)",
-            )
-        if path:
-            self.save_scenario(path)
-
-    def _on_export_triggered(self, kind: str | None) -> None:
-        kinds = [kind] if kind else list(EXPORT_KINDS)
-        filters = [EXPORT_KINDS[k][1] for k in kinds]
-        title = self.controller.model.info.title
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export the run",
-            str(self._dialog_dir() / file_commands.suggested_name(title, kinds[0])),
-            ";;".join(filters),
-        )
-        if path:
-            self.export_to(
-                kinds[filters.index(chosen)] if chosen in filters else kinds[0], path
-            )
-
-    def _dialog_dir(self) -> Path:
-        if self.source is not None and not file_commands.is_lesson(self.source):
-            return self.source.parent
-        return Path.home()
-
-    def show_error(self, title: str, text: str) -> None:
-        """A non-blocking message box (and the status bar)."""
-        self.status.showMessage(
-            f"{title}: {text.splitlines()[0] if text else ''}", 8000
-        )
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_error = box
-
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Procession",
-            "<b>Procession</b><br>See the lifecycle of Python processes and threads, "
-            "live: created → start() → starting → running → exiting → exited → joined.",
-        )
 
     # -- closing ---------------------------------------------------------------------
 

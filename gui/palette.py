@@ -14,7 +14,7 @@ waits inside join().
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -62,7 +62,9 @@ STATE_STYLES: dict[State, StateStyle] = {
     State.RUNNING: StateStyle(SKY_BLUE, BAR, "running (dark = CPU busy)"),
     State.EXITING: StateStyle(REDDISH_PURPLE, BAR, "exiting"),
     State.EXITED: StateStyle(YELLOW, BAR * 0.7, "exited, not joined"),
-    State.JOINED: StateStyle("#A8A8A8", THIN, "joined"),
+    # Thin and pale: a joined process is gone; a grey bar the height of
+    # "created" read as activity (issue 11, defect 8).
+    State.JOINED: StateStyle("#CDCDCD", THIN * 0.5, "joined (gone)"),
     State.MAIN_RUNNING: StateStyle("#3A3A3A", BAR, "main: running"),
     State.MAIN_JOINING: StateStyle(
         "#3A3A3A", BAR, "main: waiting in join()", hatch=True, pale="#D7D7D7"
@@ -171,3 +173,78 @@ MARKER_TEXT_PX = 12.0
 TICK_PX = 13.0
 LEGEND_PX = 13.0
 PRESENTATION_SCALES = (0.8, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+# -- themes -----------------------------------------------------------------------
+
+THEMES: dict[str, dict[str, str]] = {
+    "light": {
+        "INK": INK,
+        "MUTED_INK": MUTED_INK,
+        "GRID": GRID,
+        "BACKGROUND": BACKGROUND,
+        "SELECTION": SELECTION,
+        "MAIN": "#3A3A3A",
+        "MAIN_PALE": "#D7D7D7",
+        "CREATED": "#E6E6E6",
+        "JOINED": "#CDCDCD",
+    },
+    # Dark: the main program's bar turns light (dark grey vanishes on black).
+    "dark": {
+        "INK": "#EDEDED",
+        "MUTED_INK": "#A9A9A9",
+        "GRID": "#3D3D3D",
+        "BACKGROUND": "#1B1B1B",
+        "SELECTION": "#26384D",
+        "MAIN": "#CFCFCF",
+        "MAIN_PALE": "#505050",
+        "CREATED": "#3C3C3C",
+        "JOINED": "#4A4A4A",
+    },
+    # High contrast: black ink and darker greys on white, a yellow selection.
+    "contrast": {
+        "INK": "#000000",
+        "MUTED_INK": "#000000",
+        "GRID": "#8C8C8C",
+        "BACKGROUND": "#FFFFFF",
+        "SELECTION": "#FFF0A0",
+        "MAIN": "#000000",
+        "MAIN_PALE": "#BDBDBD",
+        "CREATED": "#9C9C9C",
+        "JOINED": "#7A7A7A",
+    },
+}
+THEME_NAMES = {"light": "Light", "dark": "Dark", "contrast": "High contrast"}
+theme = "light"
+
+
+def apply_theme(name: str) -> None:
+    """Switch every colour that depends on the theme, in place (the styles
+    are shared dicts, read at paint time). Callers repaint afterwards."""
+    global theme, INK, MUTED_INK, GRID, BACKGROUND, SELECTION
+    if name not in THEMES:
+        raise ValueError(f"theme must be one of {sorted(THEMES)}, not {name!r}")
+    colours = THEMES[name]
+    theme = name
+    INK, MUTED_INK, GRID = colours["INK"], colours["MUTED_INK"], colours["GRID"]
+    BACKGROUND, SELECTION = colours["BACKGROUND"], colours["SELECTION"]
+    for state, key in (
+        (State.MAIN_RUNNING, "MAIN"),
+        (State.MAIN_JOINING, "MAIN"),
+        (State.MAIN_FINISHED, "MAIN"),
+        (State.CREATED, "CREATED"),
+        (State.JOINED, "JOINED"),
+    ):
+        style = STATE_STYLES[state]
+        pale = colours["MAIN_PALE"] if style.hatch else style.pale
+        STATE_STYLES[state] = replace(style, colour=colours[key], pale=pale)
+    for kind in ("start_called", "main_finished"):
+        MARKER_STYLES[kind] = replace(MARKER_STYLES[kind], colour=INK)
+    MARKER_STYLES["notice"] = replace(MARKER_STYLES["notice"], colour=MUTED_INK)
+
+
+def label_box(alpha: int = 225) -> QColor:
+    """The translucent box behind text on the lanes, in the theme's paper."""
+    box = QColor(BACKGROUND)
+    box.setAlpha(alpha)
+    return box

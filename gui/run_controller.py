@@ -1,21 +1,23 @@
-"""Owns the current run: its Session, its RunModel and the bridge between them.
+"""Owns the current run: its ConductorLink, its RunModel and the bridge between them.
 
 Everything here returns at once. Stop and shutdown are requests the conductor
 carries out on its own deadlines (flag → SIGTERM → SIGKILL); the controller
-only watches for the end. Releasing a finished session waits for the events
+only watches for the end. Releasing a finished link waits for the events
 pipe to reach EOF first (the conductor has exited by then), so the final
-``Session.close()`` never waits on the GUI thread. Only a conductor that does
+``ConductorLink.close()`` never waits on the GUI thread. Only a conductor that does
 not answer within the caller's deadline is closed by force.
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from core.engine.session import Session
+from core.engine.conductor_link import ConductorLink
+from core.engine.program import ScenarioProgram
 from core.model.events import MAIN_ID, Event, EventKind
 from core.model.run_model import RunModel
 from core.scenario import lane_announcements
@@ -48,11 +50,11 @@ class RunController(QObject):
     """set[int]: lanes that changed."""
     state_changed = Signal(str)
     run_released = Signal()
-    """The session is closed: nothing of the run is left running."""
+    """The link is closed: nothing of the run is left running."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.session: Session | None = None
+        self.link: ConductorLink | None = None
         self.bridge: EventBridge | None = None
         self.model: RunModel = RunModel()
         self.state = RunState.READY
@@ -66,8 +68,8 @@ class RunController(QObject):
 
     @property
     def active(self) -> bool:
-        """A session exists that is not closed yet (workers may be alive)."""
-        return self.session is not None
+        """A link exists that is not closed yet (workers may be alive)."""
+        return self.link is not None
 
     @property
     def live(self) -> bool:
@@ -98,12 +100,19 @@ class RunController(QObject):
         """Start a run; raises InputError (pre-flight) or OSError, starting nothing."""
         if self.active:
             raise RuntimeError("a run is still active")
-        session = Session(scenario)
-        model = lane_announcements.preview_model(scenario)
-        session.start()  # on failure it leaves nothing open behind it
-        self.session = session
+        program = ScenarioProgram(scenario)
+        link = ConductorLink(program)
+        model = program.preview()
+        link.start()  # on failure it leaves nothing open behind it
+        # Everything alive now (the window, Qt's wrappers, pyqtgraph, the
+        # previous run's model) outlives this run: keep it out of the full
+        # collections the run's allocations trigger. Unfrozen, a 1 024-worker
+        # run met one such collection of ~50 ms on this thread. The link
+        # freezes the run's own events as they pile up, and unfreezes at close.
+        gc.freeze()
+        self.link = link
         self.model = model
-        self.bridge = EventBridge(session, model, self)
+        self.bridge = EventBridge(link, model, self)
         self.bridge.events_applied.connect(self.events_applied)
         self.bridge.run_ended.connect(self._on_bridge_run_ended)
         self._set_state(RunState.RUNNING)
@@ -113,21 +122,21 @@ class RunController(QObject):
 
     def send(self, verb: str, ref: str | int = "all") -> bool:
         """stop / terminate / kill a worker id, name, group or "all"."""
-        if self.session is None or not self.live:
+        if self.link is None or not self.live:
             return False
-        return self.session.send(verb, ref)
+        return self.link.send(verb, ref)
 
     def stop(self) -> None:
         """Stop the whole run: no more starts, every worker asked to stop
         (the conductor escalates to SIGTERM and SIGKILL on its deadlines)."""
-        if self.session is not None and self.live:
-            self.session.request_shutdown()
+        if self.link is not None and self.live:
+            self.link.request_shutdown()
             self._set_state(RunState.STOPPING)
 
     def kill_all(self) -> None:
-        if self.session is not None and self.live:
-            self.session.request_shutdown()  # no more starts
-            self.session.send("kill", "all")
+        if self.link is not None and self.live:
+            self.link.request_shutdown()  # no more starts
+            self.link.send("kill", "all")
             self._set_state(RunState.STOPPING)
 
     def shutdown(self, deadline_s: float = 10.0) -> None:
@@ -135,7 +144,7 @@ class RunController(QObject):
 
         Returns at once; ``run_released`` is emitted when nothing is left.
         """
-        if self.session is None:
+        if self.link is None:
             self.run_released.emit()
             return
         self._force_deadline = time.monotonic() + deadline_s
@@ -148,15 +157,15 @@ class RunController(QObject):
     def close_now(self) -> None:
         """Blocking, bounded (~6 s) shutdown for when no event loop runs any
         more (the application is exiting): the last safety net."""
-        bridge, session = self.bridge, self.session
-        if session is None:
+        bridge, link = self.bridge, self.link
+        if link is None:
             return
         self._release_timer.stop()
         if bridge is not None:
             bridge.stop()
-        self.model.apply(session.shutdown())
+        self.model.apply(link.shutdown())
         self.bridge = None
-        self.session = None
+        self.link = None
         self._set_state(RunState.BROKEN if self.model.broken else RunState.FINISHED)
 
     # -- the end ----------------------------------------------------------------
@@ -170,8 +179,8 @@ class RunController(QObject):
         self._on_release_timer_timeout()
 
     def _on_release_timer_timeout(self) -> None:
-        bridge, session = self.bridge, self.session
-        if bridge is None or session is None:
+        bridge, link = self.bridge, self.link
+        if bridge is None or link is None:
             self._release_timer.stop()
             return
         now = time.monotonic()
@@ -188,21 +197,21 @@ class RunController(QObject):
 
     def _release(self, force: bool) -> None:
         self._release_timer.stop()
-        bridge, session = self.bridge, self.session
-        if bridge is None or session is None:
+        bridge, link = self.bridge, self.link
+        if bridge is None or link is None:
             return
         bridge.pump()
         bridge.stop()
-        if force and not session.finished:
-            session.close()  # SIGKILLs the conductor and every known group
-            changed = self.model.apply(session.read_events())
+        if force and not link.finished:
+            link.close()  # SIGKILLs the conductor and every known group
+            changed = self.model.apply(link.read_events())
             self._mark_forced()
             changed.add(MAIN_ID)
             self.events_applied.emit(changed)
         else:
-            session.close()
+            link.close()
         self.bridge = None
-        self.session = None
+        self.link = None
         bridge.deleteLater()
         if self.state in (RunState.RUNNING, RunState.STOPPING):
             self._set_state(RunState.BROKEN if force else RunState.FINISHED)

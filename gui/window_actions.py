@@ -7,15 +7,18 @@ whether each action is enabled is decided by MainWindow from the run state.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 from core.model.run_model import Lane
+from gui.palette import THEME_NAMES
 from gui.run_controller import RunController, RunState
 
 EXPORT_KINDS = {
-    "png": ("Timeline as PNG image (2×, slide-ready)…", "PNG image (*.png)"),
-    "svg": ("Timeline as SVG image…", "SVG image (*.svg)"),
+    "png": ("Slide as PNG, 16:9, 1920×1080…", "PNG image (*.png)"),
+    "png4k": ("Slide as PNG, 16:9, 3840×2160…", "PNG image, 4K (*.png)"),
+    "pngfit": ("Timeline as PNG sized to its content (2×)…", "PNG image, fit (*.png)"),
+    "svg": ("Slide as SVG, 16:9…", "SVG image (*.svg)"),
     "trace": ("Chrome / Perfetto trace JSON…", "Chrome trace (*.trace.json *.json)"),
     "summary": ("Summary JSON…", "Summary JSON (*.summary.json *.json)"),
     "recording": ("Recording (reopen later)…", "Procession recording (*.json)"),
@@ -108,6 +111,42 @@ class WindowActions(QObject):
         self.zoom_out = make("Smaller", "Ctrl+-", None, "Presentation zoom: smaller")
         self.zoom_reset = make("Normal size", "Ctrl+0")
         self.about = make("About Procession")
+        self.present = make(
+            "Present",
+            "F11",
+            sp.SP_TitleBarMaxButton,
+            "Presentation mode: the timeline alone, full screen, large text",
+        )
+        self.present.setCheckable(True)
+        self.replay = make(
+            "Replay",
+            "Ctrl+R",
+            sp.SP_MediaSeekBackward,
+            "Replay the last run or a recording: slowly, step by step, or scrubbed",
+        )
+        self.replay.setCheckable(True)
+        self.leave_presentation = make("Leave presentation", "Escape")
+        legend_texts = {
+            "shown": "Legend: only what this run shows",
+            "all": "Legend: everything",
+            "hidden": "Legend: hidden",
+        }
+        themes = QActionGroup(self)
+        self.themes = {}
+        for name, text in THEME_NAMES.items():
+            action = make(f"Theme: {text}")
+            action.setCheckable(True)
+            action.setChecked(name == "light")
+            themes.addAction(action)
+            self.themes[name] = action
+        group = QActionGroup(self)
+        self.legend_modes = {}
+        for mode, text in legend_texts.items():
+            action = make(text)
+            action.setCheckable(True)
+            action.setChecked(mode == "shown")
+            group.addAction(action)
+            self.legend_modes[mode] = action
 
     def build_menus(self, window: QMainWindow) -> None:
         bar = window.menuBar()
@@ -132,6 +171,14 @@ class WindowActions(QObject):
         view_menu = bar.addMenu("&View")
         for action in (self.fit, self.zoom_in, self.zoom_out, self.zoom_reset):
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.present)
+        view_menu.addAction(self.replay)
+        for action in self.legend_modes.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in self.themes.values():
+            view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about)
 
@@ -148,7 +195,10 @@ class WindowActions(QObject):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         toolbar.addAction(self.zoom_out)
         toolbar.addAction(self.zoom_in)
+        toolbar.addAction(self.replay)
+        toolbar.addAction(self.present)
         window.addToolBar(toolbar)
+        self.toolbar = toolbar
         return toolbar
 
     def update_enabled(
@@ -196,6 +246,7 @@ class WindowActions(QObject):
         self.open.setEnabled(not run.active)
         self.save.setEnabled(valid)
         self.save_as.setEnabled(valid)
+        self.replay.setEnabled(not run.active and bool(run.model.events))
         exportable = run.model.started
         for action in (self.export, *self.export_kinds.values()):
             action.setEnabled(exportable)

@@ -5,7 +5,6 @@ its group is killed and counted; the conductor is a child subreaper, so what
 escaped the group (a session of its own) comes back to it and is killed at the
 end; a census enforces the scenario's total process cap (fork bombs); and if
 the forkserver dies, its still-running children are adopted and watched.
-A mixin of :class:`core.engine.conductor.Conductor`, kept apart to keep files small.
 """
 
 from __future__ import annotations
@@ -13,32 +12,42 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from core.engine import process_tree
+from core.engine.worker_handle import Emit, WorkerHandle, notice
 from core.model.kinds import MAIN_ID
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from core.engine.scenario_player import MainProgram
-    from core.engine.worker_handle import WorkerHandle
-    from core.scenario.definition import Scenario
+PRECISE_EVERY = 1.0  # seconds between two precise counts, whatever the trigger
 
 
-class ProcessCleanup:
-    if TYPE_CHECKING:
-        handles: dict[int, WorkerHandle]
-        scenario: Scenario
-        main: MainProgram
-        orphans: set[int]
-        task_baseline: int | None
+class Reaper:
+    """Kills and reaps what workers leave behind; enforces the process cap.
 
-        def emit(self, kind: str, worker_id: int = ..., /, **data: Any) -> None: ...
+    ``stop_launching(reason)`` is called when the cap is reached, so that no
+    further worker starts.
+    """
 
-        def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
+    def __init__(
+        self,
+        handles: Mapping[int, WorkerHandle],
+        emit: Emit,
+        max_processes: int,
+        stop_launching: Callable[[str], None],
+        cap_file: Path,
+    ) -> None:
+        self.handles = handles
+        self.emit = emit
+        self.max_processes = max_processes
+        self.stop_launching = stop_launching
+        self.cap_file = cap_file  # what the watchdog's cap guard counted
+        self.guard_reported = 0
+        self.orphans: set[int] = set()  # our children left by ended workers
+        self.task_baseline = process_tree.system_task_count()
+        self.next_precise = 0.0
 
-    def _outlived_forkserver(self, handle: WorkerHandle) -> bool:
+    def outlived_forkserver(self, handle: WorkerHandle) -> bool:
         """True if the worker runs on after the forkserver that started it died.
 
         multiprocessing reads a forkserver child's status from the server, so
@@ -60,7 +69,8 @@ class ProcessCleanup:
                 handle.exitcode = code
             return False  # else its status is lost: 255 is explained as such
         handle.adopted = True
-        self.notice(
+        notice(
+            self.emit,
             "the forkserver that started it died, so multiprocessing now "
             "reports exit code 255 for it whatever happens; it is still "
             "running, and Procession reads its real exit status itself",
@@ -69,7 +79,7 @@ class ProcessCleanup:
         )
         return True
 
-    def _poll_adopted(self, handle: WorkerHandle) -> None:
+    def poll_adopted(self, handle: WorkerHandle) -> None:
         assert handle.pid is not None
         ended, code = process_tree.reap_status(handle.pid)
         if not ended:
@@ -77,9 +87,13 @@ class ProcessCleanup:
         if code is not None:
             handle.exitcode = code
         handle.ended_at = time.monotonic()
-        handle.cleaned_up += self._clean_group(handle)
+        handle.cleaned_up += self.clean_group(handle)
 
-    def _clean_group(self, handle: WorkerHandle) -> int:
+    def reap_orphans(self) -> None:
+        if self.orphans:
+            self.orphans = process_tree.reap(self.orphans)
+
+    def clean_group(self, handle: WorkerHandle) -> int:
         """Kill what the ended worker left in its group; return how many."""
         pgid = handle.pid
         if pgid is None or not process_tree.group_alive(pgid):
@@ -93,32 +107,50 @@ class ProcessCleanup:
         self.orphans.update(pid for pid, ppid, _ in members if ppid == me)
         return len(living)
 
-    def _census(self) -> None:
+    def census(self) -> None:
+        """Enforce the run's process cap: count every worker's group, and what
+        thread workers forked (in the conductor's own group, helpers aside)."""
         groups = {
             h.pid
             for h in self.handles.values()
             if h.alive and h.pid and not h.is_thread
         }
-        if not groups:
+        threads = any(h.alive and h.is_thread for h in self.handles.values())
+        guarded = self._guard_count()  # reported even if its workers are gone
+        if not groups and not threads and not guarded:
             return
         tasks = process_tree.system_task_count()
-        cap = self.scenario.max_processes
+        cap = self.max_processes
+        now = time.monotonic()
         if (
-            tasks is not None
+            not guarded
+            and now < self.next_precise
+            and tasks is not None
             and self.task_baseline is not None
             and (tasks - self.task_baseline <= cap)
         ):
             return  # cannot be over the cap: skip the precise count
-        members = process_tree.group_members(groups)
-        total = sum(len(m) for m in members.values())
+        # The machine's task count drifts with other work: count precisely at
+        # least once a second anyway.
+        self.next_precise = now + PRECISE_EVERY
+        own = os.getpgrp()
+        members = process_tree.group_members(groups | {own})
+        ours = {os.getpid()} | process_tree.multiprocessing_helpers()
+        forked = [
+            pid
+            for pid, _ppid, state in members.pop(own, [])
+            if pid not in ours and state != "Z"
+        ]
+        total = max(guarded, sum(len(m) for m in members.values()) + len(forked))
         if total <= cap:
             return
-        self.notice(
+        notice(
+            self.emit,
             f"process cap reached: {total} processes in this run (limit "
-            f"{cap}); every worker's process group was killed",
+            f"{cap}); every process the run's code started was killed",
             "error",
         )
-        self.main.stop_launching("the process cap was reached")
+        self.stop_launching("the process cap was reached")
         for handle in self.handles.values():
             if handle.alive and not handle.is_thread and handle.pid:
                 self.emit(
@@ -131,8 +163,23 @@ class ProcessCleanup:
                     group=True,
                 )
                 process_tree.signal_worker(handle.pid, process_tree.sigkill())
+        for pid in forked:  # a thread worker's children: ours to kill one by one
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, process_tree.sigkill())
+        self.orphans.update(forked)
 
-    def _kill_strays(self) -> None:
+    def _guard_count(self) -> int:
+        """A count the cap guard wrote since the last census, or 0."""
+        try:
+            count = int(self.cap_file.read_text())
+        except (OSError, ValueError):
+            return 0
+        if count <= self.guard_reported:
+            return 0
+        self.guard_reported = count
+        return count
+
+    def kill_strays(self) -> None:
         """Kill what left its worker's process group and outlived the run.
 
         A grandchild that starts a session of its own (setsid, a daemon,
@@ -168,10 +215,18 @@ class ProcessCleanup:
                 if remaining:
                     time.sleep(0.005)
         if killed:
-            self.notice(
-                f"{len(killed)} process(es) that left their worker's process group "
-                "(a session of their own) were still running at the end of the "
-                "run and were killed",
+            if any(h.is_thread for h in self.handles.values()):
+                who = (
+                    "started by thread workers (a thread's children are the "
+                    "conductor's: the threads run in its process), or that left "
+                    "their worker's process group,"
+                )
+            else:
+                who = "that left their worker's process group (a session of their own)"
+            notice(
+                self.emit,
+                f"{len(killed)} process(es) {who} were still running at the end of "
+                "the run and were killed",
                 "warning",
             )
 

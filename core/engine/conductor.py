@@ -2,25 +2,23 @@
 
 ::
 
-    session (GUI or CLI) ── commands pipe ──►  Conductor.run()  ── start() ─► workers
-            ▲                                   │  wait() on: commands, every
-            └────────── events pipe ◄───────────┘  worker's event pipe and
-                 (batches, one writer)              every Process.sentinel
+    app (ConductorLink) ── commands pipe ──►  Conductor.run()  ── start() ─► workers
+            ▲                                  │  wait() on: commands, every
+            └────────── events pipe ◄──────────┘  worker's event pipe and
+                 (framed batches, one writer)      every Process.sentinel
 
 It starts workers at their times, joins them in order (or not), fires the
 scenario's timed actions, answers commands (stop / terminate / kill /
-shutdown) and forwards every event, in order, to the session. It is a separate
+shutdown) and forwards every event, in order, to the app. It is a separate
 process because forking the GUI is unsafe and slow, and so that the main
 program's lane is a real process (DESIGN §1). It is single-threaded in process
 mode, so fork is safe here.
 
-Every worker gets exactly one EXITED: when its sentinel fires (or a thread's
-pipe reaches EOF), the conductor reads the exit status, kills whatever the
-worker left in its process group, drains its pipe until EOF (bounded, since a
-grandchild may hold the write end) and only then reports the end.
-
-Stop escalates on fixed deadlines: the cooperative flag, then SIGTERM to the
-group after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE`` more.
+The loop is here; its parts are objects handed only what they need: the
+scenario player (what the main program does), the stopper (flag, then SIGTERM
+after ``STOP_GRACE``, then SIGKILL after ``TERM_GRACE``), the reaper (groups,
+strays, the process cap), the fd-output reader and the endings (one EXITED per
+worker, core/engine/endings.py).
 """
 
 from __future__ import annotations
@@ -36,23 +34,26 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import process_tree, run_dirs
-from core.engine.cleanup import ProcessCleanup
-from core.engine.fd_output import LOG_POLL, FdOutput
+from core.engine.cap_guard import CAP_FILE
+from core.engine.cleanup import Reaper
+from core.engine.endings import DRAIN_LIMIT, Endings
+from core.engine.fd_output import LOG_POLL, FdOutputReader
 from core.engine.preflight import raise_fd_limit
-from core.engine.scenario_player import MainProgram
-from core.engine.stopping import Stopping
-from core.engine.worker_handle import WorkerHandle
+from core.engine.scenario_player import ScenarioPlayer, build_handles
+from core.engine.stopping import Stopper
+from core.engine.worker_handle import WorkerHandle, notice
 from core.model.decoding import frame
-from core.model.events import MAIN_ID
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import Scenario
 from core.scenario.lane_announcements import lane_of, run_info
-from core.worker.bootstrap import ThreadOutput, WorkerConfig
+from core.worker.bootstrap import ThreadOutput
+from core.worker.target_api import MAX_MARKS
 from core.worker.wire import encode
 
-DRAIN_LIMIT = 1.0  # seconds to wait for a dead worker's pipe to reach EOF
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
 FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
+EVENT_CAP_SPARE = 20_000  # lifecycle events and dropped-output reports
 
 
 def conductor_main(
@@ -62,6 +63,10 @@ def conductor_main(
     # The session handles Ctrl+C for the whole run; a stray SIGINT sent to the
     # terminal's foreground group must not kill the conductor mid-shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A group of its own: what thread workers fork lands in it (the census
+    # counts it), and the app can end the conductor's group without its own.
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
     # The forkserver's socket goes in the run's folder: os._exit below skips
     # the exit handler that would remove multiprocessing's own pymp-* folder.
     run_dirs.keep_multiprocessing_files_in(run_dir)
@@ -69,14 +74,18 @@ def conductor_main(
     try:
         conductor.run()
     finally:
-        conductor.emergency_cleanup()
+        conductor.reaper.emergency_cleanup()
         run_dirs.remove_multiprocessing_files()
     # Skip multiprocessing's atexit join (no timeout): everything is reaped.
     sys.stdout.flush()
     os._exit(0)
 
 
-class Conductor(ProcessCleanup, Stopping, FdOutput):
+class Conductor:
+    """The run's event loop. It owns the workers' handles and its parts, each
+    handed only what it needs: the stopper, the reaper, the fd-output reader
+    and the scenario player."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -91,37 +100,49 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         self.seq = 0  # the conductor numbers its own events (sender MAIN_ID)
         self.outbox: list[bytes] = []  # framed events, sent by flush()
         self.handles: dict[int, WorkerHandle] = {}
-        self.by_name: dict[str, WorkerHandle] = {}
-        self.orphans: set[int] = set()
         # Started and not yet closed: their descriptors are the ones a forked
         # worker must close. Kept apart so a start costs O(live), not O(N).
         self.open_handles: dict[int, WorkerHandle] = {}
         self.shutting_down = False
-        self.launch_error: str | None = None
         self.next_log_poll = 0.0
         self.next_census = 0.0
-        self.task_baseline = process_tree.system_task_count()
-        self.contexts: dict[str, Any] = {}
-        self.custom_modules = self._write_custom_code()
-        for spec in scenario.instances():
-            config = WorkerConfig(
-                log_path=str(run_dir / f"worker-{spec.worker_id}.log")
-                if spec.mode == "process"
-                else "",
-                max_output_lines=scenario.max_output_lines,
-                code_dir=str(run_dir / "code"),
-                code_module=self.custom_modules.get(spec.group, ""),
-            )
-            handle = WorkerHandle(spec, config)
-            self.handles[spec.worker_id] = handle
-            self.by_name[spec.name] = handle
-        self.main = MainProgram(self, scenario)
+        self.handles.update(build_handles(scenario, run_dir))
+        # Any worker may write raw frames: beyond what its output, marks and
+        # lifecycle can need, its events are counted, not forwarded.
+        self.event_cap = scenario.max_output_lines + MAX_MARKS + EVENT_CAP_SPARE
+        self.stopper = Stopper(self.handles, self.emit, lambda: self.shutting_down)
+        self.player = ScenarioPlayer(
+            scenario,
+            self.handles,
+            self.emit,
+            self.stopper,
+            own_fds=self.own_fds,
+            on_started=self._on_started,
+        )
+        self.reaper = Reaper(
+            self.handles,
+            self.emit,
+            scenario.max_processes,
+            self.player.stop_launching,
+            run_dir / CAP_FILE,
+        )
+        self.fd_output = FdOutputReader(
+            self.handles, self.emit, scenario.max_output_lines
+        )
+        self.endings = Endings(
+            self.handles,
+            self.emit,
+            self.reaper,
+            self.fd_output,
+            read=self._read,
+            closed=self._on_closed,
+        )
 
     # -- events ----------------------------------------------------------------------
 
-    def emit(self, kind: str, worker_id: int = MAIN_ID, /, **data: Any) -> None:
+    def emit(self, kind: str, lane: int = MAIN_ID, /, **data: Any) -> None:
         raw = encode(kind, self.seq, time.monotonic_ns(), data)
-        self.outbox.append(frame(MAIN_ID, worker_id, raw))
+        self.outbox.append(frame(MAIN_ID, lane, raw))
         self.seq += 1
 
     def flush(self) -> None:
@@ -137,16 +158,15 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
             except OSError:
                 self.shutting_down = True  # the session is gone
 
-    def notice(self, text: str, level: str = "info", worker_id: int = MAIN_ID) -> None:
-        self.emit("notice", worker_id, level=level, text=text)
-
     # -- the loop -----------------------------------------------------------------
 
     def run(self) -> None:
-        has_processes = any(not h.is_thread for h in self.handles.values())
-        if has_processes:
-            process_tree.become_subreaper()
-            raise_fd_limit(sum(not h.is_thread for h in self.handles.values()))
+        # Also in thread mode: what a thread worker forks is our child, and its
+        # orphaned descendants must come back to us, not to init.
+        process_tree.become_subreaper()
+        process_workers = sum(not h.is_thread for h in self.handles.values())
+        if process_workers:
+            raise_fd_limit(process_workers)
         if any(h.is_thread for h in self.handles.values()):
             ThreadOutput.install()
         # Forked workers share the conductor's memory copy-on-write; a garbage
@@ -168,34 +188,36 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         self.flush()
         while not self._done():
             now = time.monotonic()
-            self._finish_ended(now)  # first: a join may be waiting for this end
-            self.main.advance(now)
-            self._escalate(now)
+            self.endings.finish(now)  # first: a join may be waiting for this end
+            self.player.advance(now)
+            self.stopper.escalate(now)
             if now >= self.next_log_poll:
-                self._poll_logs()
-                self._poll_exits()
+                self.fd_output.poll()
+                self._report_dropped_events()
+                self.endings.poll()
                 self.next_log_poll = now + LOG_POLL
             if now >= self.next_census:
-                self._census()
+                self.reaper.census()
                 self.next_census = now + CENSUS_POLL
             self.flush()
             if self._done():
                 break
             self._wait(self._timeout(time.monotonic()))
-        self._kill_strays()
-        self._poll_logs()
+        self.reaper.census()  # a count the cap guard wrote at the very end
+        self.reaper.kill_strays()
+        self.fd_output.poll()
         self.emit("run_finished")
         self.flush()
 
     def _done(self) -> bool:
         return (
-            self.main.finished
+            self.player.finished
             and all(h.finished for h in self.handles.values())
-            and not self.orphans
+            and not self.reaper.orphans
         )
 
     def _timeout(self, now: float) -> float:
-        deadlines = [now + LOG_POLL, self.main.next_deadline()]
+        deadlines = [now + LOG_POLL, self.player.next_deadline()]
         for handle in self.handles.values():
             deadlines += [d for d in (handle.stop_deadline, handle.term_deadline) if d]
             if handle.ended_at is not None and not handle.finished:
@@ -223,13 +245,18 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
                 self._read(readers[item])
         for item in ready:
             if item in sentinels:
-                self._on_process_ended(sentinels[item])
+                self.endings.on_process_ended(sentinels[item])
         if self.commands is not None and self.commands in ready:
             self._read_commands()
 
     def _read(self, handle: WorkerHandle) -> None:
         raws, broken = handle.read_events(READ_BATCH)
         wid = handle.spec.worker_id
+        room = max(0, self.event_cap - handle.events_kept)
+        if len(raws) > room:
+            handle.events_dropped += len(raws) - room
+            raws = raws[:room]
+        handle.events_kept += len(raws)
         # Forwarded unread, under the worker's own id: the app checks them.
         self.outbox.extend(frame(wid, wid, raw) for raw in raws)
         if broken:
@@ -237,98 +264,23 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
         if handle.reader is None and handle.is_thread and handle.ended_at is None:
             handle.ended_at = time.monotonic()  # a thread's pipe closes as it ends
 
-    # -- endings ---------------------------------------------------------------------
-
-    def _poll_exits(self) -> None:
-        """Catch ends whose sentinel stays silent.
-
-        A sentinel is a pipe whose write end the worker holds, and a process
-        the worker forks (a multiprocessing child started with fork) inherits
-        that end: the sentinel then fires only when the grandchild ends too,
-        possibly never. Asking for the exit status (multiprocessing's own
-        WNOHANG waitpid) finds the end anyway, for one system call per worker
-        (about 2 µs). A forkserver child's sentinel is written by the server,
-        which no grandchild holds, so those are left to it (and their poll
-        costs five times more).
-        """
+    def _report_dropped_events(self) -> None:
         for handle in self.handles.values():
-            process = handle.process
-            if handle.adopted and handle.alive:
-                self._poll_adopted(handle)
-            elif (
-                handle.alive
-                and process is not None
-                and handle.start_method != "forkserver"
-                and not handle.sentinel_stale
-                and process.exitcode is not None
-            ):
-                self._on_process_ended(handle)
+            if handle.events_dropped != handle.events_dropped_reported:
+                handle.events_dropped_reported = handle.events_dropped
+                notice(
+                    self.emit,
+                    f"{handle.events_dropped} events dropped beyond the cap of "
+                    f"{self.event_cap} for one worker",
+                    "warning",
+                    handle.spec.worker_id,
+                )
 
-    def _on_process_ended(self, handle: WorkerHandle) -> None:
-        process = handle.process
-        assert process is not None
-        # The sentinel can be ready a moment before the child is reapable (its
-        # descriptors close before it becomes a zombie): retry briefly. Nap
-        # 50 µs first: the woken conductor often holds the very CPU the child
-        # needs to finish exiting, which then takes microseconds, so a 1 ms
-        # nap would add a whole millisecond to every start → join.
-        for attempt in range(70):
-            process.join(0)  # reaps it: the status is multiprocessing's to read
-            if process.exitcode is not None:
-                break
-            time.sleep(0.00005 if attempt < 20 else 0.001)
-        else:
-            handle.sentinel_stale = True  # poll it from the loop instead
-            return
-        handle.exitcode = process.exitcode
-        if self._outlived_forkserver(handle):
-            return
-        handle.ended_at = time.monotonic()
-        handle.cleaned_up += self._clean_group(handle)
+    def _on_closed(self, handle: WorkerHandle) -> None:
+        self.open_handles.pop(handle.spec.worker_id, None)
 
-    def _finish_ended(self, now: float) -> None:
-        if self.orphans:
-            self.orphans = process_tree.reap(self.orphans)
-        for handle in self.handles.values():
-            if handle.sentinel_stale and handle.ended_at is None:
-                self._on_process_ended(handle)
-            if handle.ended_at is None or handle.finished:
-                continue
-            if handle.reader is not None and now < handle.ended_at + DRAIN_LIMIT:
-                continue  # still draining its last events
-            self._report_exit(handle)
-
-    def _report_exit(self, handle: WorkerHandle) -> None:
-        wid = handle.spec.worker_id
-        if handle.reader is not None:  # drained as far as the bound allows
-            self._read(handle)
-        # All of the log, not one more chunk: a worker may write at fd level
-        # faster than the periodic reads take it in.
-        cap = self.scenario.max_output_lines
-        while handle.fd_lines_kept < cap and (lines := handle.read_log_lines()):
-            for line in lines:
-                self._fd_output(handle, line)
-        self._read_log(handle, None)
-        for line in handle.flush_log_partial():
-            self._fd_output(handle, line)
-        self._report_fd_dropped(handle)  # the final count
-        data: dict[str, Any] = {
-            "exitcode": handle.exitcode,
-            "cleaned_up": handle.cleaned_up,
-        }
-        if handle.exitcode not in (0, None):
-            data["log_tail"] = handle.log_tail()
-        if handle.is_thread and handle.thread is not None:
-            if not handle.abandoned:
-                handle.thread.join(timeout=0.5)  # its pipe closes just before it ends
-            if handle.thread.is_alive():
-                data["still_running"] = True
-                data["abandoned"] = handle.abandoned or "ignored_stop"
-        self.emit("exited", wid, **data)
-        handle.finished = True
-        handle.stop_deadline = handle.term_deadline = None
-        handle.close()
-        self.open_handles.pop(wid, None)
+    def _on_started(self, handle: WorkerHandle) -> None:
+        self.open_handles[handle.spec.worker_id] = handle
 
     def own_fds(self) -> list[int]:
         """Every descriptor of ours that a forked worker must close."""
@@ -351,43 +303,20 @@ class Conductor(ProcessCleanup, Stopping, FdOutput):
             # The app died without asking: nobody will watch a graceful stop.
             self.commands = None
             self.shutting_down = True
-            self.emergency_cleanup()
-            self.main.stop_launching("the app closed")
+            self.reaper.emergency_cleanup()
+            self.player.stop_launching("the app closed")
             for handle in self.handles.values():
                 if handle.is_thread:
-                    self.abandon(handle, time.monotonic(), "app_closed")
+                    self.stopper.abandon(handle, time.monotonic(), "app_closed")
 
     def _on_command(self, verb: str, ref: str = "all") -> None:
         if verb == "shutdown":
             self.shutting_down = True
-            self.main.stop_launching("the run was stopped")
+            self.player.stop_launching("the run was stopped")
             verb = "stop"
-        for handle in self.resolve(ref):
+        for handle in self.player.resolve(ref):
             if verb == "stop":
-                self.stop(handle, "requested by the user")
+                self.stopper.stop(handle, "requested by the user")
             elif verb in ("terminate", "kill"):
-                self.send_signal(handle, verb, "the user")
+                self.stopper.send_signal(handle, verb, "the user")
         self.flush()
-
-    def resolve(self, ref: str | int) -> list[WorkerHandle]:
-        if ref == "all":
-            return list(self.handles.values())
-        if isinstance(ref, int):
-            return [self.handles[ref]] if ref in self.handles else []
-        names = self.scenario.resolve_worker_ref(ref)
-        return [self.by_name[n] for n in names if n in self.by_name]
-
-    # -- custom code ----------------------------------------------------------------
-
-    def _write_custom_code(self) -> dict[str, str]:
-        """Write each custom group's code to a real module file, so that spawn
-        and forkserver children can import it like any other module."""
-        modules: dict[str, str] = {}
-        for index, group in enumerate(self.scenario.workers):
-            if group.target == "custom":
-                code_dir = self.run_dir / "code"
-                code_dir.mkdir(exist_ok=True)
-                module = f"procession_custom_{index}"
-                (code_dir / f"{module}.py").write_text(group.code, encoding="utf-8")
-                modules[group.name] = module
-        return modules

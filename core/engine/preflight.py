@@ -19,9 +19,9 @@ FDS_BASE = 64
 TASKS_PER_WORKER = 2
 """RLIMIT_NPROC counts threads, and a worker process is two: its main thread
 and the lifeline watchdog that notices the app's death."""
-TASKS_BASE = 4
-"""The conductor, the forkserver, multiprocessing's resource tracker and the
-app's psutil sampler thread."""
+TASKS_BASE = 5
+"""The conductor, the forkserver, multiprocessing's resource tracker, the app's
+psutil sampler thread and the app's watchdog process."""
 
 try:
     import resource

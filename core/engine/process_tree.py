@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import time
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -30,6 +31,15 @@ def become_subreaper() -> bool:
         return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
     except (OSError, AttributeError):
         return False
+
+
+def _pids() -> list[str]:
+    """Every entry of /proc that is a process; none if /proc cannot be read
+    (no /proc, or no descriptor left: a census must not crash the conductor)."""
+    try:
+        return [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
 
 
 def _stat_fields(pid: str) -> list[str] | None:
@@ -51,9 +61,7 @@ def group_members(pgids: set[int]) -> dict[int, list[tuple[int, int, str]]]:
     found: dict[int, list[tuple[int, int, str]]] = {}
     if not pgids or not os.path.isdir("/proc"):
         return found
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for name in _pids():
         fields = _stat_fields(name)
         if fields is None or len(fields) < 3:
             continue
@@ -74,12 +82,34 @@ def children(pid: int) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
     if not os.path.isdir("/proc"):
         return found
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for name in _pids():
         fields = _stat_fields(name)
         if fields is not None and len(fields) >= 3 and int(fields[1]) == pid:
             found.append((int(name), fields[0], int(fields[2])))
+    return found
+
+
+def descendants(root: int) -> list[tuple[int, int, int]]:
+    """Live descendants of ``root`` as [(pid, ppid, pgid)], from one /proc pass.
+
+    For a child subreaper this is everything it started, wherever it went:
+    orphans come back to it.
+    """
+    kids: dict[int, list[tuple[int, int, int]]] = {}
+    if not os.path.isdir("/proc"):
+        return []
+    for name in _pids():
+        fields = _stat_fields(name)
+        if fields is None or len(fields) < 3 or fields[0] == "Z":
+            continue
+        ppid = int(fields[1])
+        kids.setdefault(ppid, []).append((int(name), ppid, int(fields[2])))
+    found: list[tuple[int, int, int]] = []
+    todo = [root]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child[0])
     return found
 
 
@@ -97,6 +127,11 @@ def multiprocessing_helpers() -> set[int]:
         if isinstance(pid, int):
             pids.add(pid)
     return pids
+
+
+def group_of(pid: int) -> int | None:
+    fields = _stat_fields(str(pid))
+    return int(fields[2]) if fields is not None and len(fields) > 2 else None
 
 
 def start_stamp(pid: int) -> int | None:
@@ -183,5 +218,72 @@ def system_task_count() -> int | None:
         return None
 
 
+def _alive(pid: int) -> bool:
+    fields = _stat_fields(str(pid))
+    return fields is not None and fields[0] != "Z"
+
+
 def sigkill() -> int:
     return int(getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+# -- every process of a run, wherever it went -----------------------------------
+
+RUN_ENV = "PROCESSION_RUN"
+"""Set in the conductor's environment at its start (``RUN_ENV=token``). Every
+process of the run inherits it — workers under every start method, the
+forkserver, the resource tracker, grandchildren that left their group or their
+session, whoever re-parented them — so the run can be found and ended even
+when the conductor that knew its pids is frozen or dead. A program that
+replaces its whole environment before exec escapes this (stated in
+RELIABILITY.md)."""
+
+
+def run_members(token: str) -> list[int]:
+    """Live processes (not zombies) whose environment holds ``RUN_ENV=token``.
+
+    One pass over /proc: about 15 µs per process on the machine.
+    """
+    needle = f"{RUN_ENV}={token}".encode() + b"\0"
+    me = os.getpid()
+    found: list[int] = []
+    for name in _pids():
+        if int(name) == me:
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as handle:
+                if needle not in handle.read() + b"\0":
+                    continue
+        except OSError:
+            continue
+        fields = _stat_fields(name)
+        if fields is not None and fields[0] != "Z":
+            found.append(int(name))
+    return found
+
+
+def kill_run(token: str, also: set[int] | None = None, limit: float = 2.0) -> int:
+    """SIGKILL every process of the run (and ``also``); how many were killed.
+
+    Rounds, because a process may fork between a scan and its kill (a fork
+    bomb does nothing else); each round also kills the groups its members lead,
+    which takes what they just forked. Stops when a scan finds nobody or after
+    ``limit`` seconds. Never the caller's own group. ``also``: pids known to
+    be the run's (checked against their start time by the caller).
+    """
+    killed: set[int] = set()
+    mine = os.getpgrp()
+    extra = set(also or ())
+    deadline = time.monotonic() + limit
+    while True:
+        members = set(run_members(token)) | {p for p in extra if _alive(p)}
+        if not members or time.monotonic() >= deadline:
+            return len(killed)
+        for pid in members:
+            fields = _stat_fields(str(pid))
+            if fields is not None and len(fields) > 2 and int(fields[2]) == pid != mine:
+                signal_group(pid, sigkill())
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sigkill())
+            killed.add(pid)
+        time.sleep(0.01)  # the kernel delivers; dying processes leave /proc

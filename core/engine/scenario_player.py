@@ -16,26 +16,77 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable, Mapping
 from multiprocessing.context import BaseContext
-from typing import TYPE_CHECKING
+from pathlib import Path
 
+from core.engine.stopping import Stopper
+from core.engine.worker_handle import Emit, WorkerHandle, notice
 from core.model.kinds import MAIN_ID
 from core.scenario.definition import Action, Scenario
-
-if TYPE_CHECKING:
-    from core.engine.conductor import Conductor
-    from core.engine.worker_handle import WorkerHandle
+from core.worker.bootstrap import WorkerConfig
 
 _PRELOAD = ["core.worker.bootstrap", "core.worker.builtin_targets"]
 STEP_BUDGET = 0.02  # seconds of start() calls before events are forwarded again
 
 
-class MainProgram:
-    def __init__(self, conductor: Conductor, scenario: Scenario) -> None:
-        self.c = conductor
+def build_handles(scenario: Scenario, run_dir: Path) -> dict[int, WorkerHandle]:
+    """One handle per worker instance, each with its log file and code module."""
+    modules = _write_custom_code(scenario, run_dir)
+    handles: dict[int, WorkerHandle] = {}
+    for spec in scenario.instances():
+        config = WorkerConfig(
+            log_path=str(run_dir / f"worker-{spec.worker_id}.log")
+            if spec.mode == "process"
+            else "",
+            max_output_lines=scenario.max_output_lines,
+            code_dir=str(run_dir / "code"),
+            code_module=modules.get(spec.group, ""),
+        )
+        handles[spec.worker_id] = WorkerHandle(spec, config)
+    return handles
+
+
+def _write_custom_code(scenario: Scenario, run_dir: Path) -> dict[str, str]:
+    """Write each custom group's code to a real module file, so that spawn
+    and forkserver children can import it like any other module."""
+    modules: dict[str, str] = {}
+    for index, group in enumerate(scenario.workers):
+        if group.target == "custom":
+            code_dir = run_dir / "code"
+            code_dir.mkdir(exist_ok=True)
+            module = f"procession_custom_{index}"
+            (code_dir / f"{module}.py").write_text(group.code, encoding="utf-8")
+            modules[group.name] = module
+    return modules
+
+
+class ScenarioPlayer:
+    """Plays a scenario's main program on the conductor's workers.
+
+    It is handed only what it uses: the workers, ``emit``, the stopper (for
+    timed actions and daemon cleanup), ``own_fds()`` (descriptors a forked
+    worker must close) and ``on_started(handle)`` (a worker now holds pipes).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        handles: Mapping[int, WorkerHandle],
+        emit: Emit,
+        stopper: Stopper,
+        own_fds: Callable[[], list[int]],
+        on_started: Callable[[WorkerHandle], None],
+    ) -> None:
         self.scenario = scenario
+        self.handles = handles
+        self.by_name = {h.spec.name: h for h in handles.values()}
+        self.emit = emit
+        self.stopper = stopper
+        self.own_fds = own_fds
+        self.on_started = on_started
         stages: dict[int, list[WorkerHandle]] = {}
-        for handle in conductor.handles.values():
+        for handle in handles.values():
             stages.setdefault(handle.spec.stage, []).append(handle)
         self.stages = [stages[k] for k in sorted(stages)]
         self.stage_index = -1
@@ -83,7 +134,7 @@ class MainProgram:
             handle = self.join_queue.pop(0)
             if handle.started:
                 timeout = self.scenario.join_timeout
-                self.c.emit(
+                self.emit(
                     "join_called",
                     handle.spec.worker_id,
                     caller=MAIN_ID,
@@ -102,11 +153,11 @@ class MainProgram:
         handle = self.joining
         assert handle is not None
         if handle.finished:
-            self.c.emit(
+            self.emit(
                 "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=False
             )
         elif self.join_deadline is not None and now >= self.join_deadline:
-            self.c.emit(
+            self.emit(
                 "join_returned", handle.spec.worker_id, caller=MAIN_ID, timed_out=True
             )
         else:
@@ -125,23 +176,24 @@ class MainProgram:
 
     def _finish_code(self, now: float) -> None:
         self.finished = True
-        self.c.emit("main_finished", joined=self.scenario.join)
+        self.emit("main_finished", joined=self.scenario.join)
         if self.scenario.join:
             return
         # What multiprocessing's atexit hook does when the main code ends:
         # terminate daemonic children, then wait for the others.
-        for handle in self.c.handles.values():
+        for handle in self.handles.values():
             if handle.spec.daemon and handle.alive:
                 if handle.is_thread:
-                    self.c.notice(
+                    notice(
+                        self.emit,
                         f"{handle.spec.name} is a daemon thread: it is "
                         "abandoned when the main program exits",
                         "info",
                         handle.spec.worker_id,
                     )
-                    self.c.abandon(handle, now, "daemon")
+                    self.stopper.abandon(handle, now, "daemon")
                 else:
-                    self.c.send_signal(
+                    self.stopper.send_signal(
                         handle,
                         "terminate",
                         "multiprocessing at the main program's exit (daemon cleanup)",
@@ -172,7 +224,7 @@ class MainProgram:
     def _start(self, handle: WorkerHandle) -> None:
         wid = handle.spec.worker_id
         if self.launch_stopped is not None:
-            self.c.emit(
+            self.emit(
                 "start_failed",
                 wid,
                 caller=MAIN_ID,
@@ -182,11 +234,11 @@ class MainProgram:
             handle.finished = True
             return
         ctx = self._context(handle.spec.start_method)
-        self.c.emit("start_called", wid, caller=MAIN_ID)
+        self.emit("start_called", wid, caller=MAIN_ID)
         try:
             if handle.is_thread:
                 ident = handle.start_thread(ctx)
-                self.c.emit(
+                self.emit(
                     "start_returned",
                     wid,
                     caller=MAIN_ID,
@@ -194,8 +246,8 @@ class MainProgram:
                     start_method="thread",
                 )
             else:
-                pid = handle.start_process(ctx, self.c.own_fds())
-                self.c.emit(
+                pid = handle.start_process(ctx, self.own_fds())
+                self.emit(
                     "start_returned",
                     wid,
                     caller=MAIN_ID,
@@ -204,13 +256,15 @@ class MainProgram:
                 )
         except Exception as error:  # EMFILE, EAGAIN, a dead forkserver, ...
             text = f"{type(error).__name__}: {error}"
-            self.c.emit("start_failed", wid, caller=MAIN_ID, error=text)
+            self.emit("start_failed", wid, caller=MAIN_ID, error=text)
             handle.finished = True
-            total = len(self.c.handles)
-            self.c.notice(f"started {self.started_count} of {total}: {text}", "error")
+            total = len(self.handles)
+            notice(
+                self.emit, f"started {self.started_count} of {total}: {text}", "error"
+            )
             self.stop_launching(f"not started: launching stopped after {text}")
             return
-        self.c.open_handles[wid] = handle
+        self.on_started(handle)
         self.started_count += 1
 
     def stop_launching(self, reason: str) -> None:
@@ -230,15 +284,26 @@ class MainProgram:
         while self.actions and now >= self.t0 + self.actions[0].at:
             action = self.actions.pop(0)
             by = f"the main program (action at {action.at:g} s)"
-            for handle in self.c.resolve(action.worker):
+            for handle in self.resolve(action.worker):
                 if not handle.alive:
-                    self.c.notice(
+                    notice(
+                        self.emit,
                         f"{action.action} at {action.at:g} s: "
                         f"{handle.spec.name} was not running",
                         "info",
                         handle.spec.worker_id,
                     )
                 elif action.action == "stop":
-                    self.c.stop(handle, by)
+                    self.stopper.stop(handle, by)
                 else:
-                    self.c.send_signal(handle, action.action, by)
+                    self.stopper.send_signal(handle, action.action, by)
+
+    def resolve(self, ref: str | int) -> list[WorkerHandle]:
+        """The workers a command or an action names: "all", an id, a worker's
+        or a group's name."""
+        if ref == "all":
+            return list(self.handles.values())
+        if isinstance(ref, int):
+            return [self.handles[ref]] if ref in self.handles else []
+        names = self.scenario.resolve_worker_ref(ref)
+        return [self.by_name[n] for n in names if n in self.by_name]

@@ -4,8 +4,7 @@ Stop raises the worker's cooperative flag; after ``STOP_GRACE`` the worker's
 whole process group gets SIGTERM, after ``TERM_GRACE`` more SIGKILL, each step
 reported as it happens. Terminate and kill are exactly ``Process.terminate()``
 and ``Process.kill()``. Threads can only be asked: a thread that ignores Stop
-is reported as still running, never as stopped. A mixin of
-:class:`core.engine.conductor.Conductor`, kept apart to keep files small.
+is reported as still running, never as stopped.
 """
 
 from __future__ import annotations
@@ -13,28 +12,32 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable, Mapping
 
 from core.engine import process_tree
+from core.engine.worker_handle import Emit, WorkerHandle, notice
 from core.model.kinds import MAIN_ID
 
 STOP_GRACE = 1.0
 TERM_GRACE = 2.0
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
-    from core.engine.worker_handle import WorkerHandle
+class Stopper:
+    """Stop, terminate and kill workers; escalate stops on their deadlines.
 
+    ``shutting_down()`` tells whether the whole run is being shut down: then a
+    thread that ignores Stop is abandoned rather than waited for.
+    """
 
-class Stopping:
-    if TYPE_CHECKING:
-        handles: dict[int, WorkerHandle]
-        shutting_down: bool
-
-        def emit(self, kind: str, worker_id: int = ..., /, **data: Any) -> None: ...
-
-        def notice(self, text: str, level: str = ..., worker_id: int = ...) -> None: ...
+    def __init__(
+        self,
+        handles: Mapping[int, WorkerHandle],
+        emit: Emit,
+        shutting_down: Callable[[], bool],
+    ) -> None:
+        self.handles = handles
+        self.emit = emit
+        self.shutting_down = shutting_down
 
     def stop(self, handle: WorkerHandle, reason: str) -> None:
         if not handle.alive or handle.stop_deadline or handle.term_deadline:
@@ -49,7 +52,8 @@ class Stopping:
         """``terminate()`` or ``kill()`` exactly as multiprocessing does it."""
         if handle.is_thread and handle.alive:
             # Say no out loud: a silently ignored Terminate looks like a bug.
-            self.notice(
+            notice(
+                self.emit,
                 f"cannot {action} {handle.spec.name}: threads cannot be "
                 f"force-stopped (Python has no Thread.{action}()); use Stop, "
                 "which the thread's code must check",
@@ -79,7 +83,7 @@ class Stopping:
         else:
             handle.process.kill()
 
-    def _escalate(self, now: float) -> None:
+    def escalate(self, now: float) -> None:
         for handle in self.handles.values():
             if not handle.alive:
                 continue
@@ -120,13 +124,14 @@ class Stopping:
     def _thread_ignored_stop(self, handle: WorkerHandle, now: float) -> None:
         if not handle.stop_ignored_noted:
             handle.stop_ignored_noted = True
-            self.notice(
+            notice(
+                self.emit,
                 f"{handle.spec.name} ignored the stop request and is still "
                 "running: threads cannot be force-stopped",
                 "warning",
                 handle.spec.worker_id,
             )
-        if self.shutting_down:
+        if self.shutting_down():
             self.abandon(handle, now, "ignored_stop")
 
     def abandon(self, handle: WorkerHandle, now: float, why: str) -> None:

@@ -16,15 +16,29 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
+from core.model.kinds import MAIN_ID
 from core.scenario.definition import WorkerSpec
 from core.worker import target_api
 from core.worker.bootstrap import WorkerConfig, run_process_worker, run_thread_worker
 from core.worker.line_buffer import ByteLineSplitter
+from core.worker.wire import MAX_EVENT_BYTES
 
 LOG_TAIL_BYTES = 4096
 READ_CHUNK = 256 * 1024  # bytes per read() of an event pipe (4 pipe buffers)
+
+
+class Emit(Protocol):
+    """What the conductor's parts are handed to report something: queue one
+    event of ``kind`` about lane ``lane`` (the conductor numbers and sends it)."""
+
+    def __call__(self, kind: str, lane: int = MAIN_ID, /, **data: Any) -> None: ...
+
+
+def notice(emit: Emit, text: str, level: str = "info", lane: int = MAIN_ID) -> None:
+    """Text for a person to read, on ``lane``."""
+    emit("notice", lane, level=level, text=text)
 
 
 class WorkerHandle:
@@ -59,6 +73,9 @@ class WorkerHandle:
         self.fd_lines_kept = 0
         self.fd_lines_dropped = 0
         self.fd_dropped_reported = 0
+        self.events_kept = 0  # forwarded; past the conductor's cap only counted
+        self.events_dropped = 0
+        self.events_dropped_reported = 0
 
     @property
     def is_thread(self) -> bool:
@@ -179,7 +196,15 @@ class WorkerHandle:
                 if partial:  # killed mid-message
                     return events, "OSError: got end of file during message"
                 break
-            self._frames = _split_frames(self._frames + chunk, events)
+            try:
+                # Linear: what is kept between reads is under one frame (64 KiB).
+                self._frames = _split_frames(self._frames + chunk, events)
+            except FrameTooLarge as error:
+                # The stream cannot be resynchronised after a false length, and
+                # reading on would let one worker hold the conductor: close it.
+                self._close_reader()
+                self._frames = b""
+                return events, str(error)
         return events, None
 
     def _recv_each(
@@ -292,10 +317,16 @@ class WorkerHandle:
         return {"name": self.spec.name, "pid": self.pid}
 
 
+class FrameTooLarge(ValueError):
+    """A worker declared a frame longer than any event may be."""
+
+
 def _split_frames(data: bytes, out: list[bytes]) -> bytes:
     """Append each whole ``Connection.send_bytes`` frame in ``data`` to ``out``;
     return the incomplete rest. A frame is a 4-byte big-endian signed length
-    (-1: an 8-byte length follows, for messages over 2 GiB) and the payload."""
+    (-1: an 8-byte length follows, for messages over 2 GiB) and the payload.
+    A length over ``MAX_EVENT_BYTES`` raises FrameTooLarge before a byte of it
+    is kept: a worker's sender never sends one, so its bytes are not events."""
     pos, end = 0, len(data)
     while end - pos >= 4:
         size = int.from_bytes(data[pos : pos + 4], "big", signed=True)
@@ -305,6 +336,11 @@ def _split_frames(data: bytes, out: list[bytes]) -> bytes:
                 break
             size = int.from_bytes(data[pos + 4 : pos + 12], "big")
             head = 12
+        if size > MAX_EVENT_BYTES or size < 0:
+            raise FrameTooLarge(
+                f"a frame of {size} bytes, over the {MAX_EVENT_BYTES}-byte limit "
+                "of one event: the worker's event channel was closed"
+            )
         if end - pos - head < size:
             break
         out.append(data[pos + head : pos + head + size])

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core import files
 from core.export import recording_checks
 from core.input_checks import InputError, Problem, type_name
 from core.model.events import MAIN_ID, SESSION_ID, WORKER_KINDS, Event, EventKind
@@ -39,11 +40,7 @@ def to_data(model: RunModel) -> dict[str, Any]:
 
 
 def save(model: RunModel, path: Path | str) -> None:
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(to_data(model), handle, separators=(",", ":"), allow_nan=False)
-    temporary.replace(path)
+    files.write_json(path, to_data(model))
 
 
 def _reject_constant(name: str) -> Any:

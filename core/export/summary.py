@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from core import files
+from core.hazards import detect
+from core.hazards.report import as_data
 from core.model.events import EventKind
 from core.model.payloads import TargetReturned, payload_to_dict
 from core.model.run_model import Lane, RunModel
@@ -74,6 +78,7 @@ def summary(model: RunModel) -> dict[str, Any]:
         },
         "workers": [worker_summary(lane) for lane in model.worker_lanes()],
         "events": {"received": received, "missing": model.events_missing()},
+        "hazards": [as_data(model, hazard) for hazard in detect(model)],
         "machine": {
             "cpu_count": model.info.cpu_count,
             "python": model.info.python,
@@ -81,6 +86,10 @@ def summary(model: RunModel) -> dict[str, Any]:
             "default_start_method": model.info.default_start_method,
         },
     }
+
+
+def save(model: RunModel, path: Path | str) -> None:
+    files.write_json(path, summary(model), indent=2)
 
 
 def _t(value: float | None) -> str:

@@ -9,10 +9,10 @@ consecutive states, so they never overlap). The recording itself rides along in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from core import files
 from core.export import recording
 from core.model.run_model import Lane, RunModel, State
 
@@ -181,8 +181,4 @@ def _counters(lane: Lane, pid: int, tid: int) -> list[dict[str, Any]]:
 
 
 def save(model: RunModel, path: Path | str) -> None:
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(chrome_trace(model), handle, separators=(",", ":"), allow_nan=False)
-    temporary.replace(path)
+    files.write_json(path, chrome_trace(model))

@@ -233,6 +233,10 @@ _ABANDONED = {
     "cannot be force-stopped, it died with its process",
     "ignored_stop": "the thread ignored stop and was still running when the "
     "program ended; threads cannot be force-stopped, it died with its process",
+    "conductor_killed": "the thread was still running when its "
+    "process, the conductor, stopped answering (a thread that holds the GIL in "
+    "one long call lets nothing else in its process run); threads cannot be "
+    "force-stopped, so the run was ended by killing the conductor",
 }
 
 
@@ -241,7 +245,8 @@ def _explain_thread(
 ) -> Explanation:
     if still_running:
         sentence = _ABANDONED.get(abandoned, _ABANDONED["ignored_stop"])
-        return Explanation(Outcome.LOST, "still running", sentence)
+        label = "abandoned" if abandoned == "conductor_killed" else "still running"
+        return Explanation(Outcome.LOST, label, sentence)
     if isinstance(report, TargetReturned):
         return Explanation(
             Outcome.OK, "✓", f"returned {report.value} (threads have no exit code)"

@@ -31,6 +31,8 @@ class RunStarted:
     pid: int | None = None
     title: str = ""
     description: str = ""
+    takeaway: str = ""
+    """The one line a lesson wants remembered (written on its slides)."""
     program_kind: str = "scenario"
     mode: str = ""
     start_method: str = ""

@@ -90,6 +90,12 @@ class Scenario:
     actions: tuple[Action, ...] = ()
     max_output_lines: int = 10_000
     max_processes: int = 512
+    question: str = ""
+    """A question the class answers before Run (predict, then reveal)."""
+    answer: str = ""
+    """Its answer: hidden until the run has ended or the teacher reveals it."""
+    takeaway: str = ""
+    """The lesson in one line, written under exported slides."""
 
     # -- derived views -----------------------------------------------------------
 
@@ -169,6 +175,9 @@ class Scenario:
             data["join_timeout"] = self.join_timeout
         for key in ("max_output_lines", "max_processes"):
             if getattr(self, key) != getattr(Scenario, key):
+                data[key] = getattr(self, key)
+        for key in ("question", "answer", "takeaway"):
+            if getattr(self, key):
                 data[key] = getattr(self, key)
         data["workers"] = [_group_to_dict(g) for g in self.workers]
         if self.actions:

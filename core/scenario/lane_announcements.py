@@ -34,6 +34,7 @@ def run_info(scenario: Scenario) -> dict[str, Any]:
     return {
         "title": scenario.title,
         "description": scenario.description,
+        "takeaway": scenario.takeaway,
         "program_kind": "scenario",
         "mode": scenario.mode,
         "start_method": scenario.start_method,

@@ -53,6 +53,11 @@ def path_text(path: Path) -> str:
     return text
 
 
+LESSON_TEXTS = ("question", "answer", "takeaway")
+"""Optional texts of a lesson: a question to predict, its answer (hidden until
+the run ends or the teacher reveals it) and the one-line takeaway of a slide."""
+
+
 class _Validator:
     """Collects every problem instead of stopping at the first."""
 
@@ -67,6 +72,7 @@ class _Validator:
         "actions",
         "max_output_lines",
         "max_processes",
+        *LESSON_TEXTS,
     )
     GROUP = (
         "name",
@@ -163,6 +169,11 @@ class _Validator:
             "max_processes": self.get(
                 data, (), "max_processes", 512, lambda v: check_int(v, 1, 8192)
             ),
+            # predict-then-reveal and the slide's last line (issue 11)
+            **{
+                key: self.get(data, (), key, "", lambda v: check_str(v, 2_000))
+                for key in LESSON_TEXTS
+            },
         }
         groups = self.groups(data.get("workers"), top["mode"])
         scenario = Scenario(**top, workers=tuple(groups))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
+from core import files
 from core.input_checks import InputError, Problem
 from core.regular_files import open_regular
 from core.scenario.definition import Path, Scenario
@@ -160,10 +161,7 @@ def dumps_scenario(scenario: Scenario) -> str:
 
 def save_scenario(scenario: Scenario, path: FilePath | str) -> None:
     """Write atomically: a crash mid-write never leaves half a file."""
-    path = FilePath(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dumps_scenario(scenario), encoding="utf-8")
-    temporary.replace(path)
+    files.write_text(path, dumps_scenario(scenario))
 
 
 def _value(value: Any) -> str:

@@ -43,8 +43,8 @@ from core.worker.line_buffer import LineSplitter
 from core.worker.safe_text import safe_str
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
-if TYPE_CHECKING:  # not at run time: every spawn worker imports this module
+TYPE_CHECKING = False  # see core/worker/__init__.py
+if TYPE_CHECKING:
     from typing import Any, ClassVar
 
     from core.scenario.definition import WorkerSpec
@@ -253,6 +253,7 @@ def run_process_worker(
         sys.stdout.flush()
         sys.stderr.flush()
         budget.report_dropped()
+        target_api.report_dropped_marks(context)
 
 
 def run_thread_worker(
@@ -274,6 +275,7 @@ def run_thread_worker(
         finally:
             ThreadOutput.unregister()
             budget.report_dropped()
+            target_api.report_dropped_marks(context)
             target_api.remove_thread_context()
     finally:
         events.close()  # EOF tells the conductor this thread has ended

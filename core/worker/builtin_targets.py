@@ -19,8 +19,8 @@ import time
 
 from core.worker import target_api
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
-if TYPE_CHECKING:  # typing costs ~2 ms at run time, in every spawn worker
+TYPE_CHECKING = False  # see core/worker/__init__.py
+if TYPE_CHECKING:
     from typing import Any
 
 

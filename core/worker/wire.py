@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+TYPE_CHECKING = False  # see core/worker/__init__.py
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any

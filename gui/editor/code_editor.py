@@ -12,6 +12,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QResizeEvent,
@@ -22,6 +23,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from gui.editor.python_highlighter import PythonHighlighter
 
+INDENT = "    "
+MIN_COLUMNS = 44
+"""Wide enough for the tutorial's functions without scrolling sideways."""
 ERROR_LINE = QColor("#f9d6d2")
 GUTTER = QColor("#eef1f4")
 GUTTER_TEXT = QColor("#7b8794")
@@ -54,6 +58,46 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._on_self_block_count_changed)
         self.updateRequest.connect(self._on_self_update_request)
         self._on_self_block_count_changed()
+        self.setMinimumWidth(
+            self.gutter_width()
+            + self.fontMetrics().horizontalAdvance("m") * MIN_COLUMNS
+            + 2 * self.frameWidth()
+        )
+
+    # -- typing Python -------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter keeps the indentation (one level more after a colon), Tab
+        inserts four spaces, Backspace in the indentation removes a level:
+        what students expect from any Python editor (issue 11, defect 9)."""
+        if self.isReadOnly() or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            super().keyPressEvent(event)
+            return
+        cursor = self.textCursor()
+        before = cursor.block().text()[: cursor.positionInBlock()]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            indent = before[: len(before) - len(before.lstrip())]
+            if before.split("#", 1)[0].rstrip().endswith(":"):
+                indent += INDENT
+            cursor.insertText("\n" + indent)
+            self.setTextCursor(cursor)
+            return
+        if event.key() == Qt.Key.Key_Tab and not cursor.hasSelection():
+            cursor.insertText(INDENT[: len(INDENT) - len(before) % len(INDENT)])
+            return
+        if (
+            event.key() == Qt.Key.Key_Backspace
+            and before
+            and not before.strip()
+            and not cursor.hasSelection()
+        ):
+            remove = (len(before) - 1) % len(INDENT) + 1
+            for _ in range(remove):
+                cursor.deletePreviousChar()
+            return
+        super().keyPressEvent(event)
 
     # -- error line ----------------------------------------------------------------
 

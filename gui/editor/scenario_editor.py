@@ -174,7 +174,11 @@ class ScenarioEditor(QWidget):
 
     def data(self) -> tuple[dict[str, Any], dict[str, str]]:
         """(plain scenario data, {path: problem} of fields that do not parse)."""
-        data: dict[str, Any] = {"description": self._base.description}
+        # Texts the form does not edit travel with the scenario unchanged.
+        data: dict[str, Any] = {
+            key: getattr(self._base, key)
+            for key in ("description", "question", "answer", "takeaway")
+        }
         problems: dict[str, str] = {}
         for key, field in self.top_fields().items():
             try:

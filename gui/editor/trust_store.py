@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
+
+from core import files
 
 FILE_NAME = "trusted-code.json"
 MAX_ENTRIES = 10_000  # a bound, so a corrupted or hostile file cannot grow us
@@ -68,6 +69,4 @@ class TrustStore:
         data = {"sha256": sorted(self._digests)[:MAX_ENTRIES]}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
-            os.replace(temporary, self.path)
+            files.write_json(self.path, data, indent=0)

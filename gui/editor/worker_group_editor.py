@@ -136,9 +136,12 @@ class WorkerGroupEditor(QFrame):
         form.addRow("Start method", self.start_method)
         form.addRow("", self.wait_for_previous)
         self._form = form
+        # First swap the argument fields for the new target's, then tell the
+        # scenario editor: it validates at once, and the old target's
+        # arguments must be gone by then (issue 11, defect 2).
+        self.target.value_edited.connect(self._on_target_value_edited)
         for field in self.simple_fields().values():
             field.value_edited.connect(self.value_edited)
-        self.target.value_edited.connect(self._on_target_value_edited)
         self.name.value_edited.connect(self._update_heading)
         self.set_group(WorkerGroup("worker", "sleep"))
 

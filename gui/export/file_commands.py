@@ -7,7 +7,6 @@ Lessons are never written: saving onto a lesson file is refused.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.export import recording, summary, trace
@@ -16,8 +15,18 @@ from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import Scenario
 
+PICTURES = {
+    "png": ("png", "1080p"),
+    "png4k": ("png", "4k"),
+    "pngfit": ("png", "fit"),
+    "svg": ("svg", "1080p"),
+}
+"""Export kind → (format, size): 16:9 slides at 1920 × 1080 or 3840 × 2160,
+or the sheet as tall as its content."""
 DEFAULT_SUFFIX = {
     "png": ".png",
+    "png4k": ".png",
+    "pngfit": ".png",
     "svg": ".svg",
     "trace": ".trace.json",
     "summary": ".summary.json",
@@ -72,7 +81,8 @@ def export(
     path: Path | str,
     x_range: tuple[float, float] | None = None,
 ) -> Path:
-    """Write ``model`` as ``kind`` (png, svg, trace, summary, recording).
+    """Write ``model`` as ``kind`` (a picture of PICTURES, trace, summary,
+    recording).
 
     ``x_range`` (seconds) limits the pictures to that stretch of the run: a
     slide of what the teacher zoomed into. The data exports always hold it all.
@@ -80,22 +90,16 @@ def export(
     path = Path(path)
     if not path.suffix:
         path = path.with_name(path.name + DEFAULT_SUFFIX[kind])
-    if kind == "png":
-        from gui.export.image_export import export_png
+    if kind in PICTURES:
+        from gui.export.image_export import export_png, export_svg
 
-        export_png(model, path, x_range=x_range)
-    elif kind == "svg":
-        from gui.export.image_export import export_svg
-
-        export_svg(model, path, x_range=x_range)
+        form, size = PICTURES[kind]
+        writer = export_png if form == "png" else export_svg
+        writer(model, path, x_range=x_range, size=size)
     elif kind == "trace":
         trace.save(model, path)
     elif kind == "summary":
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(
-            json.dumps(summary.summary(model), indent=2) + "\n", encoding="utf-8"
-        )
-        temporary.replace(path)
+        summary.save(model, path)
     elif kind == "recording":
         recording.save(model, path)
     else:

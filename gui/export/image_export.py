@@ -18,10 +18,13 @@ from PySide6.QtWidgets import QApplication
 
 from core.model.run_model import RunModel
 from gui import palette
-from gui.export.slide_sheet import ExportSheet, subtitle, title
+from gui.export.slide_sheet import SLIDE_SIZES, ExportSheet, subtitle, title
+from gui.export.svg_flatten import flatten_file
 
 
-def _sheet(model: RunModel, x_range: tuple[float, float] | None) -> ExportSheet:
+def _sheet(
+    model: RunModel, x_range: tuple[float, float] | None, size: str
+) -> ExportSheet:
     if QApplication.instance() is None:
         raise RuntimeError(
             "exports need a QApplication (see gui.export.headless_render)"
@@ -31,7 +34,7 @@ def _sheet(model: RunModel, x_range: tuple[float, float] | None) -> ExportSheet:
         if not end > start:
             raise ValueError(f"x_range must go forward in time, got {x_range!r}")
         x_range = (start, end)
-    sheet = ExportSheet(model, x_range)
+    sheet = ExportSheet(model, x_range, size)
     sheet.show()  # WA_DontShowOnScreen: lays out without a window appearing
     QApplication.processEvents()
     sheet.settle()
@@ -44,17 +47,22 @@ def export_png(
     path: str | os.PathLike[str],
     *,
     x_range: tuple[float, float] | None = None,
-    scale: float = 2.0,
+    size: str = "1080p",
+    scale: float | None = None,
 ) -> None:
-    """Write a PNG of the run, ``scale`` × the sheet's logical size."""
+    """Write a PNG of the run: a 16:9 slide of 1920 × 1080 ("1080p") or
+    3840 × 2160 ("4k") pixels, or ("fit") the sheet as tall as its content at
+    ``scale`` × (default 2×) its logical size."""
+    if scale is None:
+        scale = SLIDE_SIZES[size][2] if size in SLIDE_SIZES else 2.0
     if not 0.25 <= scale <= 8.0:
         raise ValueError(f"scale must be between 0.25 and 8, got {scale!r}")
-    sheet = _sheet(model, x_range)
+    sheet = _sheet(model, x_range, size)
     try:
-        size = sheet.size()
+        extent = sheet.size()
         image = QImage(
-            round(size.width() * scale),
-            round(size.height() * scale),
+            round(extent.width() * scale),
+            round(extent.height() * scale),
             QImage.Format.Format_ARGB32_Premultiplied,
         )
         image.setDevicePixelRatio(scale)
@@ -79,18 +87,20 @@ def export_svg(
     path: str | os.PathLike[str],
     *,
     x_range: tuple[float, float] | None = None,
+    size: str = "1080p",
 ) -> None:
-    """Write an SVG of the run (vector: text stays text)."""
-    sheet = _sheet(model, x_range)
+    """Write an SVG of the run (vector: text stays text); ``size`` as for PNG
+    ("4k" is the same vector picture as "1080p")."""
+    sheet = _sheet(model, x_range, size)
     try:
-        size = sheet.size()
+        extent = sheet.size()
         target = Path(path)
         if not target.parent.is_dir():
             raise OSError(f"no such folder for the SVG file: {str(target.parent)!r}")
         generator = QSvgGenerator()
         generator.setFileName(str(target))
-        generator.setSize(QSize(size.width(), size.height()))
-        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setSize(QSize(extent.width(), extent.height()))
+        generator.setViewBox(QRect(0, 0, extent.width(), extent.height()))
         generator.setResolution(96)  # CSS pixels: browsers show it at sheet size
         generator.setTitle(title(model))
         generator.setDescription(subtitle(model))
@@ -99,11 +109,12 @@ def export_svg(
             raise OSError(f"could not write the SVG file {os.fspath(path)!r}")
         try:
             painter.fillRect(
-                QRect(0, 0, size.width(), size.height()), QColor("#FFFFFF")
+                QRect(0, 0, extent.width(), extent.height()), QColor(palette.BACKGROUND)
             )
             sheet.render(painter, QPoint())
         finally:
             painter.end()
+        flatten_file(target)
     finally:
         sheet.close()
         sheet.deleteLater()

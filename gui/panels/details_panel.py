@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtGui import QFontDatabase, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.model.headline import duration
 from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, OutputLine, RunModel, State
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
+from gui.panels.error_view import ErrorView
 from gui.panels.metrics_plot import MetricsPlot
 from gui.timeline.tooltips import STATE_WORDS
 
@@ -38,6 +40,7 @@ STREAM_MARKS = {"stdout": " ", "stderr": "!", "fd": "#"}
 written below Python to fd 1/2 (C code, child processes, crash dumps)."""
 
 OUTPUT_BLOCKS = 2_000  # lines in the widget; the model keeps more
+METRICS_MIN_WIDTH = 800
 LIVE_BLOCKS = 500  # during a run, a burst shows only its last lines
 
 
@@ -98,8 +101,7 @@ class DetailsPanel(QWidget):
         output_layout.setContentsMargins(0, 0, 0, 0)
         output_layout.addWidget(self.output_note)
         output_layout.addWidget(self.output)
-        self.error = QPlainTextEdit(readOnly=True)
-        self.error.setFont(mono)
+        self.error = ErrorView()
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -117,6 +119,12 @@ class DetailsPanel(QWidget):
         self.parts = splitter
         layout.addStretch(0)  # takes the room when the parts are hidden
         self.show_lane(None, None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (a 1024 px screen): the CPU/memory plot gives its room to the
+        tabs, which were clipped to "istory" and "No" (issue 11, defect 4)."""
+        super().resizeEvent(event)
+        self.metrics.setVisible(self.width() >= METRICS_MIN_WIDTH)
 
     # -- public ------------------------------------------------------------------------
 
@@ -148,7 +156,7 @@ class DetailsPanel(QWidget):
             self.facts.hide()
             self.facts.setText("")
             self.history.setRowCount(0)
-            self.error.setPlainText("")
+            self.error.show_lane(None)
             self.notes.setText("")
             self.output_note.hide()
             self.metrics.show_lane(None)
@@ -214,9 +222,8 @@ class DetailsPanel(QWidget):
         if lane.kind == "main":
             model = self.model
             if model is not None and model.main_finished is not None:
-                text = (
-                    f"The main program's code finished at {model.main_finished:.2f} s."
-                )
+                done = duration(model.main_finished)  # 7 ms, not "0.00 s"
+                text = f"The main program's code finished at {done}."
             elif model is not None and model.started:
                 text = "The main program is running."
             else:
@@ -337,19 +344,8 @@ class DetailsPanel(QWidget):
         self.output_note.setVisible(bool(lines) or bool(lane.output_dropped))
 
     def _refresh_error(self, lane: Lane) -> None:
-        error = lane.error
-        parts = []
-        if error:
-            parts.append(error.traceback.rstrip() or f"{error.type}: {error.message}")
-        if lane.log_tail.strip():
-            parts.append(
-                "The end of what it wrote below Python (fd 1 and 2: C code, "
-                "child processes, crash reports):\n" + lane.log_tail.rstrip()
-            )
-        text = "\n\n".join(parts)
-        if self.error.toPlainText() != text:
-            self.error.setPlainText(text)
-        self.tabs.setTabText(2, "Error ✗" if error else "Error")
+        has_error = self.error.show_lane(lane)
+        self.tabs.setTabText(2, "Error ✗" if has_error else "Error")
 
     def _refresh_notes(self, lane: Lane) -> None:
         items = [f"⚠ {html.escape(p)}" for p in lane.problems]

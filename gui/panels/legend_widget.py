@@ -1,8 +1,14 @@
-"""The always-visible legend: what each colour, mark and symbol means.
+"""The legend: what each colour, mark and symbol means.
 
 It paints itself (no child widgets) with the same drawing code as the lanes,
 so the legend in a PNG or SVG export is pixel-for-pixel what the window shows,
 and it wraps its entries to any width (``heightForWidth``).
+
+It can list everything, or only what the run on screen shows (:meth:`show_only`:
+lesson 1 has no SIGSEGV, so its legend does not explain one), compactly on
+flowing lines without section headings. Given a height budget
+(:meth:`set_max_height`) it shrinks its own text rather than squeeze the lanes:
+the timeline is the picture, the legend its caption (issue 11, defect 1).
 """
 
 from __future__ import annotations
@@ -10,11 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.model.outcomes import Outcome
-from core.model.run_model import State
+from core.model.run_model import RunModel, State
 from gui import palette
 from gui.palette import LEGEND_MARKERS, LEGEND_STATES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline import marks
@@ -27,19 +40,45 @@ class _Entry:
     text: str
 
 
-def _entries() -> list[list[_Entry]]:
+@dataclass(frozen=True)
+class Shown:
+    """What a run puts on the screen, for a legend that explains only that."""
+
+    states: frozenset[State]
+    outcomes: frozenset[Outcome]
+    markers: frozenset[str]
+
+    @classmethod
+    def of(cls, model: RunModel) -> Shown:
+        lanes = list(model.lanes.values())
+        return cls(
+            frozenset(s.state for lane in lanes for s in lane.segments),
+            frozenset(lane.outcome for lane in lanes if lane.outcome is not None),
+            frozenset(m.kind for lane in lanes for m in lane.markers),
+        )
+
+
+MIN_FIT_SCALE = 0.6
+"""Below this the legend is unreadable anyway; it is then cut, not shrunk."""
+
+
+def _entries(shown: Shown | None) -> list[list[_Entry]]:
     states = [_Entry("heading", "", "States")] + [
         _Entry("state", state.value, STATE_STYLES[state].label)
         for state in LEGEND_STATES
+        if shown is None or state in shown.states
     ]
     outcomes = [_Entry("heading", "", "Endings")] + [
         _Entry("outcome", outcome.value, style.legend)
         for outcome, style in OUTCOME_STYLES.items()
+        if shown is None or outcome in shown.outcomes
     ]
     markers = [_Entry("heading", "", "Marks")] + [
-        _Entry("marker", kind, text) for kind, text in LEGEND_MARKERS.items()
+        _Entry("marker", kind, text)
+        for kind, text in LEGEND_MARKERS.items()
+        if shown is None or kind in shown.markers
     ]
-    return [states, outcomes, markers]
+    return [section for section in (states, outcomes, markers) if len(section) > 1]
 
 
 class LegendWidget(QWidget):
@@ -47,25 +86,119 @@ class LegendWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._requested_scale = 1.0
         self._scale = 1.0
-        self._sections = _entries()
+        self._max_height: int | None = None
+        self._compact = False
+        self._auto_compact = False
+        self._font_key: float | None = None
+        self._font_cache: tuple | None = None
+        self._unit_widths: dict[tuple[_Entry, bool], float] = {}
+        self._unit_line = QFontMetricsF(palette.font(palette.LEGEND_PX)).height()
+        self._shown: Shown | None = None
+        self._sections = _entries(None)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setToolTip("What the colours and marks on the timeline mean")
 
     def set_presentation_scale(self, scale: float) -> None:
-        self._scale = scale
+        self._requested_scale = scale
+        self._refit()
+
+    def presentation_scale(self) -> float:
+        """The scale used: the requested one, or less to stay in its budget."""
+        return self._scale
+
+    def apply_theme(self) -> None:
+        self.update()  # paints from gui.palette, which the theme changed
+
+    def smallest_text_px(self) -> float:
+        return min(palette.LEGEND_PX, palette.BADGE_PX * 0.9) * self._scale
+
+    def show_only(self, shown: Shown | None) -> None:
+        """Explain only what ``shown`` lists (None: everything)."""
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._sections = _entries(shown)
+        self._refit()
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: entries flow on as few lines as possible, no headings."""
+        self._compact = compact
+        self._refit()
+
+    def set_max_height(self, pixels: int | None) -> None:
+        self._max_height = pixels
+        self._refit()
+
+    def _refit(self) -> None:
+        """The largest scale up to the requested one that fits the budget;
+        compact lines first if the sectioned layout would need shrinking by
+        more than a quarter. Past MIN_FIT_SCALE the legend is cut instead."""
+        width = float(max(self.width(), 200))
+        self._auto_compact = False
+        self._scale = self._fit_scale(width)
+        if self._scale < 0.75 * self._requested_scale and not self._compact:
+            self._auto_compact = True
+            self._scale = self._fit_scale(width)
+        limit = self._max_height if self._max_height is not None else 16_777_215
+        self.setMaximumHeight(limit)
         self.updateGeometry()
         self.update()
 
+    def _fit_scale(self, width: float) -> float:
+        """Bisect: the height grows with the scale, and each layout measures
+        every caption, so a few tries beat shrinking step by step."""
+        self._scale = high = self._requested_scale
+        if self._max_height is None or self._height_for(width) <= self._max_height:
+            return high
+        low = min(MIN_FIT_SCALE, high)
+        for _ in range(7):
+            self._scale = (low + high) / 2
+            if self._height_for(width) <= self._max_height:
+                low = self._scale
+            else:
+                high = self._scale
+        self._scale = low
+        return low
+
+    @property
+    def compact(self) -> bool:
+        return self._compact or self._auto_compact
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._max_height is not None and event.oldSize().width() != self.width():
+            self._refit()
+
     def texts(self) -> list[str]:
         """Every caption, in order (what a reader of the legend sees)."""
-        return [entry.text for section in self._sections for entry in section]
+        return [
+            self._caption(entry)
+            for section in self._sections
+            for entry in section
+            if not (self.compact and entry.kind == "heading")
+        ]
+
+    def _caption(self, entry: _Entry) -> str:
+        """Compact captions drop the parenthesis: "starting (booting)" is
+        "starting"; the swatch or sample badge says the rest."""
+        text = entry.text
+        cut = text.find(" (")
+        if self.compact and entry.kind != "heading" and cut > 0 and text[-1] == ")":
+            return text[:cut]
+        return text
 
     # -- layout -----------------------------------------------------------------------
 
     def _fonts(self):
+        if self._font_key != self._scale:
+            self._font_key, self._font_cache = self._scale, self._make_fonts()
+        return self._font_cache
+
+    def _make_fonts(self):
         return (
             palette.font(palette.LEGEND_PX * self._scale),
             palette.font(palette.LEGEND_PX * self._scale, bold=True),
@@ -73,22 +206,35 @@ class LegendWidget(QWidget):
         )
 
     def _line_height(self) -> float:
-        return QFontMetricsF(self._fonts()[0]).height() * 1.7
+        return self._unit_line * self._scale * (1.45 if self.compact else 1.7)
 
     def _entry_width(self, entry: _Entry) -> float:
-        text_font, bold, badge_font = self._fonts()
-        metrics = QFontMetricsF(bold if entry.kind == "heading" else text_font)
-        width = metrics.horizontalAdvance(entry.text)
+        """Measured once at scale 1, then scaled: text widths grow with the
+        pixel size, and fitting tries several scales, each of which would
+        otherwise measure every caption with cold font caches (~25 µs each)."""
+        key = (entry, self.compact)
+        unit = self._unit_widths.get(key)
+        if unit is None:
+            unit = self._unit_widths[key] = self._measure(entry)
+        return unit * self._scale
+
+    def _measure(self, entry: _Entry) -> float:
+        """Width of ``entry`` at scale 1."""
+        text = QFontMetricsF(
+            palette.font(palette.LEGEND_PX, bold=entry.kind == "heading")
+        )
+        width = text.horizontalAdvance(self._caption(entry))
         if entry.kind == "state":
-            width += self._swatch_width() + 6 * self._scale
+            width += 30 + 6
         elif entry.kind == "outcome":
             sample = OUTCOME_STYLES[Outcome(entry.key)].sample
-            width += marks.badge_size(sample, badge_font)[0] + 6 * self._scale
+            badge_font = palette.font(palette.BADGE_PX * 0.9, bold=True)
+            width += marks.badge_size(sample, badge_font)[0] + 6
         elif entry.kind == "marker":
-            width += self._line_height() * 0.7 + 4 * self._scale
+            width += self._unit_line * (1.45 if self.compact else 1.7) * 0.7 + 4
         else:
-            width += 4 * self._scale
-        return width + 18 * self._scale
+            width += 4
+        return width + 18
 
     def _swatch_width(self) -> float:
         return 30 * self._scale
@@ -99,16 +245,23 @@ class LegendWidget(QWidget):
         Each section starts a line with its heading; continuation lines start
         under the section's first entry, so the headings form a column.
         """
-        placed = []
+        placed: list[tuple[_Entry, QRectF]] = []
         line_h = self._line_height()
         margin = 8 * self._scale
-        column = margin + max(
-            self._entry_width(section[0]) for section in self._sections
-        )
+        if not self._sections:
+            return placed
+        if self.compact:  # one paragraph: no headings, no column
+            column = margin
+        else:
+            column = margin + max(
+                self._entry_width(section[0]) for section in self._sections
+            )
         y = margin / 2
+        x = column
         for section in self._sections:
-            placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
-            x = column
+            if not self.compact:
+                placed.append((section[0], QRectF(margin, y, column - margin, line_h)))
+                x = column
             for entry in section[1:]:
                 entry_w = self._entry_width(entry)
                 if x > column and x + entry_w > width - margin:
@@ -116,14 +269,18 @@ class LegendWidget(QWidget):
                     y += line_h
                 placed.append((entry, QRectF(x, y, entry_w, line_h)))
                 x += entry_w
-            y += line_h
+            if not self.compact:
+                y += line_h
         return placed
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        placed = self._layout(float(width))
+        return self._height_for(float(width))
+
+    def _height_for(self, width: float) -> int:
+        placed = self._layout(width)
         return int(placed[-1][1].bottom() + 4 * self._scale) if placed else 0
 
     def sizeHint(self) -> QSize:
@@ -131,7 +288,9 @@ class LegendWidget(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, self.heightForWidth(200))
+        # It fits itself into whatever height it gets (set_max_height); its
+        # height at 200 px wide would make the window taller than a screen.
+        return QSize(200, round(self._line_height()))
 
     # -- painting ---------------------------------------------------------------------
 
@@ -173,7 +332,7 @@ class LegendWidget(QWidget):
             p.drawText(
                 QRectF(x, rect.top(), rect.right() - x, rect.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                entry.text,
+                self._caption(entry),
             )
 
     def _paint_swatch(

@@ -57,6 +57,12 @@ class LessonsPanel(QWidget):
         )
         splitter.setSizes([list_height, 240])
         layout.addWidget(splitter)
+        self._layout = layout
+
+    def hold(self, widget: QWidget) -> None:
+        """Show ``widget`` under the description (the predict box, when the
+        window is not presenting)."""
+        self._layout.addWidget(widget)
 
     def select_path(self, path: Path | str | None) -> None:
         """Highlight the lesson at ``path`` (none if it is not a lesson)."""

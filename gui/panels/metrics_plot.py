@@ -12,15 +12,19 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from core.model.run_model import Lane
+from gui import palette
 
 CPU_COLOUR = "#0072b2"
 RSS_COLOUR = "#d55e00"
 
 
 class MetricsPlot(pg.GraphicsLayoutWidget):
+    def apply_theme(self) -> None:
+        self.setBackground(palette.BACKGROUND)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(palette.BACKGROUND)
         self.setMinimumHeight(150)
         self.cpu_plot = self.addPlot(row=0, col=0)
         self.rss_plot = self.addPlot(row=1, col=0)

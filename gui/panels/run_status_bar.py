@@ -6,6 +6,7 @@ import os
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from core.model import parallelism
 from core.model.run_model import RunModel
 
 STATE_TEXT = {
@@ -27,8 +28,13 @@ class RunStatusBar(QStatusBar):
         self.cpus = QLabel(f"{os.cpu_count() or '?'} CPUs")
         self.cpus.setToolTip("CPU cores on this machine (os.cpu_count())")
         self.method = QLabel()
+        self.gauge = QLabel()
+        self.gauge.setToolTip(
+            "Effective parallelism: CPU time summed over the workers ÷ wall time"
+        )
         self._method_for: tuple[RunModel, int, str] | None = None
-        for label in (self.state, self.elapsed, self.cpus, self.method):
+        self._gauge_for: RunModel | None = None
+        for label in (self.state, self.elapsed, self.gauge, self.cpus, self.method):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.set_state("ready")
@@ -47,6 +53,31 @@ class RunStatusBar(QStatusBar):
         if self._method_for != key:
             self._method_for = key
             self.method.setText(self.method_text(model))
+        if model.finished and self._gauge_for is not model:
+            self._gauge_for = model  # the samples are final: measure once
+            self._show_gauge(model)
+        elif not model.finished and self._gauge_for is not None:
+            self._gauge_for = None
+            self.gauge.setText("")
+
+    def _show_gauge(self, model: RunModel) -> None:
+        groups = parallelism.by_group(model)
+        if not groups:
+            self.gauge.setText("")
+            return
+        best = max(groups, key=lambda g: g.effective)
+        cpus = parallelism.cpu_count(model) or "?"
+        warned = parallelism.warning(model)
+        colour = "#a05a00" if warned else "#333333"
+        self.gauge.setText(
+            f"<span style='color:{colour}'>{'⚠ ' if warned else ''}"
+            f"Parallelism {best.effective:.1f} of {cpus} CPUs</span>"
+        )
+        self.gauge.setToolTip(
+            "Effective parallelism (CPU time ÷ wall time) per group: "
+            + parallelism.summary(model)
+            + (f"\n\n{warned}" if warned else "")
+        )
 
     @staticmethod
     def method_text(model: RunModel) -> str:

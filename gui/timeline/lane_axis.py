@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from core.model.run_model import Lane
 from gui import palette
+from gui.timeline.lane_order import name_ink, row_label
 from gui.timeline.tooltips import identity, outcome_tooltip, sized
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
@@ -104,12 +105,9 @@ class LaneAxis(pg.AxisItem):
         lane_px = height / (high - low)
         width = self.mapRectFromParent(self.geometry()).width()
         scale = self._scale
-        name_font = palette.font(
-            min(palette.LABEL_PX * scale, max(9.0, lane_px * 0.5)), bold=True
-        )
-        sub_font = palette.font(
-            min(palette.SUBLABEL_PX * scale, max(8.0, lane_px * 0.36))
-        )
+        name_px, sub_px = label_px(lane_px, scale)
+        name_font = palette.font(name_px, bold=True)
+        sub_font = palette.font(sub_px)
         name_h = QFontMetricsF(name_font).height()
         sub_h = QFontMetricsF(sub_font).height()
         two_lines = lane_px >= name_h + sub_h + 2
@@ -131,12 +129,12 @@ class LaneAxis(pg.AxisItem):
             if step > 1 and row % step and not selected:
                 continue
             centre = y0 + lane_px / 2
-            p.setPen(QColor(palette.INK))
+            p.setPen(QColor(name_ink(lane)))
             p.setFont(name_font)
             if two_lines:
                 block = name_h + sub_h
                 name_rect = QRectF(0, centre - block / 2, right, name_h)
-                self._draw_text(p, name_rect, lane.name)
+                self._draw_text(p, name_rect, row_label(lane))
                 p.setPen(QColor(palette.MUTED_INK))
                 p.setFont(sub_font)
                 self._draw_text(
@@ -144,7 +142,7 @@ class LaneAxis(pg.AxisItem):
                 )
             else:
                 rect = QRectF(0, centre - name_h / 2, right, name_h)
-                self._draw_text(p, rect, lane.name)
+                self._draw_text(p, rect, row_label(lane))
                 if step > 1:
                     p.setPen(QPen(QColor(palette.MUTED_INK), 1))
                     p.drawLine(QPointF(right + 2, centre), QPointF(width, centre))
@@ -182,6 +180,14 @@ class LaneAxis(pg.AxisItem):
         if row is not None:
             event.accept()
             self.lane_clicked.emit(self._lanes[row].worker_id)
+
+
+def label_px(lane_px: float, scale: float) -> tuple[float, float]:
+    """(name, pid line) font sizes in pixels for lanes ``lane_px`` tall."""
+    return (
+        min(palette.LABEL_PX * scale, max(9.0, lane_px * 0.5)),
+        min(palette.SUBLABEL_PX * scale, max(8.0, lane_px * 0.36)),
+    )
 
 
 def _pattern(text: str) -> str:

@@ -17,10 +17,13 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 from shiboken6 import wrapInstance
 
+from core.model.headline import badge_text, signal_ignored
 from core.model.run_model import State
 from gui import palette
 from gui.palette import MARKER_STYLES
 from gui.timeline import marks
+from gui.timeline.callouts import paint_callouts
+from gui.timeline.print_marks import paint_print_marks
 from gui.timeline.stamp_cache import StampCache
 from gui.timeline.timeline_data import TimelineData, bar_extent
 
@@ -29,6 +32,11 @@ TEXT_MIN_PX = 13.0
 HATCH_PX = 7.0
 LABELLED_KINDS = ("signal", "mark")
 _STAMPS = StampCache()
+
+
+def forget_stamps() -> None:
+    """After a theme change: glyphs and badges are drawn again in its colours."""
+    _STAMPS.clear()
 
 
 def stamp_glyph(p: QPainter, kind: str, x: float, y: float, size: float) -> None:
@@ -127,6 +135,14 @@ def paint_hatch(
     p.setPen(Qt.PenStyle.NoPen)
 
 
+def text_px(lane_px: float, scale: float) -> tuple[float, float]:
+    """(badge, marker text) font sizes in pixels for lanes ``lane_px`` tall."""
+    return (
+        min(palette.BADGE_PX * scale, lane_px * 0.5),
+        min(palette.MARKER_TEXT_PX * scale, lane_px * 0.36),
+    )
+
+
 def paint_decorations(
     p: QPainter,
     data: TimelineData,
@@ -139,12 +155,12 @@ def paint_decorations(
     first = max(0, math.floor(view.top()))
     last = min(data.row_count, math.ceil(view.bottom()))
     glyph = min(13.0 * scale, lane_px * 0.42)
-    badge_font = palette.font(min(palette.BADGE_PX * scale, lane_px * 0.5), bold=True)
-    text_font = palette.font(
-        min(palette.MARKER_TEXT_PX * scale, lane_px * 0.36), bold=True
-    )
+    badge_px, marker_px = text_px(lane_px, scale)
+    badge_font = palette.font(badge_px, bold=True)
+    text_font = palette.font(marker_px, bold=True)
     sx, dx = transform.m11(), transform.dx()
     sy, dy = transform.m22(), transform.dy()
+    now = data.model.now()
     visible = transform.mapRect(view)
     left_px, right_px = visible.left() - glyph, visible.right() + glyph
     spacing = glyph * 0.8
@@ -168,23 +184,31 @@ def paint_decorations(
             for index in shown:
                 stamp_glyph(p, kind, float(xs[index]), y_px, glyph)
                 if kind in LABELLED_KINDS and lane_px >= 22:
+                    marker = run.items[index]
+                    ignored = signal_ignored(lane, marker, now)
                     _paint_marker_text(
                         p,
-                        run.items[index].label,
+                        f"{marker.label} ignored" if ignored else marker.label,
                         float(xs[index]) + glyph * 0.65,
                         y_px,
                         text_font,
                         outcome_px,
                     )
+        p.setPen(Qt.PenStyle.NoPen)
+        paint_print_marks(
+            p, lane, sx, dx, bottom_px, left_px, right_px, max(2.0, glyph * 0.35)
+        )
         if outcome_px is not None and lane.explanation is not None:
             stamp_badge(
                 p,
                 outcome_px + 3.0,
                 (row + 0.5) * sy + dy,
-                lane.explanation.label,
+                badge_text(lane),
                 lane.outcome,
                 badge_font,
             )
+    if lane_px >= 22:
+        paint_callouts(p, data, view, transform, scale, marker_px)
     p.restore()
 
 
@@ -198,7 +222,7 @@ def _paint_marker_text(
         return
     rect = QRectF(x, y - metrics.height() / 2, width, metrics.height())
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(255, 255, 255, 210))
+    p.setBrush(palette.label_box(210))
     p.drawRoundedRect(rect, 3, 3)
     p.setPen(QColor(palette.INK))
     p.setFont(fnt)

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 
 from core.model.outcomes import Outcome
+from gui import palette
 from gui.palette import MARKER_STYLES, OUTCOME_STYLES
 
 
@@ -116,7 +117,7 @@ def draw_glyph(p: QPainter, kind: str, x: float, y: float, size: float) -> None:
     polygon = _polygon(shape, x, y, size)
     if kind in _HOLLOW:
         p.setPen(QPen(ink, max(1.2, size * 0.14)))
-        p.setBrush(QColor("#FFFFFF"))
+        p.setBrush(QColor(palette.BACKGROUND))  # hollow: the paper shows through
     else:
         p.setPen(QPen(QColor(255, 255, 255, 230), max(0.8, size * 0.08)))
         p.setBrush(ink)

@@ -30,6 +30,10 @@ class StampCache:
         self._limit = limit
         self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
 
+    def clear(self) -> None:
+        """Forget every stamp (the theme changed their colours)."""
+        self._pixmaps.clear()
+
     def __len__(self) -> int:
         return len(self._pixmaps)
 

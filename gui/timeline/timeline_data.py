@@ -9,19 +9,25 @@ ones, so :meth:`TimelineData.update` looks at what is new since its last call;
 the one open segment per lane is kept in two small per-row arrays and
 stretched to "now" at paint time.
 
-Lane ``row`` occupies y in [row, row + 1]; row 0 is the main program.
+Lane ``row`` occupies y in [row, row + 1]; row 0 is the main program, and a
+lane started by a worker sits under that worker (:mod:`lane_order`). Lanes may
+appear at any moment; rows below a new one move by a numpy shift of every
+table, never a rebuild.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection
 
 import numpy as np
 
 from core.model.outcomes import Outcome
 from core.model.run_model import Lane, Marker, RunModel, State
 from gui.palette import DRAW_ORDER, MARKER_STYLES, STATE_STYLES
+from gui.timeline.growable import Growable
+from gui.timeline.lane_order import MUTED_KINDS, tree_order
+from gui.timeline.task_data import TaskData
 
 SAMPLE_PERIOD_GUESS = 0.2
 """Seconds a lane's first CPU sample is assumed to cover (the monitor's default)."""
@@ -35,30 +41,6 @@ STATE_CODE = {state: code for code, state in enumerate(DRAW_ORDER)}
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 OUTCOME_CODE = {outcome: code for code, outcome in enumerate(OUTCOMES)}
 CPU_BAR = STATE_STYLES[State.RUNNING].height
-
-
-class Growable:
-    """An append-only (n, width) float64 array with amortised growth."""
-
-    def __init__(self, width: int = 4) -> None:
-        self._data = np.empty((16, width), dtype=np.float64)
-        self.size = 0
-
-    def extend(self, rows: list[tuple[float, float, float, float]]) -> None:
-        if not rows:
-            return
-        need = self.size + len(rows)
-        if need > len(self._data):
-            bigger = np.empty((max(need, 2 * len(self._data)), self._data.shape[1]))
-            bigger[: self.size] = self._data[: self.size]
-            self._data = bigger
-        self._data[self.size : need] = rows
-        self.size = need
-
-    @property
-    def array(self) -> np.ndarray:
-        """A contiguous view of the filled part (safe to hand to drawRects)."""
-        return self._data[: self.size]
 
 
 class MarkerRun:
@@ -98,28 +80,46 @@ def outcome_time(lane: Lane) -> float | None:
     return 0.0
 
 
+class LaneProgress:
+    """How much of one lane is already in the arrays (so updates add only news)."""
+
+    def __init__(self) -> None:
+        self.segments = 0
+        self.samples = 0
+        self.markers = 0
+        self.last_sample = math.nan
+        self.marker_runs: dict[str, MarkerRun] = {}
+        """Per kind, the drawn markers in arrival order (for glyphs)."""
+
+
 class TimelineData:
     """Rectangles for one model; ``update(ids)`` after each ``model.apply()``."""
 
-    def __init__(self, model: RunModel) -> None:
+    def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
         self.model = model
-        self.lanes: list[Lane] = [model.main, *model.worker_lanes()]
-        self.row_of = {lane.worker_id: row for row, lane in enumerate(self.lanes)}
-        count = len(self.lanes)
+        self.show_helpers = show_helpers
+        self._reset()
+        self.update(())
+
+    def _reset(self) -> None:
+        self.lanes: list[Lane] = []
+        self.depths: list[int] = []
+        self.row_of: dict[int, int] = {}
         self.closed = {state: Growable() for state in DRAW_ORDER}
         self.cpu = Growable()
-        self.lines = {kind: Growable() for kind in MARKER_STYLES}
-        self.open_code = np.full(count, -1, dtype=np.int16)
-        self.open_start = np.zeros(count)
-        self.outcome_x = np.full(count, np.nan)
-        self.outcome_code = np.full(count, -1, dtype=np.int16)
-        self._segments_done = [0] * count
-        self._samples_done = [0] * count
-        self._markers_done = [0] * count
-        self._last_sample = [math.nan] * count
-        self.markers: list[dict[str, MarkerRun]] = [{} for _ in range(count)]
+        self.lines = {kind: Growable(row_columns=(1, 3)) for kind in MARKER_STYLES}
+        self.tasks = TaskData()
+        self.open_code = np.full(0, -1, dtype=np.int16)
+        self.open_start = np.zeros(0)
+        self.outcome_x = np.full(0, np.nan)
+        self.outcome_code = np.full(0, -1, dtype=np.int16)
+        self.muted_rows = np.zeros(0, dtype=np.intp)
+        """Rows of helper and untracked lanes (drawn washed out)."""
+        self.markers: list[dict[str, MarkerRun]] = []
         """Per row and kind, the drawn markers in arrival order (for glyphs)."""
-        self.update(lane.worker_id for lane in self.lanes)
+        self._progress: dict[int, LaneProgress] = {}
+        self._placed: dict[int, tuple[int | None, str]] = {}
+        """Each lane's (parent, kind) when rows were last laid out."""
 
     @property
     def row_count(self) -> int:
@@ -129,16 +129,69 @@ class TimelineData:
         row = math.floor(y)
         return self.lanes[row] if 0 <= row < len(self.lanes) else None
 
-    def update(self, worker_ids: Iterable[int]) -> None:
-        """Take in what is new on these lanes (cheap: only the new parts)."""
+    def needs_layout(self, worker_ids: Collection[int]) -> bool:
+        """True when the model gained lanes, or one of these lanes got another
+        parent or kind (a lane announced after its first events)."""
+        lanes = self.model.lanes
+        if len(lanes) != len(self._placed):
+            return True
+        return any(
+            (lanes[i].parent, lanes[i].kind) != self._placed.get(i)
+            for i in worker_ids
+            if i in lanes
+        )
+
+    def update(self, worker_ids: Collection[int]) -> bool:
+        """Take in what is new on these lanes (cheap: only the new parts) and any
+        new lanes; True if rows were added or moved."""
+        moved = self.needs_layout(worker_ids) and self._lay_out()
         for worker_id in worker_ids:
             row = self.row_of.get(worker_id)
             if row is not None:
                 self._update_row(row, self.lanes[row])
+        return moved
+
+    def _lay_out(self) -> bool:
+        """Give new lanes rows; move the old ones' drawings if rows shifted."""
+        lanes = self.model.lanes
+        self._placed = {i: (lane.parent, lane.kind) for i, lane in lanes.items()}
+        order = tree_order(lanes, self.show_helpers)
+        ids = [lane.worker_id for lane, _depth in order]
+        if ids == [lane.worker_id for lane in self.lanes]:
+            return False  # only hidden lanes arrived, or nothing moved
+        source = np.array([self.row_of.get(i, -1) for i in ids], dtype=np.intp)
+        kept = np.flatnonzero(source >= 0)
+        if len(kept) != len(self.lanes):  # a shown lane vanished: start over
+            self._reset()
+            return self._lay_out()
+        if not np.array_equal(source[kept], kept):
+            shift = np.zeros(len(self.lanes), dtype=np.intp)
+            shift[source[kept]] = kept - source[kept]
+            for table in (*self.closed.values(), self.cpu, *self.lines.values()):
+                table.shift_rows(shift)
+            self.tasks.shift_rows(shift)
+        self.open_code = _moved(self.open_code, source, -1)
+        self.open_start = _moved(self.open_start, source, 0.0)
+        self.outcome_x = _moved(self.outcome_x, source, np.nan)
+        self.outcome_code = _moved(self.outcome_code, source, -1)
+        self.lanes[:] = [lane for lane, _depth in order]
+        self.depths = [depth for _lane, depth in order]
+        self.row_of = {lane_id: row for row, lane_id in enumerate(ids)}
+        self.muted_rows = np.array(
+            [row for row, lane in enumerate(self.lanes) if lane.kind in MUTED_KINDS],
+            dtype=np.intp,
+        )
+        for row in np.flatnonzero(source < 0):
+            self._progress[ids[row]] = LaneProgress()
+            self._update_row(int(row), self.lanes[row])
+        self.markers = [self._progress[i].marker_runs for i in ids]
+        return True
 
     def _update_row(self, row: int, lane: Lane) -> None:
+        """Add what is new on one lane."""
+        progress = self._progress[lane.worker_id]
         segments = lane.segments
-        done = self._segments_done[row]
+        done = progress.segments
         while done < len(segments) and segments[done].end is not None:
             segment = segments[done]
             top, height = bar_extent(row, segment.state)
@@ -146,21 +199,22 @@ class TimelineData:
                 [(segment.start, top, segment.end - segment.start, height)]
             )
             done += 1
-        self._segments_done[row] = done
+        progress.segments = done
         if done < len(segments):
             self.open_code[row] = STATE_CODE[segments[done].state]
             self.open_start[row] = segments[done].start
         else:
             self.open_code[row] = -1
-        self._update_samples(row, lane)
-        self._update_markers(row, lane)
+        self._update_samples(row, lane, progress)
+        self._update_markers(row, lane, progress)
         if lane.outcome is not None:
             self.outcome_x[row] = outcome_time(lane)
             self.outcome_code[row] = OUTCOME_CODE[lane.outcome]
+        self.tasks.update_lane(lane.worker_id, row, lane)
 
-    def _update_samples(self, row: int, lane: Lane) -> None:
+    def _update_samples(self, row: int, lane: Lane, progress: LaneProgress) -> None:
         samples = lane.samples
-        start = self._samples_done[row]
+        start = progress.samples
         if start >= len(samples):
             return
         running = [
@@ -170,7 +224,7 @@ class TimelineData:
         ]
         bar_top, bar_height = bar_extent(row, State.RUNNING)
         bottom = bar_top + bar_height
-        previous = self._last_sample[row]
+        previous = progress.last_sample
         if math.isnan(previous):  # sampling began when start() returned
             previous = lane.times.get("start_returned", math.nan)
         rects = []
@@ -185,21 +239,21 @@ class TimelineData:
                 a, b = max(x0, begin), min(t, end)
                 if b > a and b - a >= RUNNING_SHARE * (t - x0):
                     rects.append((a, bottom - height, b - a, height))
-        self._last_sample[row] = previous
-        self._samples_done[row] = len(samples)
+        progress.last_sample = previous
+        progress.samples = len(samples)
         self.cpu.extend(rects)
 
-    def _update_markers(self, row: int, lane: Lane) -> None:
+    def _update_markers(self, row: int, lane: Lane, progress: LaneProgress) -> None:
         markers = lane.markers
-        start = self._markers_done[row]
+        start = progress.markers
         top, height = bar_extent(row, State.RUNNING)
-        by_kind = self.markers[row]
+        by_kind = progress.marker_runs
         for marker in markers[start:]:
             lines = self.lines.get(marker.kind)
             if lines is not None:
                 lines.extend([(marker.t, top, marker.t, top + height)])
                 by_kind.setdefault(marker.kind, MarkerRun()).append(marker)
-        self._markers_done[row] = len(markers)
+        progress.markers = len(markers)
 
     def open_rects(self, code: int, now: float) -> np.ndarray:
         """(n, 4) rects of the open segments in state ``code``, stretched to now."""
@@ -219,3 +273,11 @@ class TimelineData:
         """Every rectangle of ``state`` (finished and open); for tests and tools."""
         closed = self.closed[state].array
         return np.concatenate([closed, self.open_rects(STATE_CODE[state], now)])
+
+
+def _moved(values: np.ndarray, source: np.ndarray, fill: float) -> np.ndarray:
+    """Per-row values in the new row order (``source[row]``: the old row or -1)."""
+    out = np.full(len(source), fill, dtype=values.dtype)
+    kept = source >= 0
+    out[kept] = values[source[kept]]
+    return out

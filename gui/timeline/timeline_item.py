@@ -19,10 +19,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform
 
+from core.hazards import Hazard
 from core.model.run_model import RunModel
 from gui import palette
 from gui.palette import DRAW_ORDER, MARKER_STYLES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline import marks
+from gui.timeline.hazard_badges import hazard_near, paint_hazard_badges
 from gui.timeline.lane_overlay import (
     TEXT_MIN_PX,
     draw_lines,
@@ -31,6 +33,8 @@ from gui.timeline.lane_overlay import (
     paint_decorations,
     paint_hatch,
 )
+from gui.timeline.task_data import task_at
+from gui.timeline.task_painter import BAND_HEIGHT, BAND_TOP, paint_tasks
 from gui.timeline.timeline_data import OUTCOMES, STATE_CODE, TimelineData
 from gui.timeline.tooltips import (
     marker_tooltip,
@@ -38,6 +42,7 @@ from gui.timeline.tooltips import (
     segment_at,
     segment_tooltip,
     sized,
+    task_tooltip,
 )
 
 WIDE = 1.0e6
@@ -48,6 +53,8 @@ DENSE_PX = 3.0
 """Lanes thinner than this fill their whole pitch: thin bars inside sub-pixel
 lanes alias into stripes."""
 HIT_PX = 6.0
+MUTED_VEIL = QColor(255, 255, 255, 150)
+"""Laid over helper and untracked lanes: their bars read as background."""
 
 
 class TimelineItem(pg.GraphicsObject):
@@ -55,13 +62,14 @@ class TimelineItem(pg.GraphicsObject):
 
     lane_clicked = Signal(int)
 
-    def __init__(self, model: RunModel) -> None:
+    def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
         super().__init__()
-        self._data = TimelineData(model)
+        self._data = TimelineData(model, show_helpers)
         self._scale = 1.0
         self._selected: int | None = None
         self.grid_step = 0.0
         self._frame_time: float | None = None
+        self._hazards: list[Hazard] = []
         self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
         self._outcome_brushes = [
             QBrush(QColor(OUTCOME_STYLES[o].fill)) for o in OUTCOMES
@@ -79,13 +87,29 @@ class TimelineItem(pg.GraphicsObject):
 
     def set_model(self, model: RunModel) -> None:
         self.prepareGeometryChange()
-        self._data = TimelineData(model)
+        self._data = TimelineData(model, self._data.show_helpers)
         self._selected = None
         self.update()
 
-    def lanes_changed(self, worker_ids: set[int]) -> None:
-        self._data.update(worker_ids)
+    def apply_theme(self) -> None:
+        """Take the palette's current colours (the theme changed)."""
+        self._brushes = {s: QBrush(QColor(STATE_STYLES[s].colour)) for s in DRAW_ORDER}
         self.update()
+
+    def set_show_helpers(self, show: bool) -> None:
+        """Show or hide helper and untracked lanes (rows are laid out again)."""
+        if show != self._data.show_helpers:
+            self.prepareGeometryChange()
+            self._data = TimelineData(self._data.model, show)
+            self.update()
+
+    def lanes_changed(self, worker_ids: set[int]) -> bool:
+        """Take in changes; True if rows were added or moved (labels follow)."""
+        if self._data.needs_layout(worker_ids):
+            self.prepareGeometryChange()  # before the bounding rect grows
+        moved = self._data.update(worker_ids)
+        self.update()
+        return moved
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale
@@ -103,6 +127,12 @@ class TimelineItem(pg.GraphicsObject):
         step with the time axis labels."""
         self.grid_step = step
         self.update()
+
+    def set_hazards(self, hazards: list[Hazard]) -> None:
+        """The hazards to badge (core.hazards.detect found them)."""
+        if hazards != self._hazards:
+            self._hazards = list(hazards)
+            self.update()
 
     def set_selected(self, worker_id: int | None) -> None:
         self._selected = worker_id
@@ -156,12 +186,15 @@ class TimelineItem(pg.GraphicsObject):
             cpu = cpu.copy()
             fill_lanes(cpu)
         draw_rects(p, cpu)
+        paint_tasks(p, data.tasks, view, transform, now, data.row_count, self._scale)
+        self._paint_muted(p, view)
         if lane_px >= LINES_MIN_PX:
             self._paint_marker_lines(p, view)
         if lane_px < TEXT_MIN_PX:
             self._paint_outcome_ticks(p, transform)
         else:
             paint_decorations(p, self._data, view, transform, lane_px, self._scale)
+        paint_hazard_badges(p, data, self._hazards, view, transform, self._scale)
 
     def _paint_grid(self, p: QPainter, view: QRectF) -> None:
         step = self.grid_step
@@ -179,6 +212,19 @@ class TimelineItem(pg.GraphicsObject):
         p.setPen(pen)
         draw_lines(p, lines)
         p.setPen(Qt.PenStyle.NoPen)
+
+    def _paint_muted(self, p: QPainter, view: QRectF) -> None:
+        rows = self._data.muted_rows
+        rows = rows[(rows >= math.floor(view.top())) & (rows < view.bottom())]
+        if not len(rows):
+            return
+        veil = np.empty((len(rows), 4))
+        veil[:, 0] = view.left()
+        veil[:, 1] = rows
+        veil[:, 2] = view.width()
+        veil[:, 3] = 1.0
+        p.setBrush(MUTED_VEIL)
+        draw_rects(p, veil)
 
     def _paint_selection(self, p: QPainter, view: QRectF) -> None:
         row = None if self._selected is None else self.row_of(self._selected)
@@ -234,6 +280,9 @@ class TimelineItem(pg.GraphicsObject):
             return ""
         row = data.row_of[lane.worker_id]
         lane_px = 1.0 / px_y if px_y > 0 else 100.0
+        hazard = hazard_near(self._hazards, lane.worker_id, x, px_x, HIT_PX * 2)
+        if hazard is not None and y - row <= 0.45:  # the badge, on the top edge
+            return f"⚠ {hazard.title}\n{hazard.text}\n(see the Hazards tab)"
         if lane.outcome is not None and lane.explanation is not None:
             start = data.outcome_x[row]
             if lane_px >= TEXT_MIN_PX:
@@ -255,6 +304,12 @@ class TimelineItem(pg.GraphicsObject):
         if near:
             return marker_tooltip(lane, min(near, key=lambda m: abs(m.t - x)))
         now = self.now()
+        if lane.tasks and abs(y - row - BAND_TOP - BAND_HEIGHT / 2) <= (
+            BAND_HEIGHT / 2 + px_y
+        ):
+            span = task_at(lane, x, 2 * px_x, now)
+            if span is not None:
+                return task_tooltip(lane, span, now)
         segment = segment_at(lane, min(x, now))
         if segment is None:
             return outcome_tooltip(lane)

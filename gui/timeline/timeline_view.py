@@ -9,49 +9,31 @@ following; :meth:`fit` or the Follow button brings it back.
 
 from __future__ import annotations
 
-import math
-
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.model.run_model import RunModel
 from gui import palette
-from gui.timeline.lane_axis import LaneAxis
+from gui.timeline.lane_axis import LaneAxis, label_px
+from gui.timeline.lane_overlay import text_px
 from gui.timeline.timeline_item import TimelineItem
 from gui.timeline.timeline_view_box import TimelineViewBox
 from gui.timeline.tooltips import identity
+from gui.timeline.view_ranges import TICK_MIN_PX, ViewRanges, grid_step
 
 FRAME_MS = 33
-FOLLOW_SPANS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
-"""Round spans the live view steps through; past the last it slides."""
-BADGE_ROOM_PX = 120.0
-"""Pixels kept free right of the last event for outcome badges."""
-LEFT_ROOM_PX = 10.0
-"""Pixels left of t = 0 so that symbols at the very start are not cut."""
-TICK_MIN_PX = 90.0
-MIN_LIVE_SPAN = 1.0
-"""Seconds shown by fit() before a run has finished (or even started)."""
 
 
-def grid_step(span: float, width_px: float, min_px: float = TICK_MIN_PX) -> float:
-    """The smallest round step (1, 2 or 5 × 10^k s) at least ``min_px`` apart.
-
-    Both the time axis labels and the item's grid lines use it, so they agree;
-    pyqtgraph's own grid (an alpha-blended QPicture) cost 9 ms a frame.
-    """
-    if span <= 0 or width_px <= 0:
-        return 1.0
-    target = span * min_px / width_px
-    power = 10.0 ** math.floor(math.log10(target))
-    for factor in (1.0, 2.0, 5.0, 10.0):
-        if factor * power >= target:
-            return factor * power
-    return 10.0 * power
-
-
-class TimelineView(QWidget):
+class TimelineView(ViewRanges, QWidget):
     """Lanes of a :class:`RunModel` over time; see the module docstring."""
 
     lane_selected = Signal(int)
@@ -65,6 +47,10 @@ class TimelineView(QWidget):
         self._live = False
         self._following = True
         self._auto_rows = True
+        self._fill = False
+        self._badge_key: tuple[frozenset[str], float] | None = None
+        self._badge_room = 0.0
+        self._rows_stale = False
         self._scale_index = palette.PRESENTATION_SCALES.index(1.0)
         self._identities: dict[int, str] = {}
 
@@ -96,10 +82,12 @@ class TimelineView(QWidget):
         self._now_label = pg.InfLineLabel(
             self._now_line,
             text="now",
-            position=0.985,  # y is inverted: near 1 is the bottom, below the lanes
-            anchors=[(0.5, 1), (0.5, 1)],
+            # y is inverted: near 0 is the top, above the first lane's marks;
+            # at the bottom it sat among the last lane's badges (defect 11)
+            position=0.01,
+            anchors=[(0.5, 0), (0.5, 0)],
             color=palette.NOW_LINE,
-            fill=(255, 255, 255, 220),
+            fill=palette.label_box(220),
         )
         self._now_line.setZValue(10)
         self._now_line.hide()
@@ -112,6 +100,7 @@ class TimelineView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        self._hint = QLabel()
         self._follow_button = QToolButton(text="Follow")
         self._fit_button = QToolButton(text="Fit")
         if controls:
@@ -130,11 +119,13 @@ class TimelineView(QWidget):
     def _build_controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
-        hint = QLabel(
+        hint = self._hint = QLabel(
             "wheel: zoom time · Shift+wheel or wheel on names: zoom lanes · "
             "drag: pan · click a lane: details"
         )
         hint.setStyleSheet(f"color: {palette.MUTED_INK};")
+        # a hint, not a reason to make the window wider than a 1024 px screen
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._follow_button.setCheckable(True)
         self._follow_button.setChecked(True)
         self._follow_button.setToolTip("Keep the present in view while the run goes on")
@@ -167,13 +158,14 @@ class TimelineView(QWidget):
         self._identities.clear()
         self._item.set_model(model)
         self._axis.set_selected(None)
-        self._axis.set_lanes(self._item.data.lanes)
         self._auto_rows = True
+        self._refresh_rows()
         self.fit()
 
     def lanes_changed(self, worker_ids: set[int]) -> None:
         """Take in what changed on these lanes after ``model.apply()``."""
-        self._item.lanes_changed(worker_ids)
+        if self._item.lanes_changed(worker_ids):
+            self._rows_changed()
         relabel = False
         for worker_id in worker_ids:
             lane = self._model.lanes.get(worker_id)
@@ -200,11 +192,30 @@ class TimelineView(QWidget):
             self._on_timer_tick()
         else:
             self._timer.stop()
+            if self._rows_stale:
+                self._refresh_rows()
             self._item.set_frame_time(None)
             self._now_line.hide()
             if self._following:
                 self.fit()
             self._item.update()
+
+    def set_show_helpers(self, show: bool) -> None:
+        """Show (the default) or hide helper and untracked lanes."""
+        self._item.set_show_helpers(show)
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        """Labels and vertical range follow new rows; while live once per frame
+        (lanes may come in every batch; re-measuring 1 024 labels takes ms)."""
+        self._rows_stale = True
+        if not self._live:
+            self._refresh_rows()
+
+    def _refresh_rows(self) -> None:
+        self._rows_stale = False
+        self._axis.set_lanes(self._item.data.lanes)
+        self._fit_rows()
 
     def is_live(self) -> bool:
         return self._live
@@ -227,6 +238,41 @@ class TimelineView(QWidget):
         self._auto_rows = True
         self._fit_rows()
 
+    def set_presentation_scale(self, scale: float) -> None:
+        """Jump to one of palette.PRESENTATION_SCALES (the nearest)."""
+        scales = palette.PRESENTATION_SCALES
+        self._scale_index = min(
+            range(len(scales)), key=lambda i: abs(scales[i] - scale)
+        )
+        self._apply_scale()
+        self._auto_rows = True
+        self._fit_rows()
+
+    def apply_theme(self) -> None:
+        """Take the colours of palette's current theme."""
+        self._plot.setBackground(palette.BACKGROUND)
+        self._time_axis.setPen(QColor(palette.MUTED_INK))
+        self._time_axis.setTextPen(QColor(palette.INK))
+        self._axis.setPen(QColor(palette.GRID))
+        self._hint.setStyleSheet(f"color: {palette.MUTED_INK};")
+        self._now_label.fill = pg.mkBrush(palette.label_box(220))
+        self._apply_scale()  # the axis label's colour
+        self._item.apply_theme()
+        self._axis.refresh()
+
+    def set_hint_visible(self, visible: bool) -> None:
+        """The mouse hint above the lanes (hidden when presenting)."""
+        self._hint.setVisible(visible)
+
+    def smallest_text_px(self) -> float:
+        """The smallest font on the lanes now (labels, pids, badges, marks, axis)."""
+        lane_px, scale = self.lane_height_px(), self.presentation_scale()
+        return min(
+            *label_px(lane_px, scale),
+            *text_px(lane_px, scale),
+            palette.TICK_PX * scale,
+        )
+
     def presentation_scale(self) -> float:
         return palette.PRESENTATION_SCALES[self._scale_index]
 
@@ -244,22 +290,6 @@ class TimelineView(QWidget):
             span = high - low
             self._box.setYRange(row + 0.5 - span / 2, row + 0.5 + span / 2, padding=0)
 
-    def visible_time_range(self) -> tuple[float, float]:
-        low, high = self._box.viewRange()[0]
-        return float(low), float(high)
-
-    def show_time_range(self, start: float, end: float) -> None:
-        """Show exactly [start, end] seconds; stops following the present."""
-        self.set_following(False)
-        self._box.setXRange(start, max(end, start + 1e-6), padding=0)
-
-    def show_all_rows(self) -> None:
-        """Fit every lane into the height, however thin that makes them."""
-        self._auto_rows = False
-        rows = float(self._item.data.row_count)
-        self._box.setLimits(yMin=-0.25, yMax=rows + 0.25)
-        self._box.setYRange(0.0, rows, padding=0)
-
     def following(self) -> bool:
         return self._following
 
@@ -273,46 +303,6 @@ class TimelineView(QWidget):
             self._follow_present()
 
     # -- internals --------------------------------------------------------------------
-
-    def _box_width_px(self) -> float:
-        return max(self._box.width(), 50.0)
-
-    def _fit_end(self) -> float:
-        """The run's end; an unfinished run shows at least the first second."""
-        now = self._model.now()
-        return max(now, 1e-3) if self._model.finished else max(now, MIN_LIVE_SPAN)
-
-    def _margins(self) -> tuple[float, float]:
-        """Fractions of the width kept free left of 0 and right of the last event."""
-        width = self._box_width_px()
-        right = min(BADGE_ROOM_PX * self.presentation_scale() / width, 0.5)
-        return min(LEFT_ROOM_PX / width, 0.1), right
-
-    def _set_x_range(self, start: float, last: float) -> None:
-        """[start, last] plus room for symbols at 0 and badges at the end."""
-        left, right = self._margins()
-        span = (last - start) / (1.0 - left - right)
-        self._box.setXRange(start - span * left, start - span * left + span, padding=0)
-
-    def _follow_present(self) -> None:
-        now = self._model.now()
-        left, right = self._margins()
-        usable = 1.0 - left - right
-        for span in FOLLOW_SPANS:
-            if now <= span * usable:
-                self._box.setXRange(-span * left, span * (1.0 - left), padding=0)
-                return
-        span = FOLLOW_SPANS[-1]
-        self._box.setXRange(now - span * (usable + left), now + span * right, padding=0)
-
-    def _fit_rows(self) -> None:
-        rows = self._item.data.row_count
-        lane_px = palette.LANE_MAX_PX * self.presentation_scale()
-        fits = max(self._box.height(), 1.0) / lane_px
-        extent = max(float(rows), fits)
-        self._box.setLimits(yMin=-0.25, yMax=extent + 0.25, minYRange=1.0)
-        if self._auto_rows:
-            self._box.setYRange(0.0, extent, padding=0)
 
     def _apply_scale(self) -> None:
         scale = self.presentation_scale()
@@ -333,6 +323,8 @@ class TimelineView(QWidget):
         )
 
     def _on_timer_tick(self) -> None:
+        if self._rows_stale:
+            self._refresh_rows()
         now = self._model.now()
         self._item.set_frame_time(now)  # bars end exactly on the "now" line
         self._now_line.setValue(now)

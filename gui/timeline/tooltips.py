@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from core.model.lanes import TaskSpan
 from core.model.run_model import Lane, Marker, Segment, State
 from gui.palette import STATE_STYLES
 
@@ -114,6 +115,39 @@ def marker_tooltip(lane: Lane, marker: Marker) -> str:
     if marker.detail:
         text += f" — {escape(marker.detail)}"
     return f"{_heading(lane)}<br>{text}"
+
+
+TASK_OUTCOMES = {
+    "": "still running",
+    "ok": "finished",
+    "error": "raised an error",
+    "cut": "cut off: its worker ended before it finished",
+}
+
+
+def task_tooltip(lane: Lane, span: TaskSpan, now: float) -> str:
+    if span.end is None:
+        times = f"since {_seconds(span.start)} ({now - span.start:.3f} s so far)"
+    else:
+        times = (
+            f"from {_seconds(span.start)} to {_seconds(span.end)}, "
+            f"{span.end - span.start:.3f} s"
+        )
+    outcome = TASK_OUTCOMES.get(span.outcome, span.outcome)
+    lines = [
+        _heading(lane),
+        f"task <b>{escape(span.label)}</b> #{span.task_id}: {escape(outcome)}",
+        times,
+    ]
+    if span.submitted is not None:
+        lines.append(
+            f"submitted at {_seconds(span.submitted)}, "
+            f"waited {span.start - span.submitted:.3f} s"
+        )
+    if span.detail:  # sent by the worker: any length, so cut it short
+        detail = span.detail if len(span.detail) <= 400 else span.detail[:400] + "…"
+        lines.append(escape(detail))
+    return "<br>".join(lines)
 
 
 def cpu_between(lane: Lane, start: float, end: float) -> float | None:

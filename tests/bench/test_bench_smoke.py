@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from bench import (
+    bytecode,
     cpu_slowdown,
     latency,
     overhead,
@@ -44,9 +45,20 @@ def test_overhead_runs_every_start_method():
     ran(report)
     rows = report.data["rows"]
     assert {row[0] for row in rows} == {"spawn", "fork", "forkserver"}
-    for row in rows:  # method, N, target, trials, spans, ratio, first lines, ratio
+    # method, N, target, trials, script span, Procession span, ratio,
+    # pipe-baseline span, ratio, pipe 1st line, Procession 1st line, ratio
+    for row in rows:
         assert all(sane(v) for v in row[4:]), row
-        assert row[6] < 50 and row[9] < 50, row  # a ratio, not a unit mix-up
+        assert row[6] < 50 and row[8] < 50 and row[11] < 50, row  # ratios, not units
+
+
+def test_bytecode_compares_before_and_now():
+    report = bytecode.run(quick=True)
+    ran(report)
+    if report.checks[0].passed is None:  # the shell writes bytecode: nothing to see
+        return
+    for row in report.data["rows"]:  # N, trials, spans, ratio, first lines, ratio
+        assert all(sane(v) for v in row[2:]), row
 
 
 def test_cpu_slowdown_runs():
@@ -116,7 +128,6 @@ def test_the_command_prints_a_summary(only):
             "--quick",
             "--only",
             only,
-            "--no-bytecode-cache",
         ],
         cwd=ROOT,
         capture_output=True,

@@ -141,7 +141,7 @@ def test_timeout_stops_a_run_that_would_never_end(tmp_path):
     started = time.monotonic()
     result = cli("run", str(path), "--start-method", "fork", "--timeout", "0.5")
     assert result.returncode == 0
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # hang guard (about 2 s)
     assert "stop requested (requested by the user)" in result.stdout
     assert "returned 'stopped' normally (exit code 0)" in result.stdout
 
@@ -170,7 +170,7 @@ def test_ctrl_c_stops_everything_and_still_prints_the_table(tmp_path):
         stopped = time.monotonic()
         app.send_signal(signal.SIGINT)
         assert app.wait(timeout=15) == 130
-    assert time.monotonic() - stopped < 10
+    assert time.monotonic() - stopped < 30  # hang guard (about 3.5 s)
     text = log.read_text()
     assert "SIGKILL sent by stop (SIGTERM ignored for 2 s)" in text
     assert "stubborn" in text[text.index("worker ") :] and "killed" in text

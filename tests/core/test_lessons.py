@@ -7,6 +7,8 @@ taking 2 s would mean they did not run in parallel).
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from core.model.outcomes import Outcome
@@ -52,7 +54,9 @@ def test_01_two_joined_sleeps_take_one_second(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_02_without_join_main_finishes_within_milliseconds(method):
     model = lesson("2", method)
-    assert model.main_finished < 0.15
+    # The workers sleep 1 s; the main program's start() calls took 2-35 ms
+    # (forkserver: the server starts first). A hang guard, not a speed limit.
+    assert model.main_finished < 0.2
     assert all(lane.outcome is Outcome.OK for lane in model.worker_lanes())
     assert min(lane.times["target_ended"] for lane in model.worker_lanes()) > 0.95
 
@@ -97,12 +101,30 @@ def test_06_cpu_bound_threads_take_turns_processes_do_not(method):
         lane = by_name[name]
         return lane.times["target_ended"] - lane.times["target_started"]
 
+    def combined_cpu(first, second):
+        """Summed CPU % of two lanes at each sampling moment (both sampled)."""
+        other = {round(t, 1): cpu for t, cpu, *_ in by_name[second].samples}
+        return [
+            cpu + other[round(t, 1)]
+            for t, cpu, *_ in by_name[first].samples
+            if cpu is not None and other.get(round(t, 1)) is not None
+        ]
+
+    assert all(lane.outcome is Outcome.OK for lane in by_name.values())
+    # The GIL serialises the threads whatever else the machine runs: together
+    # they never use more than one core (jitter: the two rates are measured
+    # over slightly different windows).
+    threads_cpu = combined_cpu("thread-1", "thread-2")
+    assert threads_cpu and max(threads_cpu) < 125, threads_cpu
+    # Processes can use two cores, and when they did for most of their run (a
+    # machine busy with other work may not leave them two), the threads took
+    # clearly longer: 2.0x on an idle 2-core machine. Not a speed limit: a
+    # ratio of two durations of one run, asserted only when it can hold.
     threads = max(duration("thread-1"), duration("thread-2"))
     processes = max(duration("process-1"), duration("process-2"))
-    assert all(lane.outcome is Outcome.OK for lane in by_name.values())
-    # The GIL serialises the threads: together they need about twice as long
-    # (2.0x on an idle 2-core machine; other load on the machine shrinks it).
-    assert threads > 1.3 * processes, (threads, processes)
+    processes_cpu = combined_cpu("process-1", "process-2")
+    if processes_cpu and statistics.median(processes_cpu) > 170:
+        assert threads > 1.3 * processes, (threads, processes)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -132,7 +154,7 @@ def test_08_start_methods_differ_in_start_cost():
     fork = min(boot("fork-1"), boot("fork-2"))
     spawn = min(boot("spawn-1"), boot("spawn-2"))
     forkserver = min(boot("forkserver-1"), boot("forkserver-2"))
-    assert fork < 0.02
+    assert fork < 0.02  # measured 2.2-2.6 ms: a guard ~8x over, not a target
     assert spawn > 3 * fork and forkserver > fork
     assert all(lane.outcome is Outcome.OK for lane in model.worker_lanes())
 

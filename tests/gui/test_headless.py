@@ -11,8 +11,10 @@ from PySide6.QtGui import QImage
 
 from core.export import recording
 from gui.export.headless_render import render_files
-from gui.export.slide_sheet import SHEET_WIDTH
+from gui.export.slide_sheet import SLIDE_SIZES
 from tests.gui.timeline_events import finished_model
+
+SLIDE_PX = SLIDE_SIZES["1080p"][:2]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_render_files_with_an_existing_application(qtbot, tmp_path) -> None:
     png, svg = tmp_path / "a.png", tmp_path / "a.svg"
     render_files(finished_model(), png=str(png), svg=str(svg))
-    assert QImage(str(png)).width() == 2 * SHEET_WIDTH
+    assert QImage(str(png)).size().toTuple() == SLIDE_PX  # a 16:9 slide
     assert b"<svg" in svg.read_bytes()[:400]
     render_files(finished_model())  # nothing asked for: nothing written, no error
 
@@ -49,7 +51,7 @@ def test_render_files_creates_its_own_offscreen_application(tmp_path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert QImage(str(png)).width() == 2 * SHEET_WIDTH
+    assert QImage(str(png)).size().toTuple() == SLIDE_PX  # a 16:9 slide
 
 
 def test_command_line_run_writes_png_and_svg(tmp_path) -> None:
@@ -75,6 +77,6 @@ def test_command_line_run_writes_png_and_svg(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     image = QImage(str(png))
-    assert image.width() == 2 * SHEET_WIDTH
+    assert image.size().toTuple() == SLIDE_PX
     assert image.text("Title") == "Two processes, joined"
     assert "Two processes, joined" in svg.read_text(encoding="utf-8")

@@ -232,7 +232,8 @@ def test_pixels_show_state_colours(qtbot) -> None:
 
     assert colour_at(0.55, 2.5) == palette.SKY_BLUE  # a-2 running, idle
     assert colour_at(0.3, 1.62) == palette.CPU_FILL  # a-1 busy: shaded
-    assert colour_at(0.45, 3.5) == palette.YELLOW  # b exited, not joined
+    # b exited, not joined (right of its ending badge, which now carries "exit 1")
+    assert colour_at(0.6, 3.5) == palette.YELLOW
     assert colour_at(0.04, 3.5) == palette.ORANGE  # b starting
 
 

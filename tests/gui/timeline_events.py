@@ -72,7 +72,16 @@ def begin(script: Script) -> None:
         platform="linux",
     )
     for lane in list(script.model.worker_lanes()):  # as the conductor announces them
-        script.at(0.0, "lane_added", lane.worker_id, name=lane.name, kind=lane.kind)
+        script.at(
+            0.0,
+            "lane_added",
+            lane.worker_id,
+            name=lane.name,
+            kind=lane.kind,
+            group=lane.group,
+            target=lane.target,
+            start_method=lane.start_method,
+        )
     for worker_id in (1, 2, 3):
         t = 0.01 * worker_id
         script.at(t, "start_called", worker_id)

@@ -112,7 +112,7 @@ def _python_for_nobody() -> str | None:
             continue
         try:
             probe = subprocess.run(
-                [candidate, "-c", "import psutil, core.engine.session"],
+                [candidate, "-c", "import psutil, core.engine.conductor_link"],
                 env={**os.environ, "PYTHONPATH": f"{ROOT}:{SITE / 'site-packages'}"},
                 user=NOBODY,
                 group=NOBODY,

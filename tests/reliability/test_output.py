@@ -61,12 +61,13 @@ def test_a_flood_of_output_neither_blocks_the_worker_nor_grows_memory():
     flood = lane(model, "flood")
     assert flood.outcome is Outcome.OK and flood.missing == 0
     times = ast.literal_eval(flood.report.value)  # the dict it returned
-    # The worker was never blocked: a full pipe would stall it for good; here
-    # printing costs a bounded factor over plain Python printing to a file.
+    # The worker was never blocked: a full pipe would stall it for good. How
+    # fast it prints is bench's to measure (benchmark 4); this bound is a hang
+    # guard: measured 0.76-1.57 s against 0.10 s plain, the bound is 10 s.
     record("200k lines: printed through Procession (s)", round(times["loud"], 3))
     record("200k lines: plain print to a file (s)", round(times["plain"], 3))
     record("200k lines: the loop without printing (s)", round(times["quiet"], 3))
-    assert times["loud"] < 30 * times["plain"] + 2.0
+    assert times["loud"] < 50 * times["plain"] + 5.0
     # Capture is capped and the rest is counted, visibly.
     assert len(flood.output) == CAP
     assert flood.output[0].text == "line 0 of a flood of output from one worker"

@@ -70,9 +70,11 @@ def test_a_self_replicating_target_is_stopped_by_the_process_cap(how):
         r"process cap reached: (\d+) processes in this run \(limit (\d+)\)", notice
     )
     assert match and int(match.group(2)) == CAP and int(match.group(1)) > CAP
-    # It was caught early, far below the 127 processes the depth limit allows
-    # (the census runs every 0.25 s; on a loaded machine it sees more).
-    assert int(match.group(1)) < 4 * CAP
+    # The cap stopped it, not the depth limit's safety net (127 processes).
+    # How early depends on timing, not on behaviour: the census runs every
+    # 0.25 s and saw 17-31 processes on an idle machine, 79 while other
+    # sessions loaded it (bench territory, not a pass/fail bound here).
+    assert int(match.group(1)) < 127
     record(
         f"process cap {CAP} ({how} bomb): processes counted when it fired",
         int(match.group(1)),

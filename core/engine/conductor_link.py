@@ -1,13 +1,17 @@
-"""The parent-side handle of one run, shared by the window and the CLI.
+"""The app's side of one run: its link to the conductor, shared by the window
+and the CLI.
 
-``Session.start()`` spawns the conductor (spawn, never fork: the GUI process has
+``ConductorLink.start()`` spawns the conductor (spawn, never fork: the GUI process has
 Qt threads), and from then on the caller either watches :meth:`fileno` (the
 window uses a QSocketNotifier) and calls :meth:`read_events`, or calls
 :meth:`wait_events` (the CLI). No call here blocks without a timeout.
 
 Shutdown is bounded: ask the conductor to stop everything (it escalates on its
 own deadlines), read its events until it reports the end, and if it does not
-within the deadline, SIGKILL it and every worker group it told us about.
+within ``FORCE_AFTER`` (a conductor frozen by SIGSTOP, or stuck behind a thread
+that holds the GIL), SIGKILL it and every process of the run. Every process of
+the run carries the run's token in its environment, so none escapes that, and
+a watchdog process does the same if the app dies (core/engine/watchdog.py).
 """
 
 from __future__ import annotations
@@ -17,31 +21,44 @@ import gc
 import multiprocessing
 import os
 import shutil
+import subprocess
 import time
+import uuid
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
-from core.engine import preflight, process_tree, run_dirs
-from core.engine.conductor import conductor_main
+from core.engine import process_tree, run_dirs, watchdog
+from core.engine.bytecode_cache import prepare_bytecode
+from core.engine.cap_guard import CAP_FILE
+from core.engine.endings import DRAIN_LIMIT
 from core.engine.monitor import Monitor
+from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
 from core.model.decoding import Lineage, decode_batch
 from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
-from core.model.payloads import Booted, ConductorLost, RunStarted, StartReturned
-from core.scenario.definition import Scenario
-from core.tracer.script_program import ScriptProgram
+from core.model.payloads import (
+    Booted,
+    ConductorLost,
+    Exited,
+    Notice,
+    RunStarted,
+    StartReturned,
+)
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
+FORCE_AFTER = STOP_GRACE + TERM_GRACE + DRAIN_LIMIT + 2.0
+"""Seconds from a stop request to ending the run by force: the conductor's own
+escalation reports the last SIGKILLed worker within STOP_GRACE + TERM_GRACE +
+DRAIN_LIMIT (4 s); two more absorb a loaded machine."""
 FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 
 
-class Session:
-    def __init__(
-        self, scenario: Scenario | ScriptProgram, sample_hz: float = 5.0
-    ) -> None:
-        self.scenario = scenario
+class ConductorLink:
+    def __init__(self, program: Program, sample_hz: float = 5.0) -> None:
+        self.program = program
         self._lineage = Lineage()  # a traced program's senders: who created whom
         self.monitor = Monitor(sample_hz)
         self._conductor: BaseProcess | None = None
@@ -52,30 +69,41 @@ class Session:
         self.finished = False
         self.closed = False
         self._unfrozen = 0  # events read since the last gc.freeze()
+        self.token = uuid.uuid4().hex  # in every process of the run (RUN_ENV)
+        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._lifeline: int | None = None  # its pipe's write end: only we hold it
+        self._force_at: float | None = None
+        self._force_after = FORCE_AFTER  # the seconds that deadline allowed
+        self._threads: set[int] = set()  # thread lanes that booted and did not end
 
     # -- lifecycle ------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the run. InputError if the machine cannot run it (nothing starts)."""
-        if isinstance(self.scenario, Scenario):
-            problems = preflight.problems(self.scenario)
-            entry, entry_args = conductor_main, (self.scenario,)
-        else:  # a user's program: its own conductor (core/tracer/launcher.py)
-            problems = self.scenario.preflight_problems()
-            entry, entry_args = self.scenario.main_entry()
+        problems = self.program.preflight_problems()
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = run_dirs.create()
+        # The conductor and its workers inherit this process's environment:
+        # give them compiled bytecode even where none may be written.
+        prepare_bytecode()
+        cap = self.program.max_processes
+        cap_file = Path(self._run_dir) / CAP_FILE
+        # Without it (EAGAIN at the process limit) the run still goes: the
+        # conductor ends it when the app's pipe closes, unless it is stuck.
+        with contextlib.suppress(OSError):
+            self._watchdog, self._lifeline = watchdog.start(self.token, cap, cap_file)
         ctx = multiprocessing.get_context("spawn")
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
+        entry, args = self.program.main_entry()
         conductor = ctx.Process(
             target=entry,
-            args=(*entry_args, events_writer, commands_reader, self._run_dir),
+            args=(*args, events_writer, commands_reader, self._run_dir),
             name="procession-conductor",
         )
         try:
-            conductor.start()
+            _start_marked(conductor, self.token)
         except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
             for conn in (
                 events_reader,
@@ -87,9 +115,13 @@ class Session:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
             self.closed = True
+            self._release_watchdog()
             raise
         self._conductor = conductor
         run_dirs.add_owner(self._run_dir, conductor.pid)
+        if self._lifeline is not None:  # the cap guard needs the conductor
+            with contextlib.suppress(OSError):
+                os.write(self._lifeline, f"conductor {conductor.pid}\n".encode())
         events_writer.close()
         commands_reader.close()
         self._events = events_reader
@@ -124,6 +156,12 @@ class Session:
             self._close_events()
             if not self.finished:
                 out.append(self._conductor_lost())
+        if (
+            self._force_at is not None
+            and not self.finished
+            and time.monotonic() >= self._force_at
+        ):
+            out += self._force_end()
         out.extend(self.monitor.drain())
         self._unfrozen += len(out)
         if self._unfrozen >= FREEZE_EVERY:
@@ -160,9 +198,11 @@ class Session:
             self.monitor.track(event.lane, data.pid)
             self._remember(event.lane, data.pid)
         elif isinstance(data, Booted) and data.start_method == "thread":
+            self._threads.add(event.lane)
             if self.conductor_pid:
                 self.monitor.track(event.lane, self.conductor_pid, tid=data.tid)
         elif kind is EventKind.EXITED:
+            self._threads.discard(event.lane)
             self.monitor.untrack(event.lane)
             self._identities.pop(event.lane, None)
         elif kind is EventKind.RUN_FINISHED:
@@ -180,7 +220,7 @@ class Session:
         if self._conductor is not None:
             self._conductor.join(timeout=1.0)
             code = self._conductor.exitcode
-        self._kill_known_groups()
+        self._kill_run()
         return Event(
             EventKind.CONDUCTOR_LOST,
             MAIN_ID,
@@ -203,8 +243,58 @@ class Session:
         return True
 
     def request_shutdown(self) -> None:
-        """Ask the conductor to stop everything; returns at once."""
+        """Ask the conductor to stop everything; returns at once. If the run
+        has not ended ``FORCE_AFTER`` seconds later, ``read_events`` ends it."""
         self.send("shutdown")
+        self.end_within(FORCE_AFTER)
+
+    def end_within(self, seconds: float) -> None:
+        """End the run by force (in ``read_events``) if it has not ended
+        ``seconds`` from now; an earlier deadline already set stays."""
+        if self._conductor is None:
+            return
+        at = time.monotonic() + seconds
+        if self._force_at is None or at < self._force_at:
+            self._force_at, self._force_after = at, seconds
+
+    def _force_end(self) -> list[Event]:
+        """The conductor did not answer in time: kill it and the whole run, and
+        say so. A thread still running is shown as abandoned: it cannot be
+        stopped, and it ended with the conductor's process."""
+        self.finished = True
+        assert self._conductor is not None
+        self._conductor.kill()
+        self._kill_run()
+        self._conductor.join(timeout=1.0)
+        now = time.monotonic_ns()
+        text = (
+            f"the conductor did not answer within {self._force_after:g} s of the "
+            "stop request (a thread holding the GIL in one long call, or a stopped "
+            "process, cannot be interrupted): it was killed, and with it every "
+            "process of the run"
+        )
+        ended = [
+            Event(EventKind.NOTICE, MAIN_ID, SESSION_ID, -1, now, Notice("error", text))
+        ]
+        abandoned = Exited(still_running=True, abandoned="conductor_killed")
+        ended += [
+            Event(EventKind.EXITED, lane, SESSION_ID, -1, now, abandoned)
+            for lane in sorted(self._threads)
+        ]
+        self._threads.clear()
+        code = self._conductor.exitcode
+        ended.append(
+            Event(
+                EventKind.CONDUCTOR_LOST,
+                MAIN_ID,
+                SESSION_ID,
+                -1,
+                now,
+                ConductorLost(code),
+            )
+        )
+        self._close_events()
+        return ended
 
     def shutdown(self, timeout: float = STOP_GRACE + TERM_GRACE + 3.0) -> list[Event]:
         """Stop the run and release everything, within ``timeout`` (+~1 s).
@@ -235,9 +325,10 @@ class Session:
             conductor.join(timeout=0.5 if self.finished else 0)
             if conductor.exitcode is None:
                 conductor.kill()
-                self._kill_known_groups()
                 conductor.join(timeout=2.0)
             conductor.close() if conductor.exitcode is not None else None
+            self._kill_run()  # what outlived it, whoever it escaped from
+        self._release_watchdog()
         self._close_events()
         if self._commands is not None:
             self._commands.close()
@@ -253,17 +344,46 @@ class Session:
             self._events.close()
             self._events = None
 
-    def _kill_known_groups(self) -> None:
-        """SIGKILL the group of every worker we know is ours (pid + start time,
-        so a reused pid is never hit)."""
-        for pid, started in list(self._identities.values()):
-            if process_tree.start_stamp(pid) != started:
-                continue
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, process_tree.sigkill())
+    def _kill_run(self) -> None:
+        """SIGKILL every process of the run: those carrying its token, and every
+        worker we know is ours (pid + start time, so a reused pid is never hit)."""
+        known = {
+            pid
+            for pid, started in list(self._identities.values())
+            if process_tree.start_stamp(pid) == started
+        }
+        process_tree.kill_run(self.token, known)
 
-    def __enter__(self) -> Session:
+    def _release_watchdog(self) -> None:
+        """Tell the watchdog we are done (EOF) and reap it; it finds nothing
+        left to kill and exits at once."""
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
+        if self._watchdog is not None:
+            try:
+                self._watchdog.wait(timeout=watchdog.GRACE + watchdog.KILL_LIMIT + 1)
+            except subprocess.TimeoutExpired:
+                self._watchdog.kill()
+                self._watchdog.wait()
+            self._watchdog = None
+
+    def __enter__(self) -> ConductorLink:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.shutdown()
+
+
+def _start_marked(process: BaseProcess, token: str) -> None:
+    """Start the conductor with ``RUN_ENV=token`` in its environment, which
+    every process of the run inherits (spawn passes the current environment)."""
+    previous = os.environ.get(process_tree.RUN_ENV)
+    os.environ[process_tree.RUN_ENV] = token
+    try:
+        process.start()
+    finally:
+        if previous is None:
+            del os.environ[process_tree.RUN_ENV]
+        else:
+            os.environ[process_tree.RUN_ENV] = previous

@@ -1,0 +1,77 @@
+"""Which row each lane gets: the lanes as a tree, read depth-first.
+
+A worker can start workers of its own (``Lane.parent``), so a flat list by
+lane id would put a child far from the lane that made it. Rows follow the
+tree instead: the main program first, then each lane directly followed by its
+children (siblings by lane id), the way a file manager lists folders.
+
+Parents come from events, which are untrusted data: a parent that does not
+exist or a loop of parents must not lose a lane or hang, so such lanes go
+under the main program. Hidden helper lanes hand their rows to their children.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from core.model.events import MAIN_ID
+from core.model.lanes import Lane
+from gui import palette
+
+MUTED_KINDS = frozenset({"helper", "untracked"})
+"""Lanes that are not the program's own workers (a resource tracker, a
+forkserver, a process seen by psutil only): drawn washed out, or hidden."""
+
+
+def tree_order(
+    lanes: Mapping[int, Lane], show_helpers: bool = True
+) -> list[tuple[Lane, int]]:
+    """Every shown lane with its depth (the main program 0), in row order."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for lane_id, lane in lanes.items():
+        if lane_id == MAIN_ID:
+            continue
+        parent = lane.parent
+        if parent is None or parent == lane_id or parent not in lanes:
+            parent = MAIN_ID
+        children[parent].append(lane_id)
+    for siblings in children.values():
+        siblings.sort()
+    order: list[tuple[Lane, int]] = []
+    visited: set[int] = set()
+
+    def walk(root: int, depth: int) -> None:
+        stack = [(root, depth)]
+        while stack:
+            lane_id, level = stack.pop()
+            if lane_id in visited:
+                continue
+            visited.add(lane_id)
+            lane = lanes[lane_id]
+            shown = show_helpers or lane.kind not in MUTED_KINDS
+            if shown:
+                order.append((lane, level))
+            below = level + 1 if shown else level
+            stack.extend((child, below) for child in reversed(children[lane_id]))
+
+    if MAIN_ID in lanes:
+        walk(MAIN_ID, 0)
+    else:  # before the run announced its main program
+        visited.add(MAIN_ID)
+        for lane_id in children[MAIN_ID]:
+            walk(lane_id, 1)
+    for lane_id in sorted(lanes.keys() - visited):  # parents in a loop
+        walk(lane_id, 1)
+    return order
+
+
+def row_label(lane: Lane) -> str:
+    """A lane's name as its row shows it: "↳" marks a lane started by a worker
+    (its row sits under that worker's), so the tree reads in the labels."""
+    nested = lane.parent is not None and lane.parent != MAIN_ID
+    return f"↳ {lane.name}" if nested else lane.name
+
+
+def name_ink(lane: Lane) -> str:
+    return palette.MUTED_INK if lane.kind in MUTED_KINDS else palette.INK

@@ -1,0 +1,281 @@
+"""Detectors on hand-made event sequences shaped as traced programs send them:
+pools and executors, fork with threads, orphans, start cost, terminate() of a
+process that shares a Queue or Lock. Each trap, and its near miss."""
+
+from __future__ import annotations
+
+from tests.core.hazard_runs import Run, kinds
+
+
+def test_pool_exit_under_running_tasks():
+    run = Run()
+    for lane in (1, 2):
+        run.add(lane, f"SpawnPoolWorker-{lane}", 1, daemon=True)
+        run.start(lane, 5)
+        run.send(lane, 60, "task_started", lane, task_id=lane, label="work")
+    for lane in (1, 2):  # leaving `with Pool()`: terminate() from the pool
+        run.send(
+            -2,
+            100,
+            "signal_sent",
+            lane,
+            caller=0,
+            signal="SIGTERM",
+            action="the pool's shutdown",
+            by="the pool's shutdown",
+        )
+        run.exited(lane, 105, -15)
+    [hazard] = run.finish(120)
+    assert hazard.kind == "pool_shutdown_under_tasks"
+    assert hazard.lanes == (1, 2) and hazard.at == 0.100
+    assert "2 task(s)" in hazard.text
+    assert [t.outcome for t in run.model.lanes[1].tasks] == ["cut"]
+
+
+def test_a_pool_shut_down_after_its_tasks_is_no_hazard():
+    run = Run()
+    run.add(1, "SpawnPoolWorker-1", 1, daemon=True)
+    run.start(1, 5)
+    run.send(1, 60, "task_started", 1, task_id=1, label="work")
+    run.send(1, 80, "task_ended", 1, task_id=1, outcome="ok")
+    run.send(
+        -2,
+        100,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGTERM",
+        action="the pool's shutdown",
+        by="the pool's shutdown",
+    )
+    run.exited(1, 105, -15)
+    assert run.finish(120) == []
+
+
+def _executor(run: Run) -> None:
+    for lane in (1, 2):
+        run.add(lane, f"SpawnProcess-{lane}", 1)
+        run.start(lane, 5)
+        run.send(lane, 60, "task_started", lane, task_id=lane, label="work")
+
+
+def test_one_worker_killed_breaks_the_executor():
+    run = Run()
+    _executor(run)
+    run.exited(1, 200, -9)  # the OOM killer: no signal from the program
+    run.send(
+        2,
+        210,
+        "task_ended",
+        2,
+        task_id=2,
+        outcome="error",
+        detail="BrokenProcessPool: A process in the process pool was "
+        "terminated abruptly",
+    )
+    run.send(
+        -2,
+        230,
+        "signal_sent",
+        2,
+        caller=0,
+        signal="SIGTERM",
+        action="the executor",
+        by="the executor",
+    )
+    run.exited(2, 240, -15)
+    found = run.finish(300)
+    assert kinds(found) == ["broken_pool"]
+    assert found[0].lanes == (1,) and found[0].at == 0.200
+    assert "BrokenProcessPool" in found[0].text
+
+
+def test_the_executor_ending_the_other_workers_of_a_broken_pool_is_one_hazard():
+    run = Run()
+    _executor(run)
+    run.exited(1, 200, -11)  # a segfault in a C extension
+    run.send(
+        -2,
+        230,
+        "signal_sent",
+        2,
+        caller=0,
+        signal="SIGTERM",
+        action="the executor",
+        by="the executor",
+    )
+    run.exited(2, 240, -15)  # its task is cut
+    run.send(
+        -2,
+        250,
+        "output",
+        0,
+        stream="stderr",
+        text="concurrent.futures.process.BrokenProcessPool: A process in "
+        "the process pool was terminated abruptly",
+    )
+    assert kinds(run.finish(300)) == ["broken_pool"]
+
+
+def test_a_worker_that_raised_does_not_break_the_pool():
+    run = Run()
+    _executor(run)
+    run.send(1, 100, "task_ended", 1, task_id=1, outcome="error", detail="ValueError")
+    run.send(2, 100, "task_ended", 2, task_id=2, outcome="ok")
+    for lane in (1, 2):
+        run.exited(lane, 200, 0)
+        run.join(lane, 190, 201)
+    assert run.finish(300) == []
+
+
+def test_fork_from_a_program_with_a_running_thread():
+    run = Run()
+    run.add(1, "Thread-1", 1, kind="thread")
+    run.start(1, 5, boot_ms=1)
+    run.add(2, "Process-1", 20, start_method="fork")
+    run.start(2, 30, boot_ms=2)
+    run.returned(2, 50)
+    run.exited(2, 52)
+    run.join(2, 40, 53)
+    run.returned(1, 500)
+    run.exited(1, 501, None)
+    run.join(1, 60, 502)
+    [hazard] = run.finish(600)
+    assert hazard.kind == "fork_with_threads"
+    assert hazard.lanes == (2, 1) and hazard.at == 0.030
+
+
+def test_the_python_warning_alone_is_evidence_of_a_fork_with_threads():
+    run = Run()
+    run.send(
+        -2,
+        2,
+        "output",
+        0,
+        stream="stderr",
+        text="DeprecationWarning: This process is multi-threaded, use of "
+        "fork() may lead to deadlocks in the child.",
+    )
+    run.worker(1, "Process-1", 10, 20, start_method="fork")
+    run.join(1, 15, 23)
+    [hazard] = run.finish(30)
+    assert hazard.kind == "fork_with_threads"
+    assert any("DeprecationWarning" in line for line in hazard.evidence)
+
+
+def test_fork_after_threads_ended_is_no_hazard():
+    run = Run()
+    run.add(1, "Thread-1", 1, kind="thread")
+    run.start(1, 5, boot_ms=1)
+    run.returned(1, 10)
+    run.exited(1, 11, None)
+    run.join(1, 9, 12)
+    run.worker(2, "Process-1", 30, 50, start_method="fork")
+    run.join(2, 40, 53)
+    assert run.finish(60) == []
+
+
+def test_a_grandchild_that_outlives_its_parent_is_an_orphan():
+    run = Run()
+    run.worker(1, "Process-1", 10, 200)
+    run.join(1, 20, 203)
+    run.add(2, "Process-1:1", 50, parent=1)
+    run.start(2, 60, parent=1)
+    [hazard] = run.finish(400)  # Process-1:1 still runs at the end
+    assert (hazard.kind, hazard.lane, hazard.at) == ("orphan", 2, 0.202)
+
+
+def test_a_grandchild_joined_by_its_parent_is_no_orphan():
+    run = Run()
+    run.add(1, "Process-1", 9)
+    run.start(1, 10)
+    run.add(2, "Process-1:1", 50, parent=1)
+    run.start(2, 60, parent=1)
+    run.returned(2, 150)
+    run.exited(2, 151, parent=1)
+    run.join(2, 100, 152, parent=1)
+    run.returned(1, 200)
+    run.exited(1, 202)
+    run.join(1, 20, 203)
+    assert run.finish(300) == []
+
+
+def test_slow_spawn_start_and_its_near_misses():
+    run = Run()
+    run.add(1, "Process-1", 1, start_method="spawn")
+    run.start(1, 10, boot_ms=2500)  # `import torch` at the top of the script
+    run.add(2, "Process-2", 1, start_method="spawn")
+    run.start(2, 10, boot_ms=90)
+    run.add(3, "Process-3", 1, start_method="fork")
+    run.start(3, 10, boot_ms=3000)  # fork re-imports nothing: not start cost
+    for lane in (1, 2, 3):
+        run.returned(lane, 3100)
+        run.exited(lane, 3102)
+        run.join(lane, 3000, 3103)
+    [hazard] = run.finish(3200)
+    assert (hazard.kind, hazard.lanes, hazard.at) == ("start_cost", (1,), 0.010)
+    assert "2.50 s" in hazard.text
+
+
+QUEUE_REPR = "<multiprocessing.queues.Queue object at 0x7f3a>"
+
+
+def test_terminate_of_a_process_that_uses_a_queue():
+    run = Run()
+    run.worker(1, "Process-1", 10, 5000, args={"q": QUEUE_REPR})
+    run.send(
+        -2,
+        500,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGTERM",
+        action="user code",
+        by="user code",
+    )
+    run.exited(1, 505, -15)
+    run.join(1, 501, 506)
+    found = [h for h in run.finish(600) if h.kind == "terminate_with_shared_state"]
+    [hazard] = found
+    assert hazard.at == 0.500 and "Queue" in hazard.title
+    assert hazard.url.endswith("#multiprocessing.Process.terminate")
+
+
+def test_a_kill_after_a_mark_that_names_a_lock():
+    run = Run()
+    run.add(1, "Process-1", 1)
+    run.start(1, 10)
+    run.send(1, 60, "mark", 1, label="uses", data={"lock": "<Lock(owner=None)>"})
+    run.send(
+        -2,
+        500,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGKILL",
+        action="user code",
+        by="user code",
+    )
+    run.exited(1, 505, -9)
+    run.join(1, 501, 506)
+    [hazard] = run.finish(600)
+    assert hazard.kind == "terminate_with_shared_state"
+    assert hazard.title.startswith("kill()") and "Lock" in hazard.title
+
+
+def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
+    run = Run()
+    run.worker(1, "Process-1", 10, 5000, args={"seconds": 5.0})  # lesson 4
+    run.send(
+        -2,
+        500,
+        "signal_sent",
+        1,
+        caller=0,
+        signal="SIGTERM",
+        action="terminate",
+        by="the main program (action at 0.5 s)",
+    )
+    run.exited(1, 505, -15)
+    run.join(1, 501, 506)
+    assert run.finish(600) == []

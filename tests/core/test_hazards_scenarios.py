@@ -1,0 +1,159 @@
+"""Detectors on real runs: scenarios that fall into a trap, their near misses,
+and every built-in lesson (headless, fork to keep it quick), which may show
+only the hazards it is about."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core.hazards import detect
+from core.scenario import toml_io
+from tests.core.hazard_runs import kinds
+from tests.helpers import run
+
+
+def test_a_daemon_still_running_at_exit_is_cut_off():
+    model = run(
+        {
+            "start_method": "fork",
+            "join": False,
+            "workers": [
+                {
+                    "name": "logger",
+                    "target": "print_lines",
+                    "daemon": True,
+                    "args": {"count": 100, "interval": 0.05},
+                },
+                {"name": "worker", "target": "sleep", "args": {"seconds": 0.5}},
+            ],
+        }
+    )
+    [hazard] = detect(model)
+    logger = model.lanes[hazard.lane]
+    assert (hazard.kind, logger.name, logger.exitcode) == (
+        "daemon_ended_at_exit",
+        "logger",
+        -15,
+    )
+    assert hazard.at == logger.signals[0].t
+    assert any("printed" in line for line in hazard.evidence)
+
+
+def test_a_daemon_that_finished_before_exit_is_no_hazard():
+    # The main program joins it: the daemon's work is done before the exit.
+    model = run(
+        {
+            "start_method": "fork",
+            "join": True,
+            "workers": [
+                {
+                    "name": "logger",
+                    "target": "print_lines",
+                    "daemon": True,
+                    "args": {"count": 3, "interval": 0.05},
+                },
+            ],
+        }
+    )
+    assert [lane.exitcode for lane in model.worker_lanes()] == [0]
+    assert detect(model) == []
+
+
+def test_join_with_a_timeout_shorter_than_the_work():
+    model = run(
+        {
+            "start_method": "fork",
+            "join_timeout": 0.2,
+            "workers": [{"name": "w", "target": "sleep", "args": {"seconds": 0.8}}],
+        }
+    )
+    [hazard] = detect(model)
+    assert hazard.kind == "join_timed_out"
+    lane = model.lanes[hazard.lane]
+    assert hazard.at < lane.times["target_ended"]
+
+
+def test_fork_while_a_thread_of_the_main_program_runs():
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {
+                    "name": "t",
+                    "target": "sleep",
+                    "mode": "thread",
+                    "args": {"seconds": 0.6},
+                },
+                {
+                    "name": "p",
+                    "target": "sleep",
+                    "start_delay": 0.2,
+                    "args": {"seconds": 0.1},
+                },
+            ],
+        }
+    )
+    [hazard] = detect(model)
+    assert hazard.kind == "fork_with_threads"
+    assert [model.lanes[i].name for i in hazard.lanes] == ["p", "t"]
+
+
+def test_grandchildren_left_running_by_a_worker_are_orphans():
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {
+                    "name": "parent",
+                    "target": "spawn_children",
+                    "args": {"count": 2, "child_seconds": 30.0, "then": "exit"},
+                },
+            ],
+        }
+    )
+    [hazard] = detect(model)
+    assert hazard.kind == "orphan" and "2 process(es)" in hazard.text
+
+
+def test_grandchildren_waited_for_are_no_orphans():
+    model = run(
+        {
+            "start_method": "fork",
+            "workers": [
+                {
+                    "name": "parent",
+                    "target": "spawn_children",
+                    "args": {
+                        "count": 1,
+                        "how": "multiprocessing",
+                        "child_seconds": 0.2,
+                        "then": "wait",
+                    },
+                },
+            ],
+        }
+    )
+    assert model.worker_lanes()[0].cleaned_up == 0
+    assert detect(model) == []
+
+
+INTENDED = {
+    "06-threads-vs-processes-cpu": {"cpu_bound_threads", "throttled_machine"},
+}
+"""The lessons about a trap; every other lesson must show no hazard. Lesson 6's
+CPU figures depend on the machine's load, so they may or may not show here."""
+
+
+@pytest.mark.parametrize("lesson", [item.name for item in toml_io.list_lessons()])
+def test_lessons_show_only_the_hazards_they_are_about(lesson):
+    scenario = toml_io.load_scenario_or_lesson(lesson).with_overrides(None, "fork")
+    if lesson.startswith("06"):  # a tenth of the work: same shape, quicker
+        groups = tuple(
+            dataclasses.replace(group, args={"n": 4_000_000})
+            for group in scenario.workers
+        )
+        scenario = dataclasses.replace(scenario, workers=groups)
+    found = set(kinds(detect(run(scenario))))
+    assert found <= INTENDED.get(lesson, set()), found

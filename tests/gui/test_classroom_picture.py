@@ -1,0 +1,87 @@
+"""The answer on the picture, and predict-then-reveal (issue 11, defects 5, 6, 8)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from core.model.headline import duration
+from core.scenario.toml_io import load_scenario_or_lesson
+from gui.export.image_export import export_svg
+from tests.gui.window_helpers import run_to_end, window_fixture  # noqa: F401
+from tests.helpers import run
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(model, tmp_path) -> str:
+    path = tmp_path / "picture.svg"
+    export_svg(model, path)
+    root = ET.parse(path).getroot()
+    return " | ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+
+
+@pytest.mark.parametrize("lesson", ["1", "2"])
+def test_the_key_number_is_written_on_the_picture(qtbot, tmp_path, lesson):
+    model = run(load_scenario_or_lesson(lesson))
+    texts = svg_texts(model, tmp_path)
+    if lesson == "1":  # main program done ≈ the whole run: said once, in seconds
+        assert f"main program done: {model.main_finished:.2f} s" in texts
+    else:  # a 7 ms sliver becomes a callout in ms, and the total is written too
+        assert f"main program done: {duration(model.main_finished)}" in texts
+        assert f"run took {model.now():.2f} s" in texts
+    assert texts.count("boot ") == 2  # each process's boot time
+    assert texts.count("✓ exit 0") == 2  # endings carry their exit code
+
+
+def test_lesson_5_picture_says_sigterm_was_ignored(qtbot, tmp_path):
+    model = run(load_scenario_or_lesson("5"))
+    texts = svg_texts(model, tmp_path)
+    assert texts.count("SIGTERM ignored") == 1  # stubborn's, not polite's
+    assert "SIGTERM · exit −15" in texts and "SIGKILL · exit −9" in texts
+
+
+def test_predict_hides_the_answer_until_the_run_ends(qtbot, window):
+    lesson = window.editor.scenario
+    assert lesson.question and lesson.answer
+    # the description no longer gives the answer away (defect 6)
+    assert "1 second" not in lesson.description
+    assert "1 second" not in window.lessons.description.toPlainText()
+    box = window.predict
+    assert box.isVisible() and lesson.question in box.text.text()
+    assert not box.revealed
+    box.guess.setText("2 seconds")
+    run_to_end(qtbot, window)
+    assert box.revealed
+    shown = box.answer_text()
+    assert "About 1 second" in shown and "2 seconds" in shown
+    assert "the run took" in shown
+    # sleepers keep no core busy: the gauge says so, without a warning
+    assert "Parallelism 0.0 of" in window.status.gauge.text()
+    assert not window.pane.warning.isVisible()
+
+
+def test_reveal_button_shows_the_answer_before_any_run(qtbot, window):
+    window.lessons.list.setCurrentRow(4)  # lesson 5
+    box = window.predict
+    assert not box.revealed and box.reveal_button.isEnabled()
+    box.reveal_button.click()
+    assert box.revealed and "SIGKILL cannot be ignored" in box.answer_text()
+    window.lessons.list.setCurrentRow(8)  # lesson 9 has no question
+    assert not box.isVisible()
+
+
+def test_lesson_3_error_is_shown_readable_without_a_hunt(qtbot, window):
+    window.lessons.list.setCurrentRow(2)  # 3. An error in the child
+    run_to_end(qtbot, window)
+    details = window.details
+    # no lane click and no tab needed: the failing lane's traceback is up
+    assert window.selected is not None
+    assert details.tabs.currentWidget() is details.error
+    text = details.error.toPlainText()
+    assert "the lesson's target raise_error()" in text
+    assert 'print(f"Hello {name}")' in text and "builtin_targets.py" not in text
+    assert details.error.text.font().pixelSize() >= 14
+    details.error.all_frames.setChecked(True)
+    assert "builtin_targets.py" in details.error.toPlainText()
