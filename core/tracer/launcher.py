@@ -248,6 +248,13 @@ class Launcher:
         self._reap()
         self.collector.poll()
         self.output.finish()
+        if self.collector.damaged:
+            text = (
+                f"{self.collector.damaged} message(s) from the traced processes "
+                "could not be read (not the tracer's format, or about a process "
+                "nobody announced) and were left out"
+            )
+            self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": text})
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:
                 self._exited(lane, self.statuses.get(pid))

@@ -53,7 +53,7 @@ def patch(name: Any, module: Any) -> Any:
         patcher(module)
 
 
-# --- multiprocessing.process: creation, start, join, is_alive, close, the child
+# --- multiprocessing.process: creation, start, join, is_alive, close
 
 
 class _Watched:
@@ -117,7 +117,7 @@ def _patch_process(module: Any) -> Any:
     if not _monitor(base):  # 3.11: wrappers (one frame in a KeyboardInterrupt)
         base.join = _wrap_join(base.join)
         base.is_alive = _wrap_is_alive(base.is_alive)
-    base._bootstrap = _wrap_bootstrap(base._bootstrap)
+    base._bootstrap = child.wrap_bootstrap(base._bootstrap)
 
 
 def _created(process: Any) -> Any:
@@ -279,171 +279,24 @@ def _monitor(base: Any) -> Any:
     return True
 
 
-# --- the child's side -------------------------------------------------------------
-
-_ending: dict[str, Any] = {"sent": False}
-
-
-def _wrap_bootstrap(original: Any) -> Any:
-    def _bootstrap(self: Any, parent_sentinel: Any = None) -> Any:
-        try:
-            _booted(self)
-        except Exception:
-            pass
-        exitcode = original(self, parent_sentinel)
-        try:
-            _target_ended(None, exitcode)
-        except Exception:
-            pass
-        return exitcode
-
-    _bootstrap.__wrapped__ = original  # type: ignore[attr-defined]
-    return _bootstrap
-
-
-def _booted(process: Any) -> Any:
-    _ending["sent"] = False
-    _ending["raised"] = None
-    data = {
-        "uid": uid_of(process),
-        "pid": os.getpid(),
-        "ppid": os.getppid(),
-        "parent_pid": process._parent_pid,
-        "tid": threading.get_native_id(),
-        "pgid": os.getpgid(0),
-        "start_method": getattr(process, "_start_method", None) or "",
-    }
-    send("booted", data)
-
-
-def _target_started() -> Any:
-    target = _qualname(getattr(_current(), "_target", None))
-    send("target_started", {"target": target})
-
-
-def _current() -> Any:
-    return sys.modules["multiprocessing.process"]._current_process
-
-
-def _target_ended(frame: Any, exitcode: Any) -> Any:
-    """Say once how the target ended: from the hook that runs first after it
-    (``_exit_function`` in 3.11–3.12, where the exception is still current;
-    ``threading._shutdown`` in 3.13+, where ``exitcode`` is a local), else
-    after ``_bootstrap`` returned."""
-    if _ending.get("sent", True):
-        return
-    _ending["sent"] = True
-    kind, value, tb = sys.exc_info()
-    raised = _ending.get("raised")
-    if raised is not None:
-        send("target_raised", raised)
-        return
-    if value is not None and not isinstance(value, SystemExit):
-        send("target_raised", pt.describe_exception(kind, value, tb, skip=2))
-        return
-    if exitcode is None and frame is not None:
-        exitcode = frame.f_locals.get("exitcode")
-    if isinstance(value, SystemExit):
-        code = value.code
-        status = 0 if code is None else code if isinstance(code, int) else 1
-        send("target_exited", {"code": repr(code), "exitcode": status})
-    elif exitcode not in (0, None):
-        send("target_exited", {"code": repr(exitcode), "exitcode": exitcode})
-    else:
-        send("target_returned", {"value": _RETURN_UNKNOWN})
-
-
-_RETURN_UNKNOWN = "(value not kept by multiprocessing)"
-
-
-def _in_bootstrap(depth: Any) -> Any:
-    try:
-        frame = sys._getframe(depth)
-    except ValueError:  # called from the top: the interpreter's own shutdown
-        return None
-    code = frame.f_code
-    if code.co_name == "_bootstrap" and code.co_filename.startswith(MP_DIR):
-        return frame
-    return None
-
-
-def _patch_util(module: Any) -> Any:
-    original_info = module.info
-
-    def info(msg: Any, *args: Any) -> Any:
-        if msg == "child process calling self.run()":
-            try:
-                _target_started()
-            except Exception:
-                pass
-        return original_info(msg, *args)
-
-    module.info = info
-    original_exit = module._exit_function
-
-    def _exit_function(*args: Any, **kwargs: Any) -> Any:
-        try:
-            frame = _in_bootstrap(2)
-            if frame is not None:
-                _target_ended(frame, None)
-        except Exception:
-            pass
-        return original_exit(*args, **kwargs)
-
-    module._exit_function = _exit_function
-    _patch_threading_shutdown()
-
-
-def _patch_threading_shutdown() -> Any:
-    original = getattr(threading, "_shutdown")  # noqa: B009  (private: pinned)
-    if getattr(original, "_procession", False):
-        return
-
-    def _shutdown() -> Any:
-        try:
-            frame = _in_bootstrap(2)
-            if frame is not None:
-                _target_ended(frame, None)
-            elif os.getpid() == pt.MAIN_PID:
-                pt.main_finished()
-        except Exception:
-            pass
-        return original()
-
-    setattr(_shutdown, "_procession", True)  # noqa: B010
-    setattr(threading, "_shutdown", _shutdown)  # noqa: B010
-
-
-def _patch_traceback(module: Any) -> Any:
-    original = module.print_exc
-
-    def print_exc(*args: Any, **kwargs: Any) -> Any:
-        try:
-            if _in_bootstrap(2) is not None and not _ending.get("sent", True):
-                kind, value, tb = sys.exc_info()
-                _ending["raised"] = pt.describe_exception(kind, value, tb, skip=2)
-        except Exception:
-            pass
-        return original(*args, **kwargs)
-
-    module.print_exc = print_exc
-
-
+# Imported last: they use _Watched and send, defined above.
 if __package__:
+    from . import procession_trace_child as child
     from . import procession_trace_ends as ends
 else:
+    import procession_trace_child as child  # type: ignore[no-redef]
     import procession_trace_ends as ends  # type: ignore[no-redef]
 
 
 def _patchers() -> Any:
-    """Which patch each module gets (looked up when used: the two modules
+    """Which patch each module gets (looked up when used: the hook's modules
     import each other)."""
     return {
         "multiprocessing.context": ends.patch_context,
         "multiprocessing.process": _patch_process,
-        "multiprocessing.util": _patch_util,
+        "multiprocessing.util": child.patch_util,
         "multiprocessing.popen_fork": ends.patch_popen_fork,
         "multiprocessing.forkserver": ends.patch_forkserver,
         "multiprocessing.resource_tracker": ends.patch_resource_tracker,
-        "traceback": _patch_traceback,
+        "traceback": child.patch_traceback,
     }
