@@ -85,6 +85,7 @@ class Launcher:
         self.main_ended_at: float | None = None
         self.stop_at: float | None = None
         self.kill_at: float | None = None
+        self.child_ended: int | None = None  # readable when a child ended
         self.statuses: dict[int, int] = {}  # pid → status, for orphans we reaped
         self.collector = Collector(
             str(run_dir / "trace.sock"), self._main_pid, self.emit
@@ -122,6 +123,7 @@ class Launcher:
 
     def run(self) -> None:
         process_tree.become_subreaper()
+        self._wake_on_child_exit()
         t0 = time.monotonic_ns()
         try:
             self.main = subprocess.Popen(
@@ -174,8 +176,21 @@ class Launcher:
         readable += self.output.sockets()
         if self.commands is not None:
             readable.append(self.commands)
+        if self.child_ended is not None:
+            readable.append(self.child_ended)
         with contextlib.suppress(InterruptedError, ValueError, OSError):
             select.select(readable, [], [], POLL)
+        if self.child_ended is not None:
+            with contextlib.suppress(OSError):
+                os.read(self.child_ended, 4096)
+
+    def _wake_on_child_exit(self) -> None:
+        """A child's end wakes the wait at once (its socket may close a moment
+        before it can be reaped: without this the end waited for POLL)."""
+        read_end, write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # reset by exec in children
+        self.child_ended = read_end
 
     def _finished(self) -> bool:
         if self.main_status is None:
