@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import process_tree
-from core.engine.stopping import TERM_GRACE
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
@@ -41,6 +40,11 @@ from core.tracer.script_program import HOOK_DIR, ScriptProgram
 from core.worker.wire import encode
 
 POLL = 0.05  # seconds between reaping passes while nothing is said
+TERM_GRACE = 2.0
+"""Seconds from SIGTERM to SIGKILL when a run is stopped: the scenarios'
+grace (core.engine.stopping.TERM_GRACE, pinned equal by a test), not imported
+from there because that module costs this process 12 ms before the script
+can start."""
 AFTER_MAIN_GRACE = 2.0
 """Seconds traced processes may outlive the main program before what is left
 is killed: a resource tracker or a forkserver ends within milliseconds once

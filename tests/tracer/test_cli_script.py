@@ -13,6 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from core.engine import stopping
+from core.tracer import launcher
 from tests.tracer.support import PROGRAMS, traced_python
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -123,6 +125,10 @@ def test_a_program_that_never_ends_is_stopped_with_everything_it_started() -> No
     for name in ("Process-1", f"pid {escapee}"):
         row = next(line for line in table.splitlines() if line.strip().startswith(name))
         assert "terminated" in row and "-15" in row
+
+
+def test_a_traced_run_is_stopped_with_the_scenarios_grace() -> None:
+    assert launcher.TERM_GRACE == stopping.TERM_GRACE
 
 
 def test_a_daemonized_grandchild_is_killed_at_the_end_and_reported() -> None:
