@@ -10,6 +10,7 @@ unless PROCESSION_TRACED_PYTHON names another (3.12, 3.13 or a path).
 from __future__ import annotations
 
 import sys
+import tempfile
 
 import pytest
 
@@ -17,7 +18,7 @@ from core.model.lanes import State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
 from core.model.run_model import RunModel
-from tests.tracer.support import lane, run_both, traced_python
+from tests.tracer.support import lane, program, run_both, run_traced, traced_python
 
 METHODS = ["fork", "spawn", "forkserver"]
 HOOK_NAMES = ("procession_trace", "sitecustomize", "core/tracer")
@@ -182,3 +183,18 @@ def test_a_keyboard_interrupt_inside_join_shows_only_pythons_frames(
     assert model.main.report.type == "KeyboardInterrupt"
     joins = [m for m in lane(model, "Process-1").markers if m.kind == "join_called"]
     assert joins and joins[0].detail.endswith("interrupted_join.py:21")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_one_file_for_both_streams_is_one_relay_and_keeps_everything(
+    method: str,
+) -> None:
+    """As on a terminal: fd 1 and 2 are one file; a child's stderr still
+    reaches it, and still lands on the child's lane."""
+    with tempfile.TemporaryFile() as both:
+        model = run_traced(program("child_raises.py", method), (both.fileno(),) * 2)
+        both.seek(0)
+        text = both.read().decode()
+    assert "exitcode 1" in text and "ZeroDivisionError: division by zero" in text
+    printed = [line.text for line in lane(model, "Process-1").output]
+    assert "ZeroDivisionError: division by zero" in printed

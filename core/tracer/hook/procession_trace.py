@@ -89,10 +89,15 @@ class Channel:
         import _socket
 
         path, *identities = os.environ.get(OUTPUT_ENV, "").split("|")
+        shared = None  # fd 2 shares fd 1's connection when both were one file
         for fd, identity in zip((1, 2), identities, strict=False):
             try:
                 # The run's own descriptor, or (after a fork) the parent's relay.
                 if _identity(fd) not in (identity, self.relayed.get(fd)):
+                    continue
+                if fd == 2 and shared is not None and identities[0] == identity:
+                    os.dup2(1, 2)  # one terminal: one connection (and one less)
+                    self.relayed[2] = shared
                     continue
                 sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
                 try:
@@ -101,7 +106,7 @@ class Channel:
                     os.dup2(sock.fileno(), fd)
                 finally:
                     sock.close()
-                self.relayed[fd] = _identity(fd)
+                self.relayed[fd] = shared = _identity(fd)
             except Exception:
                 pass
 
