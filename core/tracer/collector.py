@@ -104,9 +104,7 @@ class Collector:
         while True:
             try:
                 sock, _ = self.listener.accept()
-            except (BlockingIOError, InterruptedError):
-                return new
-            except OSError:
+            except OSError:  # BlockingIOError: none waiting
                 return new
             sock.setblocking(False)
             creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
@@ -155,8 +153,11 @@ class Collector:
             return
         if row[0] == "booted" and peer.lane is None:
             uid = row[3].get("uid")
-            if type(uid) is str and uid in self.lane_of_uid:
-                self._bind(peer, self.lane_of_uid[uid])
+            lane = self.lane_of_uid.get(uid) if type(uid) is str else None
+            # A process names itself; once its parent has said which pid
+            # that lane is, only that pid may (SO_PEERCRED cannot be forged).
+            if lane is not None and self.pid_of_lane.get(lane, peer.pid) == peer.pid:
+                self._bind(peer, lane)
         if peer.lane is None:
             peer.pending.append(row)
             return
