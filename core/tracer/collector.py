@@ -73,6 +73,9 @@ class Collector:
         self.listener.setblocking(False)
         self.main_pid = main_pid
         self.emit = emit
+        self.on_reaped: Callable[[int | None], None] = lambda pid: None
+        """Called when a parent reaped a child (its pid), before the parent's
+        wait for an answer ends: the launcher shows the child's last output."""
         self.frames: list[bytes] = []
         self.peers: list[Peer] = []
         self.lane_of_uid: dict[str, int] = {}
@@ -160,16 +163,22 @@ class Collector:
                 self._bind(peer, lane)
         if peer.lane is None:
             peer.pending.append(row)
+            if row[0] == "exited":  # it waits for an answer: do not make it wait
+                self._answer(peer)
             return
-        self._forward(peer, row)
+        self._forward(peer, row, live=True)
+        if row[0] == "exited":  # after the drain in _forward, whatever it found
+            self._answer(peer)
 
     def _bind(self, peer: Peer, lane: int) -> None:
         peer.lane = lane
         pending, peer.pending = peer.pending, []
         for row in pending:
-            self._forward(peer, row)
+            self._forward(peer, row, live=False)
 
-    def _forward(self, peer: Peer, row: list[Any]) -> None:
+    def _forward(self, peer: Peer, row: list[Any], live: bool) -> None:
+        """One message as a frame; ``live``: just received (not replayed from
+        before its sender had a lane), so a reaped child's output is shown now."""
         kind, seq, t_ns, data, about = row
         own = MAIN_ID if peer.lane is None else peer.lane
         data.pop("uid", None)
@@ -192,12 +201,18 @@ class Collector:
             ended = self.ended_ns(lane)
             if ended is not None:
                 data["ended_ns"] = ended
+            if live:
+                self.on_reaped(self.pid_of_lane.get(lane))
         try:
             body = encode(str(kind), seq, t_ns, data)
         except (TypeError, ValueError):
             self.damaged += 1
             return
         self.frames.append(frame(peer.sender, lane, body))
+
+    def _answer(self, peer: Peer) -> None:
+        with contextlib.suppress(OSError):  # the parent waits for this byte
+            peer.sock.send(b"k")
 
     def ended_ns(self, lane: int) -> int | None:
         """When ``lane``'s process closed its connection (read it now: its

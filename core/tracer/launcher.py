@@ -97,6 +97,7 @@ class Launcher:
         self.output = OutputRelay(
             str(run_dir / "output.sock"), self.collector.lane_of_pid, self.emit
         )
+        self.collector.on_reaped = self.output.drain
 
     def _main_pid(self) -> int | None:
         return None if self.main is None else self.main.pid

@@ -91,6 +91,17 @@ class OutputRelay:
                 stream.partial = b""
         self.deliver()
 
+    def drain(self, pid: int | None) -> None:
+        """Show everything a process that has ended wrote (its parent just
+        reaped it): its output is on the terminal before the parent goes on."""
+        self._accept()
+        for stream in self.streams:
+            if stream.pid == pid and not stream.closed:
+                self._read(stream)
+                if stream.partial:
+                    _write_all(stream.fd, stream.partial)
+                    stream.partial = b""
+
     def _accept(self) -> None:
         while True:
             try:

@@ -37,6 +37,7 @@ MAIN_ENV = "PROCESSION_TRACE_MAIN"
 """Set (to "1") only for the user's main program; removed at once so that
 its children do not inherit it."""
 MAIN_PID = 0
+ACK_WAIT = 1.0  # seconds a reaping parent waits for its child's output to be shown
 HIGH_FD = 900  # the lowest descriptor number the connection may take
 OUTPUT_ENV = "PROCESSION_TRACE_OUTPUT"
 """``path|dev:ino|dev:ino``: the relay's socket, and the run's own fd 1 and 2."""
@@ -134,6 +135,21 @@ class Channel:
             self.seq += 1
         except Exception:
             pass
+
+    def wait_for_ack(self) -> Any:
+        """Block until the collector answers one byte (at most ACK_WAIT s)."""
+        if self.sock is None:
+            return
+        try:
+            self.sock.settimeout(ACK_WAIT)
+            self.sock.recv(16)
+        except Exception:
+            pass
+        finally:
+            try:
+                self.sock.settimeout(None)
+            except Exception:
+                pass
 
     def _send(self, row: Any) -> Any:
         self.sock.send(_dumps(row).encode("ascii"))

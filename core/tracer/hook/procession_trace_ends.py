@@ -30,6 +30,9 @@ def _returncode_set(popen: Any, code: Any) -> Any:
     uid = popen.__dict__.get("_procession_uid")
     if code is not None and uid is not None:
         mp.send("exited", {"exitcode": code}, uid)
+        # Wait (briefly) until the relay has shown the child's last output:
+        # in a plain run it is on the terminal before the child can be reaped.
+        pt.CHANNEL.wait_for_ack()
 
 
 def patch_popen_fork(module: Any) -> Any:
