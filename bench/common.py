@@ -197,9 +197,9 @@ def others_note(others: float | None) -> str:
 
 
 def scenario(workers: list[dict[str, Any]], **top: Any) -> Any:
-    from core.scenario.definition import Scenario
+    from core.scenario.rules import scenario_from_dict
 
-    return Scenario.from_dict({"title": "bench", **top, "workers": workers})
+    return scenario_from_dict({"title": "bench", **top, "workers": workers})
 
 
 def run_engine(

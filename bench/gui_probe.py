@@ -45,7 +45,7 @@ def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from core.scenario.definition import Scenario
+    from core.scenario.rules import scenario_from_dict
     from gui.editor.trust_store import TrustStore
     from gui.main_window import MainWindow
 
@@ -56,7 +56,7 @@ def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     window.show()
     for _ in range(20):  # opening's own layout and first paints are not the run
         app.processEvents()
-    window.load_scenario(Scenario.from_dict(spec), code_locked=False)
+    window.load_scenario(scenario_from_dict(spec), code_locked=False)
     app.processEvents()
     rss_before = _rss_mb()
 
@@ -202,8 +202,8 @@ def _synthetic_model(lanes: int, segments: int, seconds: float) -> Any:
     it after a long run. Real runs have ~6 segments per lane; 20 is the
     issue's stress figure, so the segments are laid down directly."""
     from core.model.run_model import Marker, Segment, State
-    from core.scenario.definition import Scenario
     from core.scenario.lane_announcements import preview_model
+    from core.scenario.rules import scenario_from_dict
 
     spec = {
         "title": "bench paint",
@@ -211,7 +211,7 @@ def _synthetic_model(lanes: int, segments: int, seconds: float) -> Any:
         "max_processes": 2 * lanes,
         "workers": [{"name": "w", "target": "noop", "count": lanes}],
     }
-    model = preview_model(Scenario.from_dict(spec))
+    model = preview_model(scenario_from_dict(spec))
     model.t0_ns = time.monotonic_ns() - int(seconds * 1e9)
     worker = [State.CREATED, State.STARTING, State.RUNNING, State.EXITING]
     main = [State.MAIN_RUNNING, State.MAIN_JOINING]

@@ -17,7 +17,7 @@ import time
 
 from core.engine.program import ScenarioProgram
 from core.engine.run_to_end import run_to_end
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 
 CASES = {
     "200k print(i, end=' ')": (
@@ -37,7 +37,7 @@ CASES = {
 
 
 def through_procession(code: str) -> float:
-    spec = Scenario.from_dict(
+    spec = scenario_from_dict(
         {
             "title": "long lines",
             "start_method": "fork",

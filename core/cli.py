@@ -29,6 +29,7 @@ from core.model.payloads import payload_to_dict
 from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import MODES, START_METHODS, Scenario
+from core.scenario.overrides import with_overrides
 from core.stop_signals import StopSignals
 from core.terminal_text import visible, visible_lines
 from core.tracer.script_program import ScriptProgram, load_script_args, script_status
@@ -152,7 +153,7 @@ def load(args: argparse.Namespace) -> Scenario:
     scenario = toml_io.load_scenario_or_lesson(args.scenario)
     if args.mode or args.start_method:
         try:
-            scenario = scenario.with_overrides(args.mode, args.start_method)
+            scenario = with_overrides(scenario, args.mode, args.start_method)
         except InputError as error:
             flag = "--mode" if args.mode else "--start-method"
             raise InputError(error.problems, f"{args.scenario} with {flag}") from None

@@ -8,11 +8,12 @@ from core.engine.program import ScenarioProgram
 from core.engine.run_to_end import run_to_end
 from core.model.run_model import RunModel
 from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 
 
 def scenario(workers: list[dict[str, Any]], **top: Any) -> Scenario:
     """A validated scenario from plain data (workers plus top-level keys)."""
-    return Scenario.from_dict({"title": "test", **top, "workers": workers})
+    return scenario_from_dict({"title": "test", **top, "workers": workers})
 
 
 def run(
@@ -29,7 +30,7 @@ def run(
     shut down.
     """
     if isinstance(spec, dict):
-        spec = Scenario.from_dict({"title": "test", **spec})
+        spec = scenario_from_dict({"title": "test", **spec})
     return run_to_end(
         ScenarioProgram(spec),
         sample_hz=sample_hz,

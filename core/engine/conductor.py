@@ -46,7 +46,7 @@ from core.model.decoding import frame
 from core.model.kinds import MAIN_ID
 from core.scenario.definition import Scenario
 from core.scenario.lane_announcements import lane_of, run_info
-from core.worker.bootstrap import ThreadOutput
+from core.worker.output_capture import ThreadOutput
 from core.worker.target_api import MAX_MARKS
 from core.worker.wire import encode
 

@@ -18,7 +18,7 @@ from core.model.events import MAIN_ID, SESSION_ID, WORKER_KINDS, Event, EventKin
 from core.model.run_model import RunModel
 from core.regular_files import open_regular
 from core.scenario import lane_announcements
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 
 FORMAT = "procession-recording"
 VERSION = 2
@@ -59,7 +59,7 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
     scenario = None
     if version == 1 or data.get("scenario") is not None:
         try:
-            scenario = Scenario.from_dict(data.get("scenario"))
+            scenario = scenario_from_dict(data.get("scenario"))
         except InputError as error:
             raise InputError(
                 [Problem(f"scenario.{p.path}", p.message) for p in error.problems],

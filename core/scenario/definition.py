@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.scenario import target_catalog
@@ -138,30 +138,6 @@ class Scenario:
     def has_custom_code(self) -> bool:
         return any(g.target == target_catalog.CUSTOM for g in self.workers)
 
-    def with_overrides(
-        self, mode: str | None = None, start_method: str | None = None
-    ) -> Scenario:
-        """The same scenario with every group forced to ``mode``/``start_method``.
-
-        Re-validated: forcing threads onto a scenario that terminates a worker
-        is an error, not a silent change.
-        """
-        groups = tuple(
-            replace(
-                g,
-                mode=None if mode else g.mode,
-                start_method=None if start_method else g.start_method,
-            )
-            for g in self.workers
-        )
-        changed = replace(
-            self,
-            workers=groups,
-            mode=mode or self.mode,
-            start_method=start_method or self.start_method,
-        )
-        return Scenario.from_dict(changed.to_dict())
-
     def to_dict(self) -> dict[str, Any]:
         """Plain data in file order; optional fields only when they differ."""
         data: dict[str, Any] = {
@@ -186,14 +162,6 @@ class Scenario:
                 for a in self.actions
             ]
         return data
-
-    @classmethod
-    def from_dict(cls, data: Any, locate: Locate | None = None) -> Scenario:
-        """Validate plain data into a Scenario; raises InputError listing every
-        problem with its field path and (via ``locate``) its line."""
-        from core.scenario.rules import validate
-
-        return validate(data, locate)
 
 
 def _group_to_dict(group: WorkerGroup) -> dict[str, Any]:

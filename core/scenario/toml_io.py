@@ -19,6 +19,7 @@ from core import files
 from core.input_checks import InputError, Problem
 from core.regular_files import open_regular
 from core.scenario.definition import Path, Scenario
+from core.scenario.rules import scenario_from_dict
 
 MAX_FILE_BYTES = 1024 * 1024
 LESSONS_DIR = FilePath(__file__).resolve().parents[2] / "resources" / "lessons"
@@ -119,7 +120,7 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
             [Problem("", "not valid TOML: nested too deeply")], source
         ) from None
     try:
-        return Scenario.from_dict(data, KeyLines(text))
+        return scenario_from_dict(data, KeyLines(text))
     except InputError as error:
         raise InputError(error.problems, source) from None
     except RecursionError:

@@ -1,7 +1,7 @@
 """The scenario as a form: run settings, worker groups and timed actions.
 
 Validation is the engine's own: the form is turned into plain data and given to
-``Scenario.from_dict``, and every problem it reports (a path such as
+``scenario_from_dict``, and every problem it reports (a path such as
 ``workers[0].count`` and a message) is shown on the field that path names. What
 cannot even be parsed (typed text that is not a number) is caught by the field
 itself first. The editor never writes anything to disk: a lesson stays as it is.
@@ -29,6 +29,7 @@ from core.scenario.definition import (
     Scenario,
     WorkerGroup,
 )
+from core.scenario.rules import scenario_from_dict
 from gui.editor.actions_editor import ActionsEditor
 from gui.editor.field_edit import MESSAGE_COLOUR, FieldEdit, tint
 from gui.editor.worker_group_editor import HINT_STYLE, NOTICE_STYLE, WorkerGroupEditor
@@ -205,7 +206,7 @@ class ScenarioEditor(QWidget):
         data, problems = self.data()
         scenario = None
         try:
-            scenario = Scenario.from_dict(data)
+            scenario = scenario_from_dict(data)
         except InputError as error:
             for problem in error.problems:
                 problems.setdefault(problem.path, problem.message)

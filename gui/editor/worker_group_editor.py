@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.scenario import target_catalog
+from core.scenario.custom_code_rules import custom_code_problem
 from core.scenario.definition import MAX_DELAY, MAX_WORKERS, WorkerGroup
-from core.scenario.rules import custom_code_problem
 from gui.editor.code_editor import CodeEditor
 from gui.editor.field_edit import HINT_COLOUR, MESSAGE_COLOUR, FieldEdit, tint
 from gui.editor.param_form import ParamForm
@@ -282,7 +282,7 @@ class WorkerGroupEditor(QFrame):
     # -- reading ---------------------------------------------------------------------
 
     def data(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """(group data for Scenario.from_dict, {path under the group: problem})."""
+        """(group data for scenario_from_dict, {path under the group: problem})."""
         data: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for key, field in self.simple_fields().items():

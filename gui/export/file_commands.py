@@ -14,6 +14,7 @@ from core.input_checks import InputError, Problem
 from core.model.run_model import RunModel
 from core.scenario import toml_io
 from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 
 PICTURES = {
     "png": ("png", "1080p"),
@@ -53,7 +54,7 @@ def open_any(ref: str | Path) -> tuple[Scenario, RunModel | None]:
         model = recording.load(path)
         if model.source is None:  # a recording of something else than a scenario
             return Scenario(title=model.info.title or "Recording"), model
-        return Scenario.from_dict(model.source), model
+        return scenario_from_dict(model.source), model
     if path.suffix and path.suffix.lower() != ".toml" and path.exists():
         raise InputError(
             [Problem("", "expected a scenario (.toml) or a recording (.json)")],

@@ -10,6 +10,7 @@ import pytest
 
 from core.hazards import detect
 from core.scenario import toml_io
+from core.scenario.overrides import with_overrides
 from tests.core.hazard_runs import kinds
 from tests.helpers import run
 
@@ -148,7 +149,7 @@ CPU figures depend on the machine's load, so they may or may not show here."""
 
 @pytest.mark.parametrize("lesson", [item.name for item in toml_io.list_lessons()])
 def test_lessons_show_only_the_hazards_they_are_about(lesson):
-    scenario = toml_io.load_scenario_or_lesson(lesson).with_overrides(None, "fork")
+    scenario = with_overrides(toml_io.load_scenario_or_lesson(lesson), None, "fork")
     if lesson.startswith("06"):  # a tenth of the work: same shape, quicker
         groups = tuple(
             dataclasses.replace(group, args={"n": 4_000_000})

@@ -29,7 +29,9 @@ def test_lesson_2_main_program_done_is_a_callout_of_milliseconds():
     model = run(load_scenario_or_lesson("2"))
     found = {c.kind: c for c in callouts(model)}
     done = found["main_done"]
-    assert done.t == model.main_finished < 0.15
+    # ~7 ms measured; under a loaded machine two spawn start() calls took
+    # over 150 ms, so the bound only keeps the callout in milliseconds.
+    assert done.t == model.main_finished < 0.9
     assert done.text.startswith("main program done: ") and done.text.endswith(" ms")
     total = found["run_total"]
     assert total.t > 0.95 and total.text == f"run took {duration(model.now())}"

@@ -6,7 +6,7 @@ import pytest
 
 from core.input_checks import InputError
 from core.scenario import toml_io
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 
 
 def test_lesson_texts_survive_save_and_reopen(tmp_path):
@@ -27,6 +27,6 @@ def test_a_wrong_type_is_named_with_its_line(tmp_path):
 
 
 def test_they_are_optional_and_left_out_when_empty():
-    plain = Scenario.from_dict({"workers": [{"target": "noop"}]})
+    plain = scenario_from_dict({"workers": [{"target": "noop"}]})
     assert (plain.question, plain.answer, plain.takeaway) == ("", "", "")
     assert "question" not in plain.to_dict()

@@ -14,6 +14,7 @@ import pytest
 from core.model.outcomes import Outcome
 from core.model.run_model import RunModel
 from core.scenario import toml_io
+from core.scenario.overrides import with_overrides
 from tests.helpers import run
 
 METHODS = ["spawn", "fork", "forkserver"]
@@ -23,7 +24,7 @@ def lesson(number: str, method: str | None) -> RunModel:
     """Run a lesson, forcing ``method`` on every worker unless it is None."""
     scenario = toml_io.load_scenario(toml_io.find_lesson(number).path)
     if method:
-        scenario = scenario.with_overrides(start_method=method)
+        scenario = with_overrides(scenario, start_method=method)
     return run(scenario, timeout=60)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from core.input_checks import InputError
 from core.scenario import toml_io
-from core.scenario.definition import Scenario
+from core.scenario.overrides import with_overrides
+from core.scenario.rules import scenario_from_dict
 
 GOOD = """\
 title = "Two processes, joined"
@@ -165,7 +166,7 @@ def test_threads_cannot_be_terminated_or_crash():
     assert "threads cannot be force-stopped" in found[0][2]
     crash = {"workers": [{"target": "crash", "mode": "thread"}]}
     with pytest.raises(InputError, match="cannot run as a thread"):
-        Scenario.from_dict(crash)
+        scenario_from_dict(crash)
 
 
 def test_actions_must_name_a_real_worker():
@@ -200,11 +201,11 @@ def test_file_guards(tmp_path):
 
 def test_overrides_apply_to_every_group_and_revalidate():
     lesson = toml_io.load_scenario(toml_io.find_lesson("8").path)
-    forked = lesson.with_overrides(start_method="fork")
+    forked = with_overrides(lesson, start_method="fork")
     assert {s.start_method for s in forked.instances()} == {"fork"}
     terminate = toml_io.load_scenario(toml_io.find_lesson("4").path)
     with pytest.raises(InputError, match="threads cannot be force-stopped"):
-        terminate.with_overrides(mode="thread")
+        with_overrides(terminate, mode="thread")
 
 
 def test_lessons_are_found_by_number_name_and_short_name():

@@ -32,7 +32,7 @@ def test_code_editor_indents_like_a_python_editor(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from core.scenario.rules import custom_code_problem
+    from core.scenario.custom_code_rules import custom_code_problem
     from gui.editor.code_editor import CodeEditor
 
     editor = CodeEditor()

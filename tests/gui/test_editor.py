@@ -7,6 +7,7 @@ import pytest
 
 from core.scenario import target_catalog
 from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 from core.scenario.toml_io import list_lessons, load_scenario, parse_scenario
 from gui.editor.scenario_editor import ScenarioEditor
 from tests.gui.window_helpers import choose
@@ -88,7 +89,7 @@ def test_out_of_range_names_the_range(editor):
 
 def test_engine_problems_land_on_their_fields(editor):
     editor.set_scenario(
-        Scenario.from_dict(
+        scenario_from_dict(
             {
                 "workers": [
                     {"name": "a", "target": "sleep"},

@@ -19,7 +19,7 @@ import pytest
 from core.export import recording
 from core.input_checks import InputError
 from core.scenario import toml_io
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 from tests.reliability.support import ROOT, python, record
 
 GROUP = """title = "hostile"
@@ -216,10 +216,10 @@ def test_opening_a_scenario_never_runs_its_code(tmp_path):
         ],
     }
     path = tmp_path / "trojan.toml"
-    toml_io.save_scenario(Scenario.from_dict(data), path)
+    toml_io.save_scenario(scenario_from_dict(data), path)
     loaded = toml_io.load_scenario(path)
     assert loaded.has_custom_code and loaded.workers[0].code == code
-    Scenario.from_dict(loaded.to_dict())  # validating compiles, never runs
+    scenario_from_dict(loaded.to_dict())  # validating compiles, never runs
     toml_io.dumps_scenario(loaded)
     assert not marker.exists()
 
@@ -277,7 +277,7 @@ def test_a_function_defined_only_under_main_is_caught_before_start(method):
         ],
     }
     with pytest.raises(InputError) as caught:
-        Scenario.from_dict(data)
+        scenario_from_dict(data)
     [problem] = caught.value.problems
     assert problem.path == "workers[0].code"
     message = problem.message
@@ -296,7 +296,7 @@ def test_a_name_bound_to_a_lambda_is_caught_before_start(method):
         ],
     }
     with pytest.raises(InputError) as caught:
-        Scenario.from_dict(data)
+        scenario_from_dict(data)
     [problem] = caught.value.problems
     message = problem.message
     assert "'work' is bound to a lambda" in message and "code line 4" in message

@@ -27,7 +27,7 @@ from core.engine import preflight
 from core.export import recording
 from core.model.outcomes import Outcome
 from core.model.run_model import RunModel
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 from core.scenario.toml_io import dumps_scenario
 from tests.reliability.support import HARNESS, METHODS, ROOT, custom, lane, record
 
@@ -46,7 +46,7 @@ class App:
     def run(
         self, data: dict[str, Any], limits: list[str], timeout: float = 30
     ) -> tuple[int, str, RunModel | None, float]:
-        scenario = Scenario.from_dict({"title": "limits", **data})
+        scenario = scenario_from_dict({"title": "limits", **data})
         path = self.workdir / "scenario.toml"
         path.write_text(dumps_scenario(scenario))
         record_path = self.workdir / "run.json"

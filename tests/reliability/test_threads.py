@@ -10,7 +10,7 @@ import pytest
 from core.engine.stopping import STOP_GRACE
 from core.input_checks import InputError
 from core.model.outcomes import Outcome
-from core.scenario.definition import Scenario
+from core.scenario.rules import scenario_from_dict
 from tests.helpers import run
 from tests.reliability.support import custom, lane
 
@@ -107,4 +107,4 @@ def test_a_scenario_that_terminates_a_thread_is_rejected(action):
         "actions": [{"at": 1, "action": action, "worker": "t"}],
     }
     with pytest.raises(InputError, match="threads cannot be force-stopped"):
-        Scenario.from_dict(data)
+        scenario_from_dict(data)
