@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, Report, describe_machine, machine, median, table
-from core.tracer.script_program import HOOK_DIR
+from core.tracer.hook import HOOK_DIR
 
 PROGRAMS = Path(__file__).resolve().parent / "tracer_programs"
 PYTHON = os.path.realpath(sys.executable)

@@ -3,9 +3,8 @@
 Senders put plain dicts on the wire (a worker imports none of this); the app
 turns each into the record of its kind with :func:`payload_from_dict`, which
 checks every field's type. The bytes come from processes that run user code,
-so a wrong type is an error naming the field, never a crash further on (and
-never code run: see :mod:`core.model.decoding`). Readers then use attributes
-(``event.data.pid``) that ``mypy --strict`` checks.
+so a wrong type is an error naming the field, never a crash further on or code
+run (:mod:`core.model.decoding`). Readers use attributes mypy checks.
 
 Fields absent from a dict take their defaults, and unknown fields are ignored,
 so recordings written by older versions still load.

@@ -29,15 +29,18 @@ import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.engine import process_tree
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
+from core.tracer.hook import HOOK_DIR
 from core.tracer.output_relay import OutputRelay
-from core.tracer.script_program import HOOK_DIR, ScriptProgram
 from core.worker.wire import encode
+
+if TYPE_CHECKING:
+    from core.tracer.script_program import ScriptProgram
 
 POLL = 0.05  # seconds between reaping passes while nothing is said
 TERM_GRACE = 2.0

@@ -23,8 +23,6 @@ from core.input_checks import InputError, Problem
 if TYPE_CHECKING:
     from core.model.run_model import RunModel
 
-HOOK_DIR = str(Path(__file__).resolve().parent / "hook")
-"""Put first on the traced interpreters' PYTHONPATH (its sitecustomize)."""
 MAX_PROCESSES = 4096
 """The process cap of a traced run: a user's program is not a fork bomb by
 default, but the app's watchdog still needs a bound."""

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from core.tracer.script_program import HOOK_DIR
+from core.tracer.hook import HOOK_DIR
 from tests.tracer.support import PYTHONS
 
 CHECK = (
