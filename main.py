@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 def _command_line(argv: list[str]) -> int:
     from core import cli
 
-    args = cli.build_parser().parse_args(argv)
+    args = cli.parse(argv)
     if args.command == "lessons":
         return cli.list_lessons(sys.stdout)
     status, model = cli.run(args, sys.stdout)

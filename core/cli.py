@@ -1,7 +1,9 @@
 """The headless command line: ``python main.py run …`` and ``python main.py lessons``.
 
 ``run`` exits 0 once the run finished, whatever the workers did (their outcomes
-are the result, not an error); 2 for invalid input (scenario, option, output
+are the result, not an error) — except for a traced program (``run x.py``),
+which exits with the script's own status (128 + N if a signal N ended it, as a
+shell reports it); 2 for invalid input (scenario, script, option, output
 path), with one message naming the file, field and line, before anything
 starts; 1 if an output file could not be written at the end (the others are
 written); 130/143 after Ctrl+C / SIGTERM, once every worker has been stopped
@@ -20,7 +22,7 @@ from core.engine.run_to_end import run_to_end
 from core.export import output_files, recording, summary, trace
 from core.hazards import detect
 from core.hazards import report as hazard_report
-from core.input_checks import InputError, parse_float_text
+from core.input_checks import InputError, Problem, parse_float_text
 from core.model import payloads as p
 from core.model.events import Event, EventKind
 from core.model.payloads import payload_to_dict
@@ -30,6 +32,7 @@ from core.scenario.definition import MODES, START_METHODS, Scenario
 from core.scenario.overrides import with_overrides
 from core.stop_signals import StopSignals
 from core.terminal_text import visible, visible_lines
+from core.tracer.script_program import ScriptProgram, load_script_args, script_status
 
 HURRY_LIMIT = 2.0
 """Seconds the run may take to end after a second signal sent SIGKILL to every
@@ -43,16 +46,26 @@ def build_parser() -> argparse.ArgumentParser:
         "a command, opens the window (optionally on SCENARIO.toml).",
     )
     commands = parser.add_subparsers(dest="command")
-    run = commands.add_parser("run", help="run a scenario or lesson without a window")
+    run = commands.add_parser(
+        "run", help="run a scenario, a lesson or your own .py program without a window"
+    )
     run.add_argument(
         "scenario",
-        metavar="SCENARIO_FILE_OR_LESSON",
-        help="a .toml file, or a lesson name or number (see 'lessons')",
+        metavar="SCENARIO_FILE_OR_LESSON_OR_SCRIPT",
+        help="a .toml file, a lesson name or number (see 'lessons'), or a .py "
+        "program to run traced (what follows it is the program's own arguments)",
+    )
+    run.set_defaults(program_args=[])
+    run.add_argument(
+        "--python",
+        metavar="PATH",
+        help="run a .py program with this interpreter (3.11 or newer)",
     )
     run.add_argument(
         "--start-method",
         choices=START_METHODS,
-        help="force this start method on every worker",
+        help="force this start method on every worker (a .py program: its "
+        "default start method; a script that chooses its own keeps it)",
     )
     run.add_argument("--mode", choices=MODES, help="force processes or threads")
     run.add_argument("--summary", metavar="FILE", help="write the summary JSON here")
@@ -84,6 +97,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_FLAGS = {"--quiet", "-h", "--help"}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse the command line: after a ``.py`` program, every word is the
+    program's own (as with ``python x.py ARGS``), options included."""
+    split = len(argv)
+    if argv[:1] == ["run"]:
+        position = 1
+        while position < len(argv):
+            word = argv[position]
+            if word.startswith("-") and "=" not in word and word not in _FLAGS:
+                position += 2  # an option and its value
+                continue
+            if not word.startswith("-"):
+                split = position + 1 if word.endswith(".py") else split
+                break
+            position += 1
+    args = build_parser().parse_args(argv[:split])
+    if hasattr(args, "program_args"):
+        args.program_args = argv[split:]
+    return args
+
+
 def _seconds(text: str) -> float:
     try:
         return parse_float_text(text, 0.0, 86_400.0)
@@ -98,8 +135,21 @@ def _rate(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def load_program(args: argparse.Namespace) -> ScenarioProgram | ScriptProgram:
+    """What ``run`` runs (InputError if invalid): a ``.py`` file is a traced
+    program; anything else a scenario or lesson."""
+    if args.scenario.endswith(".py"):
+        return load_script_args(args)
+    return ScenarioProgram(load(args))
+
+
 def load(args: argparse.Namespace) -> Scenario:
     """The scenario to run, with overrides applied (InputError if invalid)."""
+    if args.program_args or args.python:
+        what = "arguments after it" if args.program_args else "--python"
+        raise InputError(
+            [Problem("", f"{what}: only for a .py program")], args.scenario
+        )
     scenario = toml_io.load_scenario_or_lesson(args.scenario)
     if args.mode or args.start_method:
         try:
@@ -119,7 +169,7 @@ def list_lessons(out: TextIO) -> int:
 def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     """Run headless; returns (exit status, model)."""
     try:
-        program = ScenarioProgram(load(args))
+        program = load_program(args)
     except InputError as error:
         print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
@@ -166,6 +216,8 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
     status = signals.status
+    if isinstance(program, ScriptProgram):
+        status = script_status(model.main.exitcode, status)
     try:
         out.write("\n" + visible_lines(summary.table(model)) + "\n")
         hazards = hazard_report.as_text(model, detect(model))

@@ -37,7 +37,7 @@ from core.engine.monitor import Monitor
 from core.engine.program import Program
 from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
-from core.model.decoding import decode_batch
+from core.model.decoding import Lineage, decode_batch
 from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
 from core.model.payloads import (
     Booted,
@@ -59,6 +59,7 @@ FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 class ConductorLink:
     def __init__(self, program: Program, sample_hz: float = 5.0) -> None:
         self.program = program
+        self._lineage = Lineage()  # a traced program's senders: who created whom
         self.monitor = Monitor(sample_hz)
         self._conductor: BaseProcess | None = None
         self._events: Connection | None = None
@@ -148,7 +149,7 @@ class ConductorLink:
         events = self._events
         try:
             while events is not None and len(out) < limit and events.poll():
-                for event in decode_batch(events.recv_bytes()):
+                for event in decode_batch(events.recv_bytes(), self._lineage):
                     self._observe(event)
                     out.append(event)
         except (EOFError, OSError):

@@ -71,6 +71,12 @@ def group_members(pgids: set[int]) -> dict[int, list[tuple[int, int, str]]]:
     return found
 
 
+def parent_of(pid: int) -> int | None:
+    """The OS parent of ``pid`` (None if it is gone)."""
+    fields = _stat_fields(str(pid))
+    return int(fields[1]) if fields is not None and len(fields) > 1 else None
+
+
 def children(pid: int) -> list[tuple[int, str, int]]:
     """Direct children of ``pid`` as [(child, state, pgid)], from /proc."""
     found: list[tuple[int, str, int]] = []

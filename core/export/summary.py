@@ -70,6 +70,12 @@ def summary(model: RunModel) -> dict[str, Any]:
         "wall_seconds": _r(model.end),
         "broken": model.broken,
         "main": {"pid": model.main.pid, "finished": _r(model.main_finished)},
+        "program": {
+            "kind": model.info.program_kind,
+            "path": model.info.path,
+            "argv": list(model.info.argv),
+            "exit_status": model.main.exitcode,
+        },
         "workers": [worker_summary(lane) for lane in model.worker_lanes()],
         "events": {"received": received, "missing": model.events_missing()},
         "hazards": [as_data(model, hazard) for hazard in detect(model)],

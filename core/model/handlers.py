@@ -36,13 +36,26 @@ def _lane_added(m: RunModel, lane: Lane, t: float, d: p.LaneAdded) -> None:
         lane.enter(State.CREATED, t)
 
 
+def _at(site: str) -> str:
+    return f"at {site}" if site else ""
+
+
 def _start_called(m: RunModel, lane: Lane, t: float, d: p.Call) -> None:
     lane.times["start_called"] = t
     lane.enter(State.STARTING, t)
-    lane.markers.append(Marker(t, "start_called", "start()"))
+    lane.markers.append(Marker(t, "start_called", "start()", _at(d.site)))
     _caller(m, d.caller).markers.append(
-        Marker(t, "start_called", f"start({lane.name})")
+        Marker(t, "start_called", f"start({lane.name})", _at(d.site))
     )
+
+
+def _is_alive(m: RunModel, lane: Lane, t: float, d: p.IsAlive) -> None:
+    label = f"is_alive() → {d.answer}"
+    lane.markers.append(Marker(t, "is_alive", label, _at(d.site)))
+
+
+def _close_called(m: RunModel, lane: Lane, t: float, d: p.Call) -> None:
+    lane.markers.append(Marker(t, "close_called", "close()", _at(d.site)))
 
 
 def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> None:
@@ -52,6 +65,8 @@ def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> No
     lane.start_method = d.start_method or lane.start_method
     detail = f"pid {lane.pid}" if lane.pid else ""
     lane.markers.append(Marker(t, "start_returned", "start() returned", detail))
+    if lane.state is State.CREATED:  # a helper or untracked process: no start()
+        lane.enter(State.RUNNING, t)
 
 
 def _start_failed(m: RunModel, lane: Lane, t: float, d: p.StartFailed) -> None:
@@ -68,7 +83,10 @@ def _booted(m: RunModel, lane: Lane, t: float, d: p.Booted) -> None:
     lane.tid = d.tid
     if d.pid is not None:  # a thread's pid is its host's (the main program)
         lane.pid = d.pid
-    lane.markers.append(Marker(t, "booted", "first line ran", f"ppid {d.ppid}"))
+    detail = f"ppid {d.ppid}"
+    if d.parent_pid is not None and d.parent_pid != d.ppid:
+        detail += f" (its OS parent); started by pid {d.parent_pid}"
+    lane.markers.append(Marker(t, "booted", "first line ran", detail))
 
 
 def _target_started(m: RunModel, lane: Lane, t: float, d: p.TargetStarted) -> None:
@@ -84,7 +102,16 @@ def _target_ended(
 ) -> None:
     lane.times["target_ended"] = t
     lane.report = d
+    if lane.kind == "main":  # a traced script raised: its lane goes on to exit
+        lane.markers.append(Marker(t, "main_raised", "raised", _report_text(d)))
+        return
     lane.enter(State.EXITING, t)
+
+
+def _report_text(d: p.TargetReturned | p.TargetRaised | p.TargetExited) -> str:
+    if isinstance(d, p.TargetRaised):
+        return f"{d.type}: {d.message}"
+    return d.code if isinstance(d, p.TargetExited) else d.value
 
 
 def _output(m: RunModel, lane: Lane, t: float, d: p.Output | p.FdOutput) -> None:
@@ -145,9 +172,10 @@ def _stop_requested(m: RunModel, lane: Lane, t: float, d: p.StopRequested) -> No
 
 
 def _signal_sent(m: RunModel, lane: Lane, t: float, d: p.SignalSent) -> None:
-    lane.signals.append(SignalRecord(t, d.signal, d.action, d.by))
+    by = f"{d.by} at {d.site}" if d.site else d.by
+    lane.signals.append(SignalRecord(t, d.signal, d.action, by))
     target = "its process group" if d.group else "the process"
-    detail = f"{d.action}: {d.signal} to {target}, by {d.by}"
+    detail = f"{d.action}: {d.signal} to {target}, by {by}"
     lane.markers.append(Marker(t, "signal", d.signal, detail))
 
 
@@ -159,6 +187,7 @@ def _exited(m: RunModel, lane: Lane, t: float, d: p.Exited) -> None:
     lane.explanation = explain(
         lane.exitcode,
         is_thread=lane.kind == "thread",
+        kind=lane.kind,
         report=lane.report,
         start_method=lane.start_method,
         signals=lane.signals,
@@ -166,6 +195,9 @@ def _exited(m: RunModel, lane: Lane, t: float, d: p.Exited) -> None:
         abandoned=d.abandoned,
     )
     lane.outcome = lane.explanation.outcome
+    if d.ended_ns is not None and lane.segments:
+        t = min(t, max(m.rel(d.ended_ns), lane.segments[-1].start))
+        lane.times["exited"] = t
     lane.enter(State.EXITED, t)
     lane.markers.append(
         Marker(t, "exit", lane.explanation.label, lane.explanation.sentence)
@@ -179,16 +211,17 @@ def _exited(m: RunModel, lane: Lane, t: float, d: p.Exited) -> None:
 
 def _join_called(m: RunModel, lane: Lane, t: float, d: p.JoinCalled) -> None:
     caller = _caller(m, d.caller)
-    if caller is m.main:
+    if caller is m.main and caller.state is not State.MAIN_FINISHED:
         caller.enter(State.MAIN_JOINING, t, f"join({lane.name})")
     else:
         caller.markers.append(Marker(t, "join_called", f"join({lane.name})"))
-    lane.markers.append(Marker(t, "join_called", "join()"))
+    timeout = "" if d.timeout is None else f"timeout {d.timeout:g} s "
+    lane.markers.append(Marker(t, "join_called", "join()", timeout + _at(d.site)))
 
 
 def _join_returned(m: RunModel, lane: Lane, t: float, d: p.JoinReturned) -> None:
     caller = _caller(m, d.caller)
-    if caller is m.main:
+    if caller is m.main and caller.state is State.MAIN_JOINING:
         caller.enter(State.MAIN_RUNNING, t)
     if d.timed_out:
         lane.markers.append(
@@ -298,6 +331,8 @@ HANDLERS: dict[EventKind, Any] = {
     K.EXITED: _exited,
     K.JOIN_CALLED: _join_called,
     K.JOIN_RETURNED: _join_returned,
+    K.IS_ALIVE: _is_alive,
+    K.CLOSE_CALLED: _close_called,
     K.MAIN_FINISHED: _main_finished,
     K.RUN_FINISHED: _run_finished,
     K.NOTICE: _notice,

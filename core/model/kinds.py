@@ -13,6 +13,9 @@ MAIN_ID = 0
 SESSION_ID = -1
 """Sender id of events the app makes itself (psutil samples, a lost conductor,
 damaged bytes); they are not numbered (seq -1)."""
+TRACED_MAIN = -2
+"""Sender id of a traced user program's main process: its lane is MAIN_ID,
+but it is not the conductor (sender MAIN_ID), so it gets no conductor rights."""
 
 
 class EventKind(StrEnum):
@@ -31,6 +34,11 @@ class EventKind(StrEnum):
     """The main program entered ``join()`` on this worker. Payload: timeout."""
     JOIN_RETURNED = "join_returned"
     """``join()`` returned. Payload: timed_out (True if the worker still runs)."""
+    IS_ALIVE = "is_alive"
+    """A lane asked ``is_alive()`` about this one. Payload: caller, site, answer."""
+    CLOSE_CALLED = "close_called"
+    """A lane called ``close()`` on this one's process object. Payload: caller,
+    site."""
     STOP_REQUESTED = "stop_requested"
     """The cooperative stop flag was raised. Payload: reason."""
     SIGNAL_SENT = "signal_sent"
@@ -114,3 +122,23 @@ WORKER_KINDS = frozenset(
 )
 """Kinds a worker may send about itself; anything else from a worker is damage
 (a worker must not be able to report its own exit status or the run's end)."""
+
+
+CHILD_KINDS = frozenset(
+    {
+        EventKind.LANE_ADDED,
+        EventKind.START_CALLED,
+        EventKind.START_RETURNED,
+        EventKind.START_FAILED,
+        EventKind.JOIN_CALLED,
+        EventKind.JOIN_RETURNED,
+        EventKind.IS_ALIVE,
+        EventKind.CLOSE_CALLED,
+        EventKind.SIGNAL_SENT,
+        EventKind.EXITED,
+    }
+)
+"""Kinds a traced process may send about a lane it created (its child): what
+a parent sees of its children, the OS status included (``Popen.poll``)."""
+MAIN_SELF_KINDS = frozenset({EventKind.MAIN_FINISHED})
+"""Kinds only a traced main program may send about itself."""

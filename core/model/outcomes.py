@@ -87,12 +87,16 @@ def explain(
     signals: list[SignalRecord] | None = None,
     still_running: bool = False,
     abandoned: str = "",
+    kind: str = "process",
 ) -> Explanation:
     """Explain an ending. ``report`` is the worker's own last word (the payload
     of target_returned / target_raised / target_exited), None if the worker
-    never reported."""
+    never reported. ``kind``: the lane's kind; a traced script's main program
+    ("main"), a helper and an untracked process have no target."""
     if is_thread:
         return _explain_thread(report, still_running, abandoned)
+    if kind in _NO_TARGET and exitcode is not None and exitcode >= 0:
+        return _explain_program(exitcode, report, _NO_TARGET[kind])
     if exitcode is None:  # only from a damaged recording: say so, do not guess
         return Explanation(
             Outcome.LOST,
@@ -170,6 +174,32 @@ def explain(
         f"exited with {exitcode} "
         "without a final report (os._exit() or a child process' "
         "own exit)",
+    )
+
+
+_NO_TARGET = {
+    "main": "the script",
+    "helper": "this helper process of multiprocessing",
+    "untracked": "this process (not started by multiprocessing)",
+}
+
+
+def _explain_program(exitcode: int, report: Report | None, who: str) -> Explanation:
+    if isinstance(report, TargetRaised) and exitcode == 1:
+        kind = report.type or "Exception"
+        return Explanation(
+            Outcome.ERROR,
+            f"✗ {kind}",
+            f"{who} raised {kind}: {report.message} — an uncaught exception "
+            "exits with 1",
+        )
+    if exitcode == 0:
+        return Explanation(Outcome.OK, "✓", f"{who} ended normally (exit status 0)")
+    return Explanation(
+        Outcome.ERROR if exitcode == 1 else Outcome.EXIT,
+        f"exit {exitcode}",
+        f"{who} exited with status {exitcode} (sys.exit() or os._exit(); the OS "
+        "keeps only the low 8 bits of the code)",
     )
 
 

@@ -3,9 +3,8 @@
 Senders put plain dicts on the wire (a worker imports none of this); the app
 turns each into the record of its kind with :func:`payload_from_dict`, which
 checks every field's type. The bytes come from processes that run user code,
-so a wrong type is an error naming the field, never a crash further on (and
-never code run: see :mod:`core.model.decoding`). Readers then use attributes
-(``event.data.pid``) that ``mypy --strict`` checks.
+so a wrong type is an error naming the field, never a crash further on or code
+run (:mod:`core.model.decoding`). Readers use attributes mypy checks.
 
 Fields absent from a dict take their defaults, and unknown fields are ignored,
 so recordings written by older versions still load.
@@ -41,6 +40,10 @@ class RunStarted:
     cpu_count: int | None = None
     python: str = ""
     platform: str = ""
+    path: str = ""
+    """A traced program's script (program_kind "script")."""
+    argv: list[str] = field(default_factory=list)
+    """Its arguments, after the script's path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,16 @@ class Call:
     to say); ``caller`` is the calling lane's id."""
 
     caller: int = 0
+    site: str = ""
+    """``file:line`` of the user's code that made the call ("" for calls a
+    scenario or multiprocessing itself made)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IsAlive:
+    caller: int = 0
+    site: str = ""
+    answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +97,14 @@ class StartFailed:
 class JoinCalled:
     caller: int = 0
     timeout: float | None = None
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class JoinReturned:
     caller: int = 0
     timed_out: bool = False
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,7 @@ class SignalSent:
     by: str = ""
     """Who, in words ("the main program (action at 0.5 s)")."""
     group: bool = False
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +131,10 @@ class Exited:
     cleaned_up: int = 0
     still_running: bool = False
     abandoned: str = ""
+    ended_ns: int | None = None
+    """When the process really ended, if known before its status was read
+    (a traced process's connection closed): the lane ends there, not at the
+    later moment its parent reaped it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +167,9 @@ class Booted:
     tid: int | None = None
     pgid: int | None = None
     start_method: str = ""
+    parent_pid: int | None = None
+    """The logical parent (the process that called start()); ``ppid`` is the
+    OS parent, which differs under forkserver (the server forks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +276,7 @@ Payload = (
     RunStarted
     | LaneAdded
     | Call
+    | IsAlive
     | StartReturned
     | StartFailed
     | JoinCalled
@@ -290,6 +314,8 @@ PAYLOADS: dict[EventKind, type[Payload]] = {
     K.START_FAILED: StartFailed,
     K.JOIN_CALLED: JoinCalled,
     K.JOIN_RETURNED: JoinReturned,
+    K.IS_ALIVE: IsAlive,
+    K.CLOSE_CALLED: Call,
     K.STOP_REQUESTED: StopRequested,
     K.SIGNAL_SENT: SignalSent,
     K.EXITED: Exited,
@@ -335,6 +361,10 @@ _CHECKS: dict[str, tuple[str, Any]] = {
     ),
     "str": ("a string", lambda v: type(v) is str),
     "bool": ("true or false", lambda v: type(v) is bool),
+    "list[str]": (
+        "a list of strings",
+        lambda v: type(v) is list and all(type(item) is str for item in v),
+    ),
     "dict[str, Any]": (
         "an object",
         lambda v: type(v) is dict and all(type(k) is str for k in v),
