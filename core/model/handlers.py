@@ -43,19 +43,19 @@ def _at(site: str) -> str:
 def _start_called(m: RunModel, lane: Lane, t: float, d: p.Call) -> None:
     lane.times["start_called"] = t
     lane.enter(State.STARTING, t)
-    lane.markers.append(Marker(t, "start_called", "start()", _at(d.site)))
+    lane.markers.append(Marker(t, "start_called", "start()", _at(d.site), d.site))
     _caller(m, d.caller).markers.append(
-        Marker(t, "start_called", f"start({lane.name})", _at(d.site))
+        Marker(t, "start_called", f"start({lane.name})", _at(d.site), d.site)
     )
 
 
 def _is_alive(m: RunModel, lane: Lane, t: float, d: p.IsAlive) -> None:
     label = f"is_alive() → {d.answer}"
-    lane.markers.append(Marker(t, "is_alive", label, _at(d.site)))
+    lane.markers.append(Marker(t, "is_alive", label, _at(d.site), d.site))
 
 
 def _close_called(m: RunModel, lane: Lane, t: float, d: p.Call) -> None:
-    lane.markers.append(Marker(t, "close_called", "close()", _at(d.site)))
+    lane.markers.append(Marker(t, "close_called", "close()", _at(d.site), d.site))
 
 
 def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> None:
@@ -176,7 +176,7 @@ def _signal_sent(m: RunModel, lane: Lane, t: float, d: p.SignalSent) -> None:
     lane.signals.append(SignalRecord(t, d.signal, d.action, by))
     target = "its process group" if d.group else "the process"
     detail = f"{d.action}: {d.signal} to {target}, by {by}"
-    lane.markers.append(Marker(t, "signal", d.signal, detail))
+    lane.markers.append(Marker(t, "signal", d.signal, detail, d.site))
 
 
 def _exited(m: RunModel, lane: Lane, t: float, d: p.Exited) -> None:
@@ -214,9 +214,13 @@ def _join_called(m: RunModel, lane: Lane, t: float, d: p.JoinCalled) -> None:
     if caller is m.main and caller.state is not State.MAIN_FINISHED:
         caller.enter(State.MAIN_JOINING, t, f"join({lane.name})")
     else:
-        caller.markers.append(Marker(t, "join_called", f"join({lane.name})"))
+        caller.markers.append(
+            Marker(t, "join_called", f"join({lane.name})", site=d.site)
+        )
     timeout = "" if d.timeout is None else f"timeout {d.timeout:g} s "
-    lane.markers.append(Marker(t, "join_called", "join()", timeout + _at(d.site)))
+    lane.markers.append(
+        Marker(t, "join_called", "join()", timeout + _at(d.site), d.site)
+    )
 
 
 def _join_returned(m: RunModel, lane: Lane, t: float, d: p.JoinReturned) -> None:
