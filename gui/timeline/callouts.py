@@ -53,27 +53,39 @@ def paint_callouts(
         if callout.kind == "boot":
             _paint_boot(p, data, row, callout, transform, small)
         else:
-            _paint_boxed(p, row, callout, view, transform, bold, callout.kind)
+            anchor = _box_anchor(data, callout)
+            _paint_boxed(p, row, callout, anchor, view, transform, bold)
+
+
+def _box_anchor(data: TimelineData, callout: Callout) -> float:
+    """Where a boxed callout's leader points. A traced script's main lane has
+    an exit badge of its own just before the run's end: the total's box is
+    kept left of that badge instead of covering it."""
+    exited = data.model.main.times.get("exited")
+    if callout.kind == "run_total" and exited is not None:
+        return min(callout.t, exited)
+    return callout.t
 
 
 def _paint_boxed(
     p: QPainter,
     row: int,
     callout: Callout,
+    anchor: float,
     view: QRectF,
     transform: QTransform,
     fnt: QFont,
-    kind: str,
 ) -> None:
+    kind = callout.kind
     metrics = QFontMetricsF(fnt)
     width = metrics.horizontalAdvance(callout.text) + 12
     height = metrics.height() + 4
-    x = transform.map(callout.t, 0.0)[0]
+    x = transform.map(anchor, 0.0)[0]
     # main_done on the upper half of the main lane, the total on the lower
     top, bar_h = bar_extent(row, State.MAIN_RUNNING)
     y_frac = top + bar_h * (0.27 if kind == "main_done" else 0.73)
     y = transform.map(0.0, y_frac)[1]
-    right_half = callout.t > (view.left() + view.right()) / 2
+    right_half = anchor > (view.left() + view.right()) / 2
     left = x - width - 8 if right_half else x + 10
     rect = QRectF(left, y - height / 2, width, height)
     p.setPen(QColor(palette.INK))
