@@ -53,6 +53,12 @@ for _ in $(seq 150); do
   sleep 0.1
 done
 [ -n "$win" ] || fail "no window named Procession within 15 s"
+# The window exists before the first lesson is in it (title "Procession"):
+# keys pressed then can land nowhere. Wait (at most 10 s) for the lesson.
+for _ in $(seq 100); do
+  case "$(xdotool getwindowname "$win" 2>/dev/null)" in *" — "*) break;; esac
+  sleep 0.1
+done
 echo "smoke_xvfb: window $win is up: $(xdotool getwindowname "$win" 2>/dev/null)"
 
 # Press Run (F5) so that closing has workers to stop, then close it like a
