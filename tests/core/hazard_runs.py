@@ -11,10 +11,11 @@ from typing import Any
 
 from core.hazards import Hazard, detect
 from core.model.events import Event, EventKind
+from core.model.kinds import TRACED_MAIN
 from core.model.run_model import RunModel
 
 MS = 1_000_000
-MAIN_SENDER = -2  # a traced main program (core.model.kinds.TRACED_MAIN on tracer)
+MAIN_SENDER = TRACED_MAIN  # events from a traced main program
 
 
 class Run:
@@ -43,6 +44,19 @@ class Run:
             EventKind(kind), lane, data, sender=sender, seq=seq, t_ns=int(ms * MS)
         )
         self.model.apply([event])
+
+    def signal(self, lane: int, ms: float, signal: str, action: str, by: str) -> None:
+        """The traced main program's signal to ``lane`` (who sent it: ``by``)."""
+        self.send(
+            MAIN_SENDER,
+            ms,
+            "signal_sent",
+            lane,
+            caller=0,
+            signal=signal,
+            action=action,
+            by=by,
+        )
 
     def _as(self, lane: int) -> int:
         return MAIN_SENDER if lane == 0 else lane

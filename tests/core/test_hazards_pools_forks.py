@@ -14,15 +14,8 @@ def test_pool_exit_under_running_tasks():
         run.start(lane, 5)
         run.send(lane, 60, "task_started", lane, task_id=lane, label="work")
     for lane in (1, 2):  # leaving `with Pool()`: terminate() from the pool
-        run.send(
-            -2,
-            100,
-            "signal_sent",
-            lane,
-            caller=0,
-            signal="SIGTERM",
-            action="the pool's shutdown",
-            by="the pool's shutdown",
+        run.signal(
+            lane, 100, "SIGTERM", action="the pool's shutdown", by="the pool's shutdown"
         )
         run.exited(lane, 105, -15)
     [hazard] = run.finish(120)
@@ -38,15 +31,8 @@ def test_a_pool_shut_down_after_its_tasks_is_no_hazard():
     run.start(1, 5)
     run.send(1, 60, "task_started", 1, task_id=1, label="work")
     run.send(1, 80, "task_ended", 1, task_id=1, outcome="ok")
-    run.send(
-        -2,
-        100,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="the pool's shutdown",
-        by="the pool's shutdown",
+    run.signal(
+        1, 100, "SIGTERM", action="the pool's shutdown", by="the pool's shutdown"
     )
     run.exited(1, 105, -15)
     assert run.finish(120) == []
@@ -73,16 +59,7 @@ def test_one_worker_killed_breaks_the_executor():
         detail="BrokenProcessPool: A process in the process pool was "
         "terminated abruptly",
     )
-    run.send(
-        -2,
-        230,
-        "signal_sent",
-        2,
-        caller=0,
-        signal="SIGTERM",
-        action="the executor",
-        by="the executor",
-    )
+    run.signal(2, 230, "SIGTERM", action="the executor", by="the executor")
     run.exited(2, 240, -15)
     found = run.finish(300)
     assert kinds(found) == ["broken_pool"]
@@ -94,16 +71,7 @@ def test_the_executor_ending_the_other_workers_of_a_broken_pool_is_one_hazard():
     run = Run()
     _executor(run)
     run.exited(1, 200, -11)  # a segfault in a C extension
-    run.send(
-        -2,
-        230,
-        "signal_sent",
-        2,
-        caller=0,
-        signal="SIGTERM",
-        action="the executor",
-        by="the executor",
-    )
+    run.signal(2, 230, "SIGTERM", action="the executor", by="the executor")
     run.exited(2, 240, -15)  # its task is cut
     run.send(
         -2,
@@ -223,16 +191,7 @@ QUEUE_REPR = "<multiprocessing.queues.Queue object at 0x7f3a>"
 def test_terminate_of_a_process_that_uses_a_queue():
     run = Run()
     run.worker(1, "Process-1", 10, 5000, args={"q": QUEUE_REPR})
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="user code",
-        by="user code",
-    )
+    run.signal(1, 500, "SIGTERM", action="user code", by="user code")
     run.exited(1, 505, -15)
     run.join(1, 501, 506)
     found = [h for h in run.finish(600) if h.kind == "terminate_with_shared_state"]
@@ -246,16 +205,7 @@ def test_a_kill_after_a_mark_that_names_a_lock():
     run.add(1, "Process-1", 1)
     run.start(1, 10)
     run.send(1, 60, "mark", 1, label="uses", data={"lock": "<Lock(owner=None)>"})
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGKILL",
-        action="user code",
-        by="user code",
-    )
+    run.signal(1, 500, "SIGKILL", action="user code", by="user code")
     run.exited(1, 505, -9)
     run.join(1, 501, 506)
     [hazard] = run.finish(600)
@@ -266,15 +216,8 @@ def test_a_kill_after_a_mark_that_names_a_lock():
 def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
     run = Run()
     run.worker(1, "Process-1", 10, 5000, args={"seconds": 5.0})  # lesson 4
-    run.send(
-        -2,
-        500,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="terminate",
-        by="the main program (action at 0.5 s)",
+    run.signal(
+        1, 500, "SIGTERM", action="terminate", by="the main program (action at 0.5 s)"
     )
     run.exited(1, 505, -15)
     run.join(1, 501, 506)

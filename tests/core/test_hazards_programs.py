@@ -203,15 +203,8 @@ def test_the_users_line_is_named_when_the_events_carry_it():
     run = Run()
     run.add(1, "Process-1", 1, daemon=True)
     run.send(-2, 10, "start_called", 1, caller=0, site="job.py:12")
-    run.send(
-        -2,
-        20,
-        "signal_sent",
-        1,
-        caller=0,
-        signal="SIGTERM",
-        action="daemon cleanup at exit",
-        by="daemon cleanup at exit",
+    run.signal(
+        1, 20, "SIGTERM", action="daemon cleanup at exit", by="daemon cleanup at exit"
     )
     run.exited(1, 25, -15)
     [hazard] = run.finish(30)
