@@ -25,14 +25,16 @@ def test_durations_keep_two_or_three_digits():
     assert duration(0.00035) == "350 µs"
 
 
-def test_lesson_2_main_program_done_is_a_callout_of_milliseconds():
+def test_lesson_2_main_program_done_is_a_callout_under_a_second():
     model = run(load_scenario_or_lesson("2"))
     found = {c.kind: c for c in callouts(model)}
     done = found["main_done"]
     # ~7 ms measured; under a loaded machine two spawn start() calls took
     # over 150 ms, so the bound only keeps the callout in milliseconds.
     assert done.t == model.main_finished < 0.9
-    assert done.text.startswith("main program done: ") and done.text.endswith(" ms")
+    # 901 µs on one fast CI machine: the unit follows the duration.
+    assert done.text.startswith("main program done: ")
+    assert done.text.endswith((" ms", " µs"))
     total = found["run_total"]
     assert total.t > 0.95 and total.text == f"run took {duration(model.now())}"
     boots = [c for c in callouts(model) if c.kind == "boot"]
