@@ -15,6 +15,7 @@ STATE_TEXT = {
     "stopping": ("■ Stopping…", "#a05a00"),
     "finished": ("✓ Finished", "#333333"),
     "broken": ("⚠ Broken: the main program died", "#b03a2e"),
+    "forced": ("⚠ Ended by force: the run did not stop in time", "#b03a2e"),
     "review": ("Recording (review)", "#6c3483"),
     "invalid": ("✗ Cannot run: ", "#b03a2e"),
 }
