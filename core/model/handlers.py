@@ -83,7 +83,7 @@ def _booted(m: RunModel, lane: Lane, t: float, d: p.Booted) -> None:
     lane.tid = d.tid
     if d.pid is not None:  # a thread's pid is its host's (the main program)
         lane.pid = d.pid
-    detail = f"ppid {d.ppid}"
+    detail = f"ppid {d.ppid}" if d.ppid is not None else f"thread id {d.tid}"
     if d.parent_pid is not None and d.parent_pid != d.ppid:
         detail += f" (its OS parent); started by pid {d.parent_pid}"
     lane.markers.append(Marker(t, "booted", "first line ran", detail))

@@ -21,7 +21,8 @@ from gui import palette
 
 MUTED_KINDS = frozenset({"helper", "untracked"})
 """Lanes that are not the program's own workers (a resource tracker, a
-forkserver, a process seen by psutil only): drawn washed out, or hidden."""
+forkserver, a process seen by psutil only): drawn washed out, or hidden,
+as are thread lanes marked ``helper``."""
 
 
 def tree_order(
@@ -49,7 +50,7 @@ def tree_order(
                 continue
             visited.add(lane_id)
             lane = lanes[lane_id]
-            shown = show_helpers or lane.kind not in MUTED_KINDS
+            shown = show_helpers or not is_muted(lane)
             if shown:
                 order.append((lane, level))
             below = level + 1 if shown else level
@@ -73,5 +74,11 @@ def row_label(lane: Lane) -> str:
     return f"↳ {lane.name}" if nested else lane.name
 
 
+def is_muted(lane: Lane) -> bool:
+    """A helper or untracked lane, or a library's own thread (a Queue's
+    feeder, a Pool's handlers)."""
+    return lane.kind in MUTED_KINDS or lane.helper
+
+
 def name_ink(lane: Lane) -> str:
-    return palette.MUTED_INK if lane.kind in MUTED_KINDS else palette.INK
+    return palette.MUTED_INK if is_muted(lane) else palette.INK
