@@ -28,10 +28,12 @@ import sys
 
 if __package__:  # imported as part of core (a test importing every module)
     from . import procession_trace as pt
+    from . import procession_trace_ends as ends
     from . import procession_trace_mp as mp
     from . import procession_trace_threads as threads
 else:  # in a traced interpreter: the hook folder is on sys.path
     import procession_trace as pt  # type: ignore[no-redef]
+    import procession_trace_ends as ends  # type: ignore[no-redef]
     import procession_trace_mp as mp  # type: ignore[no-redef]
     import procession_trace_threads as threads  # type: ignore[no-redef]
 
@@ -58,6 +60,7 @@ def install() -> Any:
     for name in ("posix_spawn", "posix_spawnp"):
         if hasattr(os, name):
             setattr(os, name, _wrap_spawn(getattr(os, name)))
+    os.kill = _wrap_kill(os.kill)
     for name in ("waitpid", "wait", "wait4", "wait3"):
         if hasattr(os, name):
             setattr(os, name, _wrap_wait(getattr(os, name)))
@@ -65,6 +68,8 @@ def install() -> Any:
 
 def _announce(name: Any, command: Any, site: Any) -> Any:
     uid = f"@u{next(_numbers)}"
+    program, _, rest = name.partition(" ")  # /usr/bin/python3 -c … → python3 -c …
+    name = " ".join(filter(None, (os.path.basename(program) or program, rest)))
     data = {"name": name[:NAME_LIMIT], "kind": "untracked", "target": command}
     pt.send("lane_added", data, uid)
     pt.send("start_called", threads._by({"site": site}), uid)
@@ -188,6 +193,31 @@ def _wrap_system(original: Any) -> Any:
 
     system.__wrapped__ = original  # type: ignore[attr-defined]
     return system
+
+
+def _wrap_kill(original: Any) -> Any:
+    """``os.kill`` (which ``Popen.kill``/``terminate`` call): a signal the
+    program sends to one of these children, with the line that sent it."""
+
+    def kill(pid: Any, sig: Any) -> Any:
+        uid = _children.get(pid)
+        if uid is not None:
+            try:
+                name = ends._signal_name(sig)
+                action = {"SIGKILL": "kill", "SIGTERM": "terminate"}.get(name, name)
+                data = {"signal": name, "action": action, "by": "user code"}
+                data["site"] = pt.call_site(2)
+                pt.send("signal_sent", threads._by(data), uid)
+            except Exception:
+                pass
+        try:
+            return original(pid, sig)
+        except BaseException as error:
+            pt.drop_own_frame(error)
+            raise
+
+    kill.__wrapped__ = original  # type: ignore[attr-defined]
+    return kill
 
 
 def _wrap_wait(original: Any) -> Any:
