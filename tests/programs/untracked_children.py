@@ -18,7 +18,9 @@ if __name__ == "__main__":
     process.start()
     process.join()
     code = "import sys; print('python child'); sys.exit(4)"
-    print("python child status", subprocess.run([sys.executable, "-c", code]).returncode)
+    print(
+        "python child status", subprocess.run([sys.executable, "-c", code]).returncode
+    )
     print("shell status", os.waitstatus_to_exitcode(os.system("exit 3")))
     pid = os.fork()
     if pid == 0:

@@ -84,7 +84,9 @@ def test_a_thread_that_raises_prints_what_plain_python_prints() -> None:
     assert "threading.py" not in broken.report.traceback
     leaver = lane(model, "leaver")
     assert leaver.outcome is Outcome.EXIT
-    assert leaver.explanation is not None and "sys.exit(3)" in leaver.explanation.sentence
+    assert (
+        leaver.explanation is not None and "sys.exit(3)" in leaver.explanation.sentence
+    )
     custom = lane(model, "custom")
     assert custom.target == "__main__.Custom.run"
     assert isinstance(custom.report, TargetRaised)
