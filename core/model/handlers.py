@@ -65,7 +65,9 @@ def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> No
     lane.start_method = d.start_method or lane.start_method
     detail = f"pid {lane.pid}" if lane.pid else ""
     lane.markers.append(Marker(t, "start_returned", "start() returned", detail))
-    if lane.state is State.CREATED:  # a helper or untracked process: no start()
+    if lane.state is State.CREATED or (  # a helper process: no start()
+        lane.kind == "untracked" and lane.state is State.STARTING
+    ):  # an untracked process runs its program: there is no target to wait for
         lane.enter(State.RUNNING, t)
 
 

@@ -7,7 +7,8 @@ children (siblings by lane id), the way a file manager lists folders.
 
 Parents come from events, which are untrusted data: a parent that does not
 exist or a loop of parents must not lose a lane or hang, so such lanes go
-under the main program. Hidden helper lanes hand their rows to their children.
+under the main program. Hidden helper lanes (the library's own processes and
+threads) hand their rows to their children; untracked lanes are never hidden.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def tree_order(
                 continue
             visited.add(lane_id)
             lane = lanes[lane_id]
-            shown = show_helpers or not is_muted(lane)
+            shown = show_helpers or not is_helper(lane)
             if shown:
                 order.append((lane, level))
             below = level + 1 if shown else level
@@ -72,6 +73,12 @@ def row_label(lane: Lane) -> str:
     (its row sits under that worker's), so the tree reads in the labels."""
     nested = lane.parent is not None and lane.parent != MAIN_ID
     return f"↳ {lane.name}" if nested else lane.name
+
+
+def is_helper(lane: Lane) -> bool:
+    """The library's own process or thread: hidden unless asked for. An
+    untracked process is the program's own doing: always shown (muted)."""
+    return lane.kind == "helper" or lane.helper
 
 
 def is_muted(lane: Lane) -> bool:

@@ -18,9 +18,8 @@ if __name__ == "__main__":
     process.start()
     process.join()
     code = "import sys; print('python child'); sys.exit(4)"
-    print(
-        "python child status", subprocess.run([sys.executable, "-c", code]).returncode
-    )
+    python_child = subprocess.run([sys.executable, "-c", code])
+    print("python child status", python_child.returncode)
     print("shell status", os.waitstatus_to_exitcode(os.system("exit 3")))
     pid = os.fork()
     if pid == 0:

@@ -25,6 +25,12 @@ def site(lane: Lane, kind: str) -> str:
     return next(m for m in lane.markers if m.kind == kind).site
 
 
+def at(program: str, text: str) -> str:
+    """``program:line`` of the (first) line holding ``text``."""
+    lines = (PROGRAMS / program).read_text().splitlines()
+    return f"{program}:{next(n for n, x in enumerate(lines, 1) if text in x)}"
+
+
 def untracked(model: RunModel, name_start: str) -> Lane:
     found = [
         x
@@ -39,20 +45,20 @@ def untracked(model: RunModel, name_start: str) -> Lane:
 def test_threads_are_lanes_under_their_process(method: str) -> None:
     model = traced_like_plain("threads.py", method)
     main = model.main
-    for name, line in (("Thread-1 (work)", 34), ("Thread-2 (work)", 34)):
+    for name in ("Thread-1 (work)", "Thread-2 (work)"):
         worker = lane(model, name)
         assert worker.kind == "thread" and worker.parent == 0 and not worker.helper
         assert worker.target == "__main__.work"
         assert worker.pid == main.pid and worker.tid not in (None, main.pid)
         assert worker.outcome is Outcome.OK and worker.exitcode is None
-        assert site(worker, "start_called").endswith(f"threads.py:{line}")
+        assert site(worker, "start_called").endswith(at("threads.py", "worker.start()"))
         assert worker.segments[-1].state is State.JOINED
         assert worker.times["target_started"] < worker.times["target_ended"]
         assert worker.times["target_ended"] <= worker.times["joined"]
     # join(timeout=0.01) ran out; the watcher thread joined it later.
     slow, watcher = lane(model, "slow"), lane(model, "watcher")
     assert [m.kind for m in slow.markers].count("join_timeout") == 1
-    assert site(slow, "join_called").endswith("threads.py:37")
+    assert site(slow, "join_called").endswith(at("threads.py", "slow.join(timeout"))
     assert slow.segments[-1].state is State.JOINED
     assert any(m.label == "join(slow)" for m in watcher.markers)
     assert watcher.times["target_ended"] >= slow.times["joined"]
@@ -101,19 +107,20 @@ def test_children_started_without_multiprocessing_are_untracked_lanes(
 ) -> None:
     model = traced_like_plain("untracked_children.py", method)
     main = model.main
-    expected = {  # name → (exit status, line that started it)
-        "python -c": (4, 21),
-        "exit 3": (3, 22),
-        "os.fork()": (6, 23),
-        "sh -c exit 2": (2, 28),
-        "sleep 10": (-9, 30),
-        "sleep 0.2": (0, 33),
+    expected = {  # name → (exit status, text of the line that started it)
+        "python -c": (4, "subprocess.run([sys.executable"),
+        "exit 3": (3, "os.system("),
+        "os.fork()": (6, "os.fork()"),
+        "sh -c exit 2": (2, "os.posix_spawn("),
+        "sleep 10": (-9, '["sleep", "10"]'),
+        "sleep 0.2": (0, '["sleep", "0.2"]'),
     }
-    for name, (status, line) in expected.items():
+    for name, (status, text) in expected.items():
         child = untracked(model, name)
         assert child.parent == 0, name
         assert child.exitcode == status, name
-        assert site(child, "start_called").endswith(f"untracked_children.py:{line}")
+        started = site(child, "start_called")
+        assert started.endswith(at("untracked_children.py", text)), name
     # os.system forks in C: no pid. The others have theirs.
     assert untracked(model, "exit 3").pid is None
     assert untracked(model, "os.fork()").pid not in (None, main.pid)
@@ -123,7 +130,7 @@ def test_children_started_without_multiprocessing_are_untracked_lanes(
     assert [x.text for x in untracked(model, "os.fork()").output] == ["forked child"]
     killed = untracked(model, "sleep 10")
     assert killed.outcome is Outcome.KILLED
-    assert killed.signals[-1].by.endswith("untracked_children.py:31")
+    assert killed.signals[-1].by.endswith(at("untracked_children.py", "killed.kill()"))
     # Never waited for: the run's subreaper read its status after main ended.
     assert untracked(model, "sleep 0.2").times["exited"] > main.times["exited"]
     # A command run by a multiprocessing child is under the child's lane.
