@@ -13,7 +13,9 @@ from tests.tracer.support import program, run_traced
 
 def rows(view: TimelineView) -> list[tuple[str, int]]:
     data = view.item.data
-    return [(lane.name, depth) for lane, depth in zip(data.lanes, data.depths)]
+    return [
+        (lane.name, depth) for lane, depth in zip(data.lanes, data.depths, strict=True)
+    ]
 
 
 def test_threads_nest_under_their_process_and_helpers_hide(qtbot) -> None:

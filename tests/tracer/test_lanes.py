@@ -164,3 +164,15 @@ def test_a_main_program_whose_interpreter_skips_the_hook_says_so() -> None:
     assert BLIND in model.main.notices
     assert model.main.exitcode == 0
     assert not any(x.kind == "thread" for x in model.lanes.values())
+
+
+def test_a_keyboard_interrupt_inside_a_threads_join_shows_only_pythons_frames() -> None:
+    model = traced_like_plain("interrupted_thread_join.py")  # stderr included
+    assert isinstance(model.main.report, TargetRaised)
+    assert model.main.report.type == "KeyboardInterrupt"
+    sleeper = lane(model, "Thread-1 (sleep)")
+    assert site(sleeper, "join_called").endswith(
+        at("interrupted_thread_join.py", "sleeper.join()")
+    )
+    assert "join_returned" not in [m.kind for m in sleeper.markers]
+    assert sleeper.outcome is Outcome.LOST  # a daemon, still asleep at the end
