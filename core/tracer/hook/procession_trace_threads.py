@@ -228,9 +228,8 @@ def _wrap_start(original: Any) -> Any:
                 pt.send("start_failed", _by({"error": text[:2000]}), uid)
             pt.drop_own_frame(error)
             raise
-        if uid is not None:
-            ident = getattr(self, "native_id", None)
-            pt.send("start_returned", _by({"ident": ident}), uid)
+        # No START_RETURNED: the thread's own BOOTED (its native id) and
+        # TARGET_STARTED, sent before start() returns, say all of it.
 
     start.__wrapped__ = original  # type: ignore[attr-defined]
     return start
