@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.export.summary import summary
 from core.model.lanes import Lane, State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
@@ -70,6 +71,10 @@ def test_threads_are_lanes_under_their_process(method: str) -> None:
     # The Queue's feeder thread is multiprocessing's own: a helper.
     feeder = lane(model, "QueueFeederThread")
     assert feeder.kind == "thread" and feeder.helper and feeder.daemon
+    written = {x["name"]: x for x in summary(model)["workers"]}
+    assert written["QueueFeederThread"]["helper"] is True
+    assert written["Thread-1 (work)"]["kind"] == "thread"
+    assert written["Thread-1 (work)"]["helper"] is False
     # A child process's thread is under the child's lane.
     inner, child = lane(model, "inner"), lane(model, "Process-1")
     assert inner.parent == child.worker_id and inner.pid == child.pid
@@ -145,6 +150,9 @@ def test_a_python_child_started_with_i_e_or_s_says_it_cannot_be_seen() -> None:
     assert isolated.notices[0].startswith("started with -I: Procession cannot see")
     assert blind.notices[0].startswith("started with -E -S: Procession cannot see")
     assert isolated.output == [] and blind.output == []  # not hooked, not relayed
+    written = {x["name"]: x for x in summary(model)["workers"]}
+    assert written[isolated.name]["notices"] == isolated.notices
+    assert written[isolated.name]["kind"] == "untracked"
 
 
 def test_a_main_program_whose_interpreter_skips_the_hook_says_so() -> None:
