@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.export.summary import summary
+from core.export.trace import chrome_trace
 from core.model.lanes import Lane, State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
@@ -79,6 +80,12 @@ def test_threads_are_lanes_under_their_process(method: str) -> None:
     inner, child = lane(model, "inner"), lane(model, "Process-1")
     assert inner.parent == child.worker_id and inner.pid == child.pid
     assert inner.outcome is Outcome.OK
+    tracks = {
+        (e["pid"], e["tid"])
+        for e in chrome_trace(model)["traceEvents"]
+        if e.get("name") == "thread_name" and e["args"]["name"].startswith("inner")
+    }
+    assert tracks == {(child.pid, inner.tid)}  # the child's thread, in the child
     assert child.times["target_started"] < inner.times["start_called"]
     assert inner.times["joined"] <= child.times["target_ended"]
 
