@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.engine import process_tree
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
 from core.tracer.unhookable import unhookable_notice
@@ -217,16 +218,38 @@ class Collector:
             self._answer(peer)
 
     def _forked(self, peer: Peer, uid: Any) -> None:
-        """A child of ``os.fork()`` names the lane its parent announced (it
-        may speak before its parent has said its pid)."""
-        if peer.lane is not None or peer.ppid is None or type(uid) is not str:
+        """Which lane a process is that its parent announced without a pid:
+        a child of ``os.fork()`` names it (it may speak before its parent has
+        said its pid); a Python that ``os.system`` started (its parent is
+        the shell, whose parent is traced) is the one ``os.system`` call that
+        process is inside."""
+        if peer.lane is not None or peer.ppid is None:
             return
-        parent = self.lane_of_pid.get(peer.ppid)
-        if peer.ppid == self.main_pid():
-            parent = MAIN_ID
-        lane = None if parent is None else self.lane_of_uid.get(_key(parent, uid))
-        if lane is not None and self.pid_of_lane.get(lane, peer.pid) == peer.pid:
-            self._bind(peer, lane)
+        parent = self._lane_of_process(peer.ppid)
+        if type(uid) is str:
+            lane = None if parent is None else self.lane_of_uid.get(_key(parent, uid))
+            if lane is not None and self.pid_of_lane.get(lane, peer.pid) == peer.pid:
+                self._bind(peer, lane)
+            return
+        if parent is None:  # the shell of os.system: its own parent is traced
+            parent = self._lane_of_process(process_tree.parent_of(peer.ppid) or 0)
+        if parent is None:
+            return
+        running = [  # os.system calls in progress in the parent: no pid yet
+            lane
+            for other in self.peers
+            if other.lane == parent and other.eof_ns is None
+            for lane, owned in other.owned.items()
+            if owned.kind == "untracked" and lane not in self.pid_of_lane
+        ]
+        if len(running) == 1:  # with two at once, which is which is unknown
+            self.emit(
+                EventKind.BOOTED, running[0], {"pid": peer.pid, "ppid": peer.ppid}
+            )
+            self._learn_pid(peer.pid, running[0])
+
+    def _lane_of_process(self, pid: int) -> int | None:
+        return MAIN_ID if pid == self.main_pid() else self.lane_of_pid.get(pid)
 
     def _bind(self, peer: Peer, lane: int) -> None:
         peer.lane = lane

@@ -21,6 +21,7 @@ if __name__ == "__main__":
     python_child = subprocess.run([sys.executable, "-c", code])
     print("python child status", python_child.returncode)
     print("shell status", os.waitstatus_to_exitcode(os.system("exit 3")))
+    os.system(f"{sys.executable} -c \"print('python through the shell')\"")
     pid = os.fork()
     if pid == 0:
         print("forked child", flush=True)

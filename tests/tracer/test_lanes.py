@@ -120,7 +120,7 @@ def test_children_started_without_multiprocessing_are_untracked_lanes(
     model = traced_like_plain("untracked_children.py", method)
     main = model.main
     expected = {  # name → (exit status, text of the line that started it)
-        "python -c": (4, "subprocess.run([sys.executable"),
+        "python -c import": (4, "subprocess.run([sys.executable"),
         "exit 3": (3, "os.system("),
         "os.fork()": (6, "os.fork()"),
         "sh -c exit 2": (2, "os.posix_spawn("),
@@ -133,11 +133,14 @@ def test_children_started_without_multiprocessing_are_untracked_lanes(
         assert child.exitcode == status, name
         started = site(child, "start_called")
         assert started.endswith(at("untracked_children.py", text)), name
-    # os.system forks in C: no pid. The others have theirs.
+    # os.system forks in C: no pid, unless it runs a Python (which speaks).
     assert untracked(model, "exit 3").pid is None
+    shell_python = untracked(model, 'python -c "print(')
+    assert shell_python.pid is not None and shell_python.exitcode == 0
+    assert [x.text for x in shell_python.output] == ["python through the shell"]
     assert untracked(model, "os.fork()").pid not in (None, main.pid)
     # A Python child is traced too: its output is on its own lane.
-    python_child = untracked(model, "python -c")
+    python_child = untracked(model, "python -c import")
     assert [x.text for x in python_child.output] == ["python child"]
     assert [x.text for x in untracked(model, "os.fork()").output] == ["forked child"]
     killed = untracked(model, "sleep 10")
