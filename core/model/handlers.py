@@ -83,7 +83,7 @@ def _start_failed(m: RunModel, lane: Lane, t: float, d: p.StartFailed) -> None:
 def _booted(m: RunModel, lane: Lane, t: float, d: p.Booted) -> None:
     lane.times["booted"] = t
     lane.tid = d.tid
-    if d.pid is not None:  # a thread's pid is its host's (the main program)
+    if d.pid is not None:  # a thread's pid is its process's
         lane.pid = d.pid
     detail = f"ppid {d.ppid}" if d.ppid is not None else f"thread id {d.tid}"
     if d.parent_pid is not None and d.parent_pid != d.ppid:

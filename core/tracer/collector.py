@@ -174,11 +174,13 @@ class Collector:
         peer.owned.clear()
 
     def _died_with_its_process(self, lane: int, owned: Owned) -> None:
-        if owned.kind != "thread":  # os.system: the status was never read
-            self.emit(EventKind.EXITED, lane, {"exitcode": None})
-        elif not owned.started:
+        if owned.kind == "thread" and not owned.started:
             data = {"error": "start() was never called", "never_called": True}
             self.emit(EventKind.START_FAILED, lane, data)
+            return
+        self.exited.add(lane)
+        if owned.kind != "thread":  # os.system: the status was never read
+            self.emit(EventKind.EXITED, lane, {"exitcode": None})
         else:
             why = "daemon" if owned.daemon else "process_ended"
             data = {"exitcode": None, "still_running": True, "abandoned": why}

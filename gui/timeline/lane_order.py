@@ -22,8 +22,8 @@ from gui import palette
 
 MUTED_KINDS = frozenset({"helper", "untracked"})
 """Lanes that are not the program's own workers (a resource tracker, a
-forkserver, a process seen by psutil only): drawn washed out, or hidden,
-as are thread lanes marked ``helper``."""
+forkserver, a process started without multiprocessing): drawn washed out,
+as are thread lanes marked ``helper``; helpers can also be hidden."""
 
 
 def tree_order(

@@ -194,3 +194,18 @@ def test_a_keyboard_interrupt_inside_a_threads_join_shows_only_pythons_frames() 
     )
     assert "join_returned" not in [m.kind for m in sleeper.markers]
     assert sleeper.outcome is Outcome.LOST  # a daemon, still asleep at the end
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_thread_dies_with_its_process_and_an_unstarted_one_never_ran(
+    method: str,
+) -> None:
+    model = traced_like_plain("threads_cut_off.py", method)
+    child, cut = lane(model, "Process-1"), lane(model, "cut off")
+    assert cut.parent == child.worker_id and not cut.daemon
+    assert child.exitcode == 0 and cut.outcome is Outcome.LOST
+    assert cut.explanation is not None
+    assert "its process ended while the thread was still running" in (
+        cut.explanation.sentence
+    )
+    assert lane(model, "never started").outcome is Outcome.NOT_STARTED
