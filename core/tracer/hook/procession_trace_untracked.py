@@ -55,6 +55,7 @@ def install() -> Any:
     if getattr(os, "_procession_patched", False):
         return
     os._procession_patched = True  # type: ignore[attr-defined]
+    os.register_at_fork(after_in_child=_children.clear)  # the parent's, not ours
     os.fork = _wrap_fork(os.fork)
     os.system = _wrap_system(os.system)
     for name in ("posix_spawn", "posix_spawnp"):
@@ -77,8 +78,11 @@ def _announce(name: Any, command: Any, site: Any) -> Any:
 
 
 def _started(uid: Any, pid: Any) -> Any:
-    _children[pid] = uid
-    pt.send("start_returned", threads._by({"pid": pid}), uid)
+    try:
+        _children[pid] = uid
+        pt.send("start_returned", threads._by({"pid": pid}), uid)
+    except Exception:
+        pass
 
 
 def _reaped(pid: Any, status: Any) -> Any:
@@ -134,8 +138,6 @@ def _wrap_fork(original: Any) -> Any:
             pt.CHANNEL.forked = ""
             if pid:
                 _started(uid, pid)
-            else:
-                _children.clear()  # the parent's children are not ours
         return pid
 
     fork.__wrapped__ = original  # type: ignore[attr-defined]
