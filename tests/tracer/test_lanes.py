@@ -209,3 +209,12 @@ def test_a_thread_dies_with_its_process_and_an_unstarted_one_never_ran(
         cut.explanation.sentence
     )
     assert lane(model, "never started").outcome is Outcome.NOT_STARTED
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_hook_starts_no_thread(method: str) -> None:
+    """Thread counts (Python's and the OS's) are printed and compared with
+    the plain run's; a fork with an extra thread would raise on 3.12+."""
+    model = traced_like_plain("no_extra_threads.py", method)
+    assert [x.text for x in lane(model, "Process-1").output] == ["child 1 1"]
+    assert not [x for x in model.lanes.values() if x.kind == "thread"]
