@@ -107,6 +107,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             )
         a.quit.triggered.connect(self.close)
         a.fit.triggered.connect(self.timeline.fit)
+        a.show_helpers.toggled.connect(self.timeline.set_show_helpers)
+        self.timeline.set_show_helpers(a.show_helpers.isChecked())  # hidden at first
         a.zoom_in.triggered.connect(lambda: self.presentation.zoom(+1))
         a.zoom_out.triggered.connect(lambda: self.presentation.zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self.presentation.zoom(0))

@@ -65,7 +65,9 @@ def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> No
     lane.start_method = d.start_method or lane.start_method
     detail = f"pid {lane.pid}" if lane.pid else ""
     lane.markers.append(Marker(t, "start_returned", "start() returned", detail))
-    if lane.state is State.CREATED:  # a helper or untracked process: no start()
+    if lane.state is State.CREATED or (  # a helper process: no start()
+        lane.kind == "untracked" and lane.state is State.STARTING
+    ):  # an untracked process runs its program: there is no target to wait for
         lane.enter(State.RUNNING, t)
 
 
@@ -81,9 +83,9 @@ def _start_failed(m: RunModel, lane: Lane, t: float, d: p.StartFailed) -> None:
 def _booted(m: RunModel, lane: Lane, t: float, d: p.Booted) -> None:
     lane.times["booted"] = t
     lane.tid = d.tid
-    if d.pid is not None:  # a thread's pid is its host's (the main program)
+    if d.pid is not None:  # a thread's pid is its process's
         lane.pid = d.pid
-    detail = f"ppid {d.ppid}"
+    detail = f"ppid {d.ppid}" if d.ppid is not None else f"thread id {d.tid}"
     if d.parent_pid is not None and d.parent_pid != d.ppid:
         detail += f" (its OS parent); started by pid {d.parent_pid}"
     lane.markers.append(Marker(t, "booted", "first line ran", detail))

@@ -96,6 +96,8 @@ class Lane:
     target: str = ""
     start_method: str = ""
     daemon: bool = False
+    helper: bool = False
+    """A library's own thread (kind "thread"): muted like helper lanes."""
     args: dict[str, Any] = field(default_factory=dict)
     pid: int | None = None
     tid: int | None = None

@@ -58,6 +58,9 @@ class LaneAdded:
     group: str = ""
     daemon: bool = False
     args: dict[str, Any] = field(default_factory=dict)
+    helper: bool = False
+    """A thread the library started for itself (a Queue's feeder, a Pool's
+    handlers): shown muted, hidden with the helper lanes."""
 
 
 @dataclass(frozen=True, slots=True)

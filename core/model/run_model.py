@@ -141,6 +141,7 @@ class RunModel:
             self.lanes[lane_id] = lane
         lane.name, lane.kind, lane.parent = data.name, data.kind, data.parent
         lane.group, lane.target, lane.daemon = data.group, data.target, data.daemon
+        lane.helper = data.helper
         lane.args = dict(data.args)
         lane.start_method = data.start_method
         if lane.start_method == "default" and self.info.default_start_method:

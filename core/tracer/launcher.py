@@ -56,6 +56,11 @@ LEFTOVER_GRACE = 0.3
 """Seconds untraced processes (no connection to wait for) get once every
 traced one has ended."""
 FLUSH_FRAMES = 1000
+BLIND = (
+    "Procession cannot see inside the main program: its interpreter never "
+    "loaded the hook (started with -I, -E or -S, which ignore PYTHONPATH or "
+    "skip site), so only its start, output and exit status are shown"
+)
 
 
 def trace_main(
@@ -234,6 +239,8 @@ class Launcher:
         self.main_status = code
         self.main_ended_at = time.monotonic()
         self.collector.poll()  # its last words come before its end
+        if self.main is not None and not self.collector.connected(self.main.pid):
+            self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": BLIND})
         self.emit(EventKind.EXITED, MAIN_ID, {"exitcode": code})
 
     def _exited(self, lane: int, code: int | None) -> None:
@@ -282,7 +289,8 @@ class Launcher:
             if lane != MAIN_ID and lane not in self.collector.exited:
                 self._exited(lane, self.statuses.get(pid))
         for lane in self.collector.lane_of_uid.values():
-            if lane not in self.collector.pid_of_lane:
+            local = lane in self.collector.local_lanes  # ended with their process
+            if lane not in self.collector.pid_of_lane and not local:
                 error = (
                     "start() never completed: not called, or it raised in the "
                     "process that created it (see that lane's error)"

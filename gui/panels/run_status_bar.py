@@ -88,6 +88,6 @@ class RunStatusBar(QStatusBar):
             name = "threads" if lane.kind == "thread" else lane.start_method
             if name == "default" and default:
                 name = f"default ({default})"
-            if name not in methods:
+            if name and name not in methods:  # untracked processes have none
                 methods.append(name)
         return "Start method: " + (", ".join(methods) or model.info.start_method)

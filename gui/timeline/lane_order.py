@@ -7,7 +7,8 @@ children (siblings by lane id), the way a file manager lists folders.
 
 Parents come from events, which are untrusted data: a parent that does not
 exist or a loop of parents must not lose a lane or hang, so such lanes go
-under the main program. Hidden helper lanes hand their rows to their children.
+under the main program. Hidden helper lanes (the library's own processes and
+threads) hand their rows to their children; untracked lanes are never hidden.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from gui import palette
 
 MUTED_KINDS = frozenset({"helper", "untracked"})
 """Lanes that are not the program's own workers (a resource tracker, a
-forkserver, a process seen by psutil only): drawn washed out, or hidden."""
+forkserver, a process started without multiprocessing): drawn washed out,
+as are thread lanes marked ``helper``; helpers can also be hidden."""
 
 
 def tree_order(
@@ -49,7 +51,7 @@ def tree_order(
                 continue
             visited.add(lane_id)
             lane = lanes[lane_id]
-            shown = show_helpers or lane.kind not in MUTED_KINDS
+            shown = show_helpers or not is_helper(lane)
             if shown:
                 order.append((lane, level))
             below = level + 1 if shown else level
@@ -73,5 +75,17 @@ def row_label(lane: Lane) -> str:
     return f"↳ {lane.name}" if nested else lane.name
 
 
+def is_helper(lane: Lane) -> bool:
+    """The library's own process or thread: hidden unless asked for. An
+    untracked process is the program's own doing: always shown (muted)."""
+    return lane.kind == "helper" or lane.helper
+
+
+def is_muted(lane: Lane) -> bool:
+    """A helper or untracked lane, or a library's own thread (a Queue's
+    feeder, a Pool's handlers)."""
+    return lane.kind in MUTED_KINDS or lane.helper
+
+
 def name_ink(lane: Lane) -> str:
-    return palette.MUTED_INK if lane.kind in MUTED_KINDS else palette.INK
+    return palette.MUTED_INK if is_muted(lane) else palette.INK

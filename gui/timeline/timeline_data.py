@@ -26,7 +26,7 @@ from core.model.outcomes import Outcome
 from core.model.run_model import Lane, Marker, RunModel, State
 from gui.palette import DRAW_ORDER, MARKER_STYLES, STATE_STYLES
 from gui.timeline.growable import Growable
-from gui.timeline.lane_order import MUTED_KINDS, tree_order
+from gui.timeline.lane_order import is_muted, tree_order
 from gui.timeline.task_data import TaskData
 
 SAMPLE_PERIOD_GUESS = 0.2
@@ -178,7 +178,7 @@ class TimelineData:
         self.depths = [depth for _lane, depth in order]
         self.row_of = {lane_id: row for row, lane_id in enumerate(ids)}
         self.muted_rows = np.array(
-            [row for row, lane in enumerate(self.lanes) if lane.kind in MUTED_KINDS],
+            [row for row, lane in enumerate(self.lanes) if is_muted(lane)],
             dtype=np.intp,
         )
         for row in np.flatnonzero(source < 0):

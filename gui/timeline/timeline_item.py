@@ -100,7 +100,7 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
 
     def set_show_helpers(self, show: bool) -> None:
-        """Show or hide helper and untracked lanes (rows are laid out again)."""
+        """Show or hide helper lanes (rows are laid out again)."""
         if show != self._data.show_helpers:
             self.prepareGeometryChange()
             self._data = TimelineData(self._data.model, show)

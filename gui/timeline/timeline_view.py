@@ -208,7 +208,8 @@ class TimelineView(ViewRanges, QWidget):
             self._item.update()
 
     def set_show_helpers(self, show: bool) -> None:
-        """Show (the default) or hide helper and untracked lanes."""
+        """Show (the default) or hide helper lanes (the library's own
+        processes and threads; untracked processes stay)."""
         self._item.set_show_helpers(show)
         self._rows_changed()
 

@@ -9,7 +9,6 @@ unless PROCESSION_TRACED_PYTHON names another (3.12, 3.13 or a path).
 
 from __future__ import annotations
 
-import sys
 import tempfile
 
 import pytest
@@ -18,7 +17,7 @@ from core.model.lanes import State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
 from core.model.run_model import RunModel
-from tests.tracer.support import lane, program, run_both, run_traced, traced_python
+from tests.tracer.support import lane, program, run_both, run_traced
 
 METHODS = ["fork", "spawn", "forkserver"]
 HOOK_NAMES = ("procession_trace", "sitecustomize", "core/tracer")
@@ -176,8 +175,6 @@ def test_pool_and_executor_workers_are_lanes(method: str) -> None:
 def test_a_keyboard_interrupt_inside_join_shows_only_pythons_frames(
     method: str,
 ) -> None:
-    if traced_python() == sys.executable and sys.version_info < (3, 12):
-        pytest.xfail("3.11 has no sys.monitoring: join() is wrapped (one frame)")
     model = traced_like_plain("interrupted_join.py", method)  # stderr included
     assert isinstance(model.main.report, TargetRaised)
     assert model.main.report.type == "KeyboardInterrupt"

@@ -114,7 +114,7 @@ def _patch_process(module: Any) -> Any:
     module._cleanup = _cleanup
     base._popen = _Watched("_popen", _popen_set)
     base._closed = _Watched("_closed", _closed_set)
-    if not _monitor(base):  # 3.11: wrappers (one frame in a KeyboardInterrupt)
+    if not _monitor(base):  # 3.11: wrappers (which drop their frame from tracebacks)
         base.join = _wrap_join(base.join)
         base.is_alive = _wrap_is_alive(base.is_alive)
     base._bootstrap = child.wrap_bootstrap(base._bootstrap)
@@ -217,7 +217,11 @@ def _wrap_join(original: Any) -> Any:
     def join(self: Any, timeout: Any = None) -> Any:
         site = pt.call_site(2)
         _join_called(self, timeout, site)
-        result = original(self, timeout)
+        try:
+            result = original(self, timeout)
+        except BaseException as error:  # a Ctrl+C inside join(), say
+            pt.drop_own_frame(error)
+            raise
         _join_returned(self, site)
         return result
 
@@ -227,7 +231,11 @@ def _wrap_join(original: Any) -> Any:
 
 def _wrap_is_alive(original: Any) -> Any:
     def is_alive(self: Any) -> Any:
-        answer = original(self)
+        try:
+            answer = original(self)
+        except BaseException as error:
+            pt.drop_own_frame(error)
+            raise
         _is_alive_answered(self, answer, pt.call_site(2))
         return answer
 

@@ -85,4 +85,43 @@ def broken_assumptions() -> Any:
         ),
         ("threading._shutdown exists", hasattr(threading, "_shutdown")),
     ]
+    checks += _threads_and_children()
     return [name for name, holds in checks if not holds]
+
+
+def _threads_and_children() -> Any:
+    """What procession_trace_threads and procession_trace_untracked rely on."""
+    import subprocess
+
+    thread: Any = threading.Thread
+    init = thread.__init__.__code__.co_names
+    inner = thread._bootstrap_inner.__code__.co_names
+    popen: Any = subprocess.Popen
+    bootstrap = getattr(thread._bootstrap, "__wrapped__", thread._bootstrap)
+    return [
+        (
+            "Thread.__init__ adds the thread to threading._dangling (a WeakSet)",
+            "_dangling" in init and hasattr(threading._dangling, "add"),  # type: ignore[attr-defined]
+        ),
+        (
+            "Thread.__init__ sets _invoke_excepthook and _started",
+            "_invoke_excepthook" in init and "_started" in init,
+        ),
+        (
+            "Thread._bootstrap runs _bootstrap_inner, which calls _invoke_excepthook",
+            "_bootstrap_inner" in bootstrap.__code__.co_names
+            and "_invoke_excepthook" in inner,
+        ),
+        (
+            "threading has _active, _MainThread and _DummyThread",
+            all(
+                hasattr(threading, n)
+                for n in ("_active", "_MainThread", "_DummyThread")
+            ),
+        ),
+        (
+            "Popen._execute_child sets pid; _handle_exitstatus sets returncode",
+            "pid" in popen._execute_child.__code__.co_names
+            and "returncode" in popen._handle_exitstatus.__code__.co_names,
+        ),
+    ]
