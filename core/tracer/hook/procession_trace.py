@@ -23,6 +23,7 @@ Standard library only (this runs inside the user's interpreter).
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import sys
@@ -67,6 +68,9 @@ class Channel:
         self.relayed: dict[int, str] = {}  # fd → its relay connection's identity
         self.seq = 0
         self.pid = 0
+        self.lock = _thread.RLock()
+        """Numbers and sends one message at a time: a pool's or an executor's
+        helper threads send too (reentrant: a signal handler may send)."""
 
     def connect(self) -> Any:
         import _socket  # the C module: ``socket`` costs ~3 ms per interpreter
@@ -112,7 +116,9 @@ class Channel:
                 pass
 
     def after_fork_in_child(self) -> Any:
-        """A forked child shares the parent's socket: drop it, open its own."""
+        """A forked child shares the parent's socket: drop it, open its own
+        (and a new lock: another thread may have held the old one)."""
+        self.lock = _thread.RLock()
         old, self.sock = self.sock, None
         if old is not None:
             try:
@@ -130,11 +136,12 @@ class Channel:
             return
         if t_ns is None:
             t_ns = time.monotonic_ns()
-        try:
-            self._send([kind, self.seq, t_ns, data, about])
-            self.seq += 1
-        except Exception:
-            pass
+        with self.lock:
+            try:
+                self._send([kind, self.seq, t_ns, data, about])
+                self.seq += 1
+            except Exception:
+                pass
 
     def wait_for_ack(self) -> Any:
         """Block until the collector answers one byte (at most ACK_WAIT s)."""
