@@ -47,6 +47,8 @@ CALL_KINDS = {
     "close_called",
     "signal_sent",
 }
+SUBMISSIONS_KEPT = 100_000
+"""Pool and executor submissions remembered until their tasks start."""
 
 
 @dataclass
@@ -59,6 +61,9 @@ class Peer:
     lane: int | None = None
     pending: list[list[Any]] = field(default_factory=list)
     eof_ns: int | None = None
+    reading: bool = False
+    """Its messages are being read: reading it again, from a message it
+    led to, would put later messages before the one being forwarded."""
 
     @property
     def sender(self) -> int:
@@ -84,6 +89,8 @@ class Collector:
         self.exited: set[int] = set()
         self.next_lane = 1
         self.damaged = 0
+        self.submissions: dict[tuple[int, int, int], tuple[int, str]] = {}
+        """(submitter pid, task queue, job) → (submit time, call site)."""
 
     # -- reading ---------------------------------------------------------------------
 
@@ -121,17 +128,23 @@ class Collector:
             new.append(peer)
 
     def _read(self, peer: Peer) -> None:
-        while peer.eof_ns is None:
-            try:
-                raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                raw = b""
-            if not raw:
-                self._ended(peer)
-                return
-            self._message(peer, raw)
+        if peer.reading:  # a message it sent led here: finish that one first
+            return
+        peer.reading = True
+        try:
+            while peer.eof_ns is None:
+                try:
+                    raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:
+                    raw = b""
+                if not raw:
+                    self._ended(peer)
+                    return
+                self._message(peer, raw)
+        finally:
+            peer.reading = False
 
     def _ended(self, peer: Peer) -> None:
         peer.eof_ns = time.monotonic_ns()
@@ -153,6 +166,9 @@ class Collector:
         if row[0] == "hello":
             ppid = row[3].get("ppid")
             peer.ppid = ppid if type(ppid) is int else None
+            return
+        if row[0] == "task_submitted":  # not an event: joined to the task's start
+            self._submitted(peer, row[2], row[3])
             return
         if row[0] == "booted" and peer.lane is None:
             uid = row[3].get("uid")
@@ -196,6 +212,8 @@ class Collector:
             data["caller"] = own
         if kind == "start_returned" and type(data.get("pid")) is int:
             self._learn_pid(data["pid"], lane)
+        if kind == "task_started":
+            self._join_submission(data)
         if kind == "exited":
             self.exited.add(lane)
             ended = self.ended_ns(lane)
@@ -209,6 +227,32 @@ class Collector:
             self.damaged += 1
             return
         self.frames.append(frame(peer.sender, lane, body))
+
+    def _submitted(self, peer: Peer, t_ns: Any, data: dict[str, Any]) -> None:
+        queue, job, site = data.get("queue"), data.get("job"), data.get("site")
+        if type(queue) is int and type(job) is int and type(t_ns) is int:
+            self.submissions[(peer.pid, queue, job)] = (t_ns, str(site)[:1000])
+            if len(self.submissions) > SUBMISSIONS_KEPT:
+                del self.submissions[next(iter(self.submissions))]
+
+    def _join_submission(self, data: dict[str, Any]) -> None:
+        """A pool or executor task's start gains its submit time and call
+        site, from what its worker's parent said when it submitted the job."""
+        key = (
+            data.pop("parent_pid", None),
+            data.pop("queue", None),
+            data.pop("job", None),
+        )
+        if not all(type(part) is int for part in key):
+            return
+        found = self.submissions.get(key)
+        if found is None:  # said, perhaps, but not read yet: read the parent
+            for peer in self.peers:
+                if peer.pid == key[0]:
+                    self._read(peer)
+            found = self.submissions.get(key)
+        if found is not None:
+            data["submitted_ns"], data["site"] = found
 
     def _answer(self, peer: Peer) -> None:
         with contextlib.suppress(OSError):  # the parent waits for this byte

@@ -54,6 +54,8 @@ PATCHED = (
     "multiprocessing.resource_tracker",
     "multiprocessing.util",
     "traceback",
+    "multiprocessing.pool",
+    "concurrent.futures.process",
 )
 
 _dumps = json.JSONEncoder(separators=(",", ":"), default=repr).encode
