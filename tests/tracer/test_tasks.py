@@ -133,3 +133,15 @@ def test_replaced_workers_are_new_lanes_with_their_own_tasks(method: str) -> Non
     else:  # max_tasks_per_child=2: two workers for four tasks (and, at
         # times, an idle third started when the second retired)
         assert [len(lane.tasks) for lane in executor if lane.tasks] == [2, 2]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_task_the_worker_cannot_unpickle_shows_pythons_traceback(
+    method: str,
+) -> None:
+    """The worker's get() is watched, yet the traceback it prints has only
+    Python's frames (stderr is compared with the plain run's)."""
+    model = traced_like_plain("unpicklable_task.py", method)
+    (worker,) = workers(model, "Process-")
+    assert worker.exitcode == 1 and worker.tasks == []
+    assert "refuse" in getattr(worker.report, "traceback", "")
