@@ -133,6 +133,7 @@ def worker_starting(process: Any) -> Any:
     where = (getattr(target, "__module__", ""), getattr(target, "__qualname__", ""))
     args: Any = getattr(process, "_args", ())
     _open["parent_pid"] = getattr(process, "_parent_pid", None)
+    _open["queue"] = queue_key(args[0]) if args else None
     if where == POOL_WORKER and len(args) >= 2:
         inqueue, outqueue = args[0], args[1]
         _watch_get(inqueue, _pool_task)
@@ -141,25 +142,17 @@ def worker_starting(process: Any) -> Any:
         _watch_get(args[0], _executor_task)
 
 
-def _pool_task(queue: Any, task: Any) -> Any:
+def _pool_task(task: Any) -> Any:
     job, index, func, args, kwargs = task
-    _started(queue, job, f"job {job}, task {index}", func, args, kwargs)
+    _started(job, f"job {job}, task {index}", func, args, kwargs)
 
 
-def _executor_task(queue: Any, item: Any) -> Any:
-    _started(
-        queue,
-        item.work_id,
-        f"work item {item.work_id}",
-        item.fn,
-        item.args,
-        item.kwargs,
-    )
+def _executor_task(item: Any) -> Any:
+    work_id = item.work_id
+    _started(work_id, f"work item {work_id}", item.fn, item.args, item.kwargs)
 
 
-def _started(
-    queue: Any, job: Any, where: Any, func: Any, args: Any, kwargs: Any
-) -> Any:
+def _started(job: Any, where: Any, func: Any, args: Any, kwargs: Any) -> Any:
     runner = getattr(func, "func", func)  # functools.partial (executor chunks)
     if getattr(runner, "__qualname__", "") in CHUNK_RUNNERS:
         if runner is not func:  # partial(_process_chunk, fn), args (chunk,)
@@ -176,7 +169,7 @@ def _started(
         "label": getattr(func, "__qualname__", None) or type(func).__name__,
         "detail": f"{_name(func)} {what}; {where}",
         "parent_pid": _open["parent_pid"],
-        "queue": queue_key(queue),
+        "queue": _open["queue"],
         "job": job,
     }
     mp.send("task_started", data)
@@ -266,7 +259,7 @@ def _watch_get(queue: Any, started: Any) -> Any:
     def on_return(item: Any) -> Any:
         if item is not None:  # None: the pool's sentinel (or get() raised)
             try:
-                started(queue, item)
+                started(item)
             except Exception:
                 pass
 
