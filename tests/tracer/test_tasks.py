@@ -125,7 +125,9 @@ def test_a_worker_that_dies_breaks_the_executor(method: str) -> None:
 def test_replaced_workers_are_new_lanes_with_their_own_tasks(method: str) -> None:
     model = traced_like_plain("maxtasks.py", method)
     pool = workers(model)
-    assert len(pool) == 3 and [len(lane.tasks) for lane in pool] == [2, 2, 2]
+    # maxtasksperchild=2: three workers for six tasks (and, at times, an idle
+    # fourth started when the third retired)
+    assert [len(lane.tasks) for lane in pool if lane.tasks] == [2, 2, 2]
     assert [lane.exitcode for lane in pool[:2]] == [0, 0]  # retired, not killed
     executor = workers(model, "Process-")
     if method == "fork":

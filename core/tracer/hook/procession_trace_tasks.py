@@ -43,7 +43,11 @@ if TYPE_CHECKING:
 
 POOL_WORKER = ("multiprocessing.pool", "worker")
 EXECUTOR_WORKER = ("concurrent.futures.process", "_process_worker")
-CHUNK_RUNNERS = {"mapstar", "starmapstar", "_process_chunk"}
+CHUNK_RUNNERS = {
+    ("multiprocessing.pool", "mapstar"),
+    ("multiprocessing.pool", "starmapstar"),
+    ("concurrent.futures.process", "_process_chunk"),
+}
 TOOL_NAME = "procession tasks"
 
 _task_ids = itertools.count(1)
@@ -154,7 +158,8 @@ def _executor_task(item: Any) -> Any:
 
 def _started(job: Any, where: Any, func: Any, args: Any, kwargs: Any) -> Any:
     runner = getattr(func, "func", func)  # functools.partial (executor chunks)
-    if getattr(runner, "__qualname__", "") in CHUNK_RUNNERS:
+    name = (getattr(runner, "__module__", ""), getattr(runner, "__qualname__", ""))
+    if name in CHUNK_RUNNERS:
         if runner is not func:  # partial(_process_chunk, fn), args (chunk,)
             func, chunk = func.args[0], args[0]
         else:  # mapstar / starmapstar, args ((fn, chunk),)
