@@ -94,8 +94,11 @@ def broken_pool(model: RunModel) -> list[Hazard]:
         for task in lane.tasks
         if task.outcome == "error" and (task.end or 0.0) >= died
     ]
-    said = any(
-        word in text_of(lane) for lane in model.lanes.values() for word in BROKEN_WORDS
+    said = any(  # a traced executor says so in a notice on its owner's lane
+        word in text
+        for lane in model.lanes.values()
+        for text in (text_of(lane), *lane.notices)
+        for word in BROKEN_WORDS
     )
     if not failed and not said:
         return []

@@ -58,8 +58,10 @@ class Lineage:
         """Raise ValueError if ``sender`` may not send ``kind`` about ``lane``."""
         own = MAIN_ID if sender == TRACED_MAIN else sender
         if lane == own:
-            if kind in WORKER_KINDS or (
-                sender == TRACED_MAIN and kind in MAIN_SELF_KINDS
+            if (
+                kind in WORKER_KINDS
+                or kind is EventKind.NOTICE
+                or (sender == TRACED_MAIN and kind in MAIN_SELF_KINDS)
             ):
                 return
             raise ValueError(f"a traced process may not send {kind} about itself")

@@ -85,6 +85,8 @@ class TaskSpan:
     detail: str = ""
     """What a person hovering over it reads: arguments, result or error."""
     submitted: float | None = None
+    site: str = ""
+    """file:line of the user's code that submitted it, if known."""
 
 
 @dataclass

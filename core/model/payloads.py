@@ -263,6 +263,8 @@ class TaskStarted:
     label: str = ""
     detail: str = ""
     submitted_ns: int | None = None
+    site: str = ""
+    """file:line of the user's code that submitted it (a traced program)."""
 
 
 @dataclass(frozen=True, slots=True)

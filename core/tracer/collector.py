@@ -57,6 +57,8 @@ CALL_KINDS = {
     "close_called",
     "signal_sent",
 }
+SUBMISSIONS_KEPT = 100_000
+"""Pool and executor submissions remembered until their tasks start."""
 
 THREAD_UID = "@t"
 """How a thread's uid begins (core/tracer/hook/procession_trace_threads.py)."""
@@ -83,6 +85,9 @@ class Peer:
     pending: list[list[Any]] = field(default_factory=list)
     eof_ns: int | None = None
     owned: dict[int, Owned] = field(default_factory=dict)
+    reading: bool = False
+    """Its messages are being read: reading it again, from a message it
+    led to, would put later messages before the one being forwarded."""
 
     @property
     def sender(self) -> int:
@@ -110,6 +115,8 @@ class Collector:
         """Lanes with process-local uids: their ends come from their process."""
         self.next_lane = 1
         self.damaged = 0
+        self.submissions: dict[tuple[int, int, int], tuple[int, str]] = {}
+        """(submitter pid, task queue, job) → (submit time, call site)."""
 
     # -- reading ---------------------------------------------------------------------
 
@@ -147,17 +154,23 @@ class Collector:
             new.append(peer)
 
     def _read(self, peer: Peer) -> None:
-        while peer.eof_ns is None:
-            try:
-                raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                raw = b""
-            if not raw:
-                self._ended(peer)
-                return
-            self._message(peer, raw)
+        if peer.reading:  # a message it sent led here: finish that one first
+            return
+        peer.reading = True
+        try:
+            while peer.eof_ns is None:
+                try:
+                    raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:
+                    raw = b""
+                if not raw:
+                    self._ended(peer)
+                    return
+                self._message(peer, raw)
+        finally:
+            peer.reading = False
 
     def _ended(self, peer: Peer) -> None:
         peer.eof_ns = time.monotonic_ns()
@@ -200,6 +213,9 @@ class Collector:
             ppid = row[3].get("ppid")
             peer.ppid = ppid if type(ppid) is int else None
             self._forked(peer, row[3].get("forked"))
+            return
+        if row[0] == "task_submitted":  # not an event: joined to the task's start
+            self._submitted(peer, row[2], row[3])
             return
         if row[0] == "booted" and peer.lane is None:
             uid = row[3].get("uid")
@@ -287,6 +303,8 @@ class Collector:
             self._track_owned(peer, lane, kind, data)
         if kind == "start_returned" and type(data.get("pid")) is int:
             self._learn_pid(data["pid"], lane)
+        if kind == "task_started":
+            self._join_submission(data)
         if kind == "exited":
             self.exited.add(lane)
             ended = self.ended_ns(lane)
@@ -318,6 +336,32 @@ class Collector:
             peer.owned.pop(lane, None)  # a pid: the launcher reaps it if need be
         elif kind in ("exited", "start_failed"):
             peer.owned.pop(lane, None)
+
+    def _submitted(self, peer: Peer, t_ns: Any, data: dict[str, Any]) -> None:
+        queue, job, site = data.get("queue"), data.get("job"), data.get("site")
+        if type(queue) is int and type(job) is int and type(t_ns) is int:
+            self.submissions[(peer.pid, queue, job)] = (t_ns, str(site)[:1000])
+            if len(self.submissions) > SUBMISSIONS_KEPT:
+                del self.submissions[next(iter(self.submissions))]
+
+    def _join_submission(self, data: dict[str, Any]) -> None:
+        """A pool or executor task's start gains its submit time and call
+        site, from what its worker's parent said when it submitted the job."""
+        key = (
+            data.pop("parent_pid", None),
+            data.pop("queue", None),
+            data.pop("job", None),
+        )
+        if not all(type(part) is int for part in key):
+            return
+        found = self.submissions.get(key)
+        if found is None:  # said, perhaps, but not read yet: read the parent
+            for peer in self.peers:
+                if peer.pid == key[0]:
+                    self._read(peer)
+            found = self.submissions.get(key)
+        if found is not None:
+            data["submitted_ns"], data["site"] = found
 
     def _answer(self, peer: Peer) -> None:
         with contextlib.suppress(OSError):  # the parent waits for this byte

@@ -154,6 +154,7 @@ def task_tooltip(lane: Lane, span: TaskSpan, now: float) -> str:
         lines.append(
             f"submitted at {_seconds(span.submitted)}, "
             f"waited {span.start - span.submitted:.3f} s"
+            + (f" (submitted by {escape(span.site)})" if span.site else "")
         )
     if span.detail:  # sent by the worker: any length, so cut it short
         detail = span.detail if len(span.detail) <= 400 else span.detail[:400] + "…"

@@ -222,3 +222,22 @@ def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
     run.exited(1, 505, -15)
     run.join(1, 501, 506)
     assert run.finish(600) == []
+
+
+def test_a_task_is_cut_when_its_worker_exits_not_at_the_runs_end():
+    """Cut at the worker's exit (so a recording replays it there), and a
+    second end of the same task (its result could not be sent) amends it."""
+    run = Run()
+    run.add(1, "ForkPoolWorker-1", 1, daemon=True)
+    run.start(1, 5)
+    run.send(1, 20, "task_started", 1, task_id=1, label="work", detail="work (1)")
+    run.send(1, 30, "task_ended", 1, task_id=1, outcome="ok", detail="returned 1")
+    run.send(1, 31, "task_ended", 1, task_id=1, outcome="error", detail="unsent")
+    run.send(1, 40, "task_started", 1, task_id=2, label="work")
+    run.exited(1, 105, -15)
+    run.finish(300)
+    first, second = run.model.lanes[1].tasks
+    assert (first.outcome, first.end) == ("error", 0.030)
+    assert first.detail == "work (1) → returned 1 → unsent"
+    assert (second.outcome, second.end) == ("cut", 0.105)
+    assert run.model.lanes[1].problems == []

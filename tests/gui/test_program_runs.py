@@ -122,9 +122,6 @@ def test_stop_ends_a_program_that_would_run_on(qtbot, window, tmp_path):
     assert lanes(window)["Process-1"].exitcode is not None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the tracer does not report Pool tasks yet (issue 10)"
-)
 def test_a_pool_programs_tasks_are_on_its_worker_lanes(qtbot, window):
     assert window.open_path(PROGRAMS_DIR / "10-pool-map.py")
     run_program(qtbot, window)

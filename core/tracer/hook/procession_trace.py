@@ -54,6 +54,8 @@ PATCHED = (
     "multiprocessing.util",
     "traceback",
     "subprocess",
+    "multiprocessing.pool",
+    "concurrent.futures.process",
 )
 
 _dumps = json.JSONEncoder(separators=(",", ":"), default=repr).encode

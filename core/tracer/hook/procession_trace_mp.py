@@ -291,9 +291,11 @@ def _monitor(base: Any) -> Any:
 if __package__:
     from . import procession_trace_child as child
     from . import procession_trace_ends as ends
+    from . import procession_trace_tasks as tasks
 else:
     import procession_trace_child as child  # type: ignore[no-redef]
     import procession_trace_ends as ends  # type: ignore[no-redef]
+    import procession_trace_tasks as tasks  # type: ignore[no-redef]
 
 
 def _patchers() -> Any:
@@ -307,4 +309,6 @@ def _patchers() -> Any:
         "multiprocessing.forkserver": ends.patch_forkserver,
         "multiprocessing.resource_tracker": ends.patch_resource_tracker,
         "traceback": child.patch_traceback,
+        "multiprocessing.pool": tasks.patch_pool,
+        "concurrent.futures.process": tasks.patch_executor,
     }
