@@ -152,6 +152,9 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             self.open_error = error.describe()
             self.show_error("Cannot open this file", self.open_error)
             return False
+        if recorded is not None and recorded.code is not None:
+            self.programs.open_recording(recorded)
+            return True
         path = Path(ref)
         source = path.resolve() if path.exists() else None
         if source is None and recorded is None:  # a lesson by name or number

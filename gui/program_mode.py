@@ -25,6 +25,7 @@ from gui.editor.code_confirm_dialog import CodeConfirmDialog
 from gui.editor.program_editor import ProgramEditor
 
 if TYPE_CHECKING:
+    from core.model.run_model import RunModel
     from gui.main_window import MainWindow
 
 PROGRAM_WIDTH = 640  # px: 80 columns of the tutorial's code, and the gutter
@@ -93,6 +94,24 @@ class ProgramMode(QObject):
             f"Opened {path.name}: nothing has run. Press Run to run it.", 8000
         )
         return True
+
+    def open_recording(self, model: RunModel) -> None:
+        """A recorded run of a program: its code (data from the recording,
+        never run) in the editor, linked to the recorded marks. The file it
+        came from is the editor's only if it still holds that very text."""
+        code = model.code or ""
+        ran = Path(model.info.path) if model.info.path else None
+        try:
+            same = ran is not None and read_program_text(ran) == code
+        except (InputError, OSError):
+            same = False
+        name = ran.name if ran is not None else "recorded-program.py"
+        self.show_text(code, ran if same else None, name)
+        self.window.controller.review(model)
+        self.window.show_run_model(model)
+        self.window.program_changed()
+        if ran is not None:
+            self.links.ran(ran, code)
 
     def show_text(self, text: str, path: Path | None, name: str = "") -> None:
         """Show a program (``path`` None: not saved anywhere yet, ``name`` the
