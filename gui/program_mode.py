@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QSplitter, QStackedWidget
 
 from core.input_checks import InputError, Problem
@@ -63,6 +63,7 @@ class ProgramMode(QObject):
         splitter.setSizes(sizes)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._saved_sizes: tuple[list[int], list[int]] | None = None
+        self._room_pending = False
         a = window.actions_
         for action in (a.zoom_in, a.zoom_out, a.zoom_reset):
             action.triggered.connect(self.follow_text_scale)
@@ -118,9 +119,10 @@ class ProgramMode(QObject):
         file name Save suggests). The caller asked ``may_leave()`` first."""
         self.links.clear()
         self.editor.set_program(text, path, name)
-        if not self.active:
-            self._make_room()
+        arriving = not self.active
         self.stack.setCurrentWidget(self.editor)
+        if arriving:
+            self._make_room()
         self.window.show_program(self.editor.title(), path)
         self.editor.set_text_scale(self.window.timeline.presentation_scale())
 
@@ -145,6 +147,10 @@ class ProgramMode(QObject):
         return leave
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            if self._room_pending:  # once the shown window has its real width
+                QTimer.singleShot(0, self._make_room)
+            return False
         if (
             watched is self.window
             and event.type() == QEvent.Type.Close
@@ -165,6 +171,11 @@ class ProgramMode(QObject):
     def _make_room(self) -> None:
         """A program needs width and height: widen the left side to
         PROGRAM_WIDTH and give the code most of it (restored on leave)."""
+        # Before the window is shown its splitters have no real sizes yet
+        # (`procession SCRIPT.py` opens the program first): wait for Show.
+        self._room_pending = not self.window.isVisible()
+        if self._room_pending or not self.active:
+            return
         main, left = self.window.splitter, self.stack.parentWidget()
         self._saved_sizes = (main.sizes(), left.sizes())
         total = sum(main.sizes())
