@@ -131,3 +131,27 @@ def test_a_pool_programs_tasks_are_on_its_worker_lanes(qtbot, window):
     workers = [lane for lane in lanes(window).values() if "PoolWorker" in lane.name]
     assert len(workers) == 2
     assert sum(len(lane.tasks) for lane in workers) >= 2
+
+
+def test_a_click_on_the_childs_traceback_shows_its_line_in_the_editor(qtbot, window):
+    assert window.open_path(PROGRAMS_DIR / "06-error-in-the-child.py")
+    run_program(qtbot, window)
+    # The failed child is selected after the run, its Error tab in front.
+    error = window.details.error
+    assert window.details.tabs.currentWidget() is error
+    text = error.text
+    block = text.document().begin()
+    while block.isValid() and "06-error-in-the-child.py" not in block.text():
+        block = block.next()
+    assert block.isValid(), text.toPlainText()
+    code_line = block.next()  # the frame's code, printed under its File line
+    cursor = QTextCursor(code_line)
+    QTest.mouseClick(
+        text.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=text.cursorRect(cursor).center(),
+    )
+    wanted = line_of(
+        window, 'print(f"Hello {name}")  # `name` is defined nowhere: NameError'
+    )
+    assert window.programs.editor.current_line() == wanted
