@@ -272,6 +272,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _on_controller_run_started(self, model: RunModel) -> None:
         self.replay_mode.set_active(False)  # the new run is what to watch
+        self.status.clearMessage()  # "Opened …: nothing has run" is no longer so
         self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
@@ -289,6 +290,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.editor.setEnabled(not self.controller.active)
         self.lessons.list.setEnabled(not self.controller.active)
         self._details_dirty = True
+        self._update_title()
         self._update_status()
         self._update_actions()
 

@@ -43,7 +43,9 @@ def line_of(window, text: str) -> int:
 def run_program(qtbot, window) -> None:
     with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
         assert window.run()
+        assert window.windowTitle().endswith(" (running)")  # the taskbar says so
     qtbot.waitUntil(lambda: window.controller.model.all_final(), timeout=2_000)
+    assert "(running)" not in window.windowTitle()
 
 
 def lanes(window) -> dict:
