@@ -113,6 +113,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         a.about.triggered.connect(self._on_about_triggered)
         a.present.toggled.connect(self.presentation.set_active)
         a.replay.toggled.connect(self.replay_mode.set_active)
+        a.show_helpers.toggled.connect(self.timeline.set_show_helpers)
         self.replay_mode.changed.connect(a.replay.setChecked)
         self.presentation.changed.connect(a.present.setChecked)
         a.leave_presentation.triggered.connect(

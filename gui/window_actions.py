@@ -148,6 +148,13 @@ class WindowActions(QObject):
             action.setChecked(name == "light")
             themes.addAction(action)
             self.themes[name] = action
+        self.show_helpers = make(
+            "Show helper processes",
+            tip="Show the forkserver, the resource tracker and processes "
+            "Procession saw but did not trace (drawn muted)",
+        )
+        self.show_helpers.setCheckable(True)
+        self.show_helpers.setChecked(True)
         group = QActionGroup(self)
         self.legend_modes = {}
         for mode, text in legend_texts.items():
@@ -186,6 +193,7 @@ class WindowActions(QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.present)
         view_menu.addAction(self.replay)
+        view_menu.addAction(self.show_helpers)
         for action in self.legend_modes.values():
             view_menu.addAction(action)
         view_menu.addSeparator()

@@ -157,3 +157,19 @@ def test_a_click_on_the_childs_traceback_shows_its_line_in_the_editor(qtbot, win
         window, 'print(f"Hello {name}")  # `name` is defined nowhere: NameError'
     )
     assert window.programs.editor.current_line() == wanted
+
+
+def test_view_menu_hides_and_shows_the_helper_lanes(qtbot, window):
+    assert window.open_path(PROGRAMS_DIR / "09-start-methods.py")
+    run_program(qtbot, window)
+
+    def rows() -> list[str]:
+        return [lane.name for lane in window.timeline.item.data.lanes]
+
+    helpers = {"forkserver", "resource tracker"}
+    assert helpers <= set(rows())
+    window.actions_.show_helpers.trigger()  # View > Show helper processes, off
+    assert not helpers & set(rows())
+    assert "ForkServerProcess-3" in rows()  # the program's own lanes stay
+    window.actions_.show_helpers.trigger()
+    assert helpers <= set(rows())
