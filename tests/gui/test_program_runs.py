@@ -173,3 +173,54 @@ def test_view_menu_hides_and_shows_the_helper_lanes(qtbot, window):
     assert "ForkServerProcess-3" in rows()  # the program's own lanes stay
     window.actions_.show_helpers.trigger()
     assert helpers <= set(rows())
+
+
+BUSY_CHILD = """import multiprocessing
+import time
+
+
+def spin():
+    print("hello from the child", flush=True)
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        pass
+
+
+if __name__ == "__main__":
+    p = multiprocessing.Process(target=spin)
+    p.start()
+    p.join()
+"""
+
+
+def test_a_programs_child_in_console_and_details_then_killed(qtbot, window, tmp_path):
+    path = tmp_path / "busy.py"
+    path.write_text(BUSY_CHILD, encoding="utf-8")
+    window.trust.trust([BUSY_CHILD])
+    assert window.open_path(path)
+    console = window.console
+    with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
+        assert window.run()
+        qtbot.waitUntil(lambda: console.count() == 1, timeout=RUN_TIMEOUT_MS)
+        assert console.lines()[0].endswith("Process-1 │ hello from the child")
+        # A real click on the console's line selects its lane and time.
+        item = console.item(0)
+        QTest.mouseClick(
+            console.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=console.visualItemRect(item).center(),
+        )
+        details = window.details
+        assert details.lane is not None and details.lane.name == "Process-1"
+        # The details of a traced child: its history, output and CPU samples.
+        assert details.history.rowCount() >= 3  # start(), booted, running …
+        assert "hello from the child" in details.output.toPlainText()
+        qtbot.waitUntil(
+            lambda: sum(1 for s in details.lane.samples if (s[1] or 0) > 50) >= 2,
+            timeout=RUN_TIMEOUT_MS,
+        )  # spinning: more than half a CPU, twice
+        assert window.details.metrics.cpu_curve.getData()[0] is not None
+        qtbot.waitUntil(window.actions_.kill.isEnabled, timeout=5_000)
+        window.actions_.kill.trigger()
+    assert lanes(window)["Process-1"].exitcode == -9
+    assert "killed by SIGKILL (−9)" in window.details.outcome_text()
