@@ -70,7 +70,7 @@ class ErrorView(QWidget):
         parts = []
         hidden = 0
         if error:
-            full = error.traceback.rstrip()
+            full = as_python_prints(error.traceback.rstrip(), error.type, error.message)
             if full and not self.all_frames.isChecked():
                 view = student_view(full)
                 full, hidden = view.text, view.hidden
@@ -92,3 +92,13 @@ class ErrorView(QWidget):
         self.note.setVisible(bool(hidden))
         self.all_frames.setVisible(bool(error))
         return bool(error)
+
+
+def as_python_prints(frames: str, kind: str, message: str) -> str:
+    """A traceback the way Python prints it: a traced child's comes as its
+    frames only (the Error tab then lacked the very line that names the
+    error); the header and the ``Type: message`` line are added if missing."""
+    if not frames or not frames.lstrip().startswith("File "):
+        return frames  # already whole, or nothing to frame
+    last = f"{kind}: {message}" if message else kind
+    return f"Traceback (most recent call last):\n{frames}\n{last}"

@@ -143,6 +143,9 @@ def test_a_click_on_the_childs_traceback_shows_its_line_in_the_editor(qtbot, win
     error = window.details.error
     assert window.details.tabs.currentWidget() is error
     text = error.text
+    shown = text.toPlainText()  # as Python prints it, the error's line too
+    assert shown.startswith("Traceback (most recent call last):\n")
+    assert shown.endswith("\nNameError: name 'name' is not defined")
     block = text.document().begin()
     while block.isValid() and "06-error-in-the-child.py" not in block.text():
         block = block.next()
