@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from core.lesson_programs import PROGRAMS_DIR
+from tests.gui.test_program_editor import answer_question
 from tests.gui.test_window_code import answer_next_dialog
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     RUN_TIMEOUT_MS,
@@ -235,3 +237,21 @@ def test_a_programs_child_in_console_and_details_then_killed(qtbot, window, tmp_
     if lane.exitcode is not None:
         assert lane.exitcode == -9
         assert "killed by SIGKILL (−9)" in window.details.outcome_text()
+
+
+def test_a_pasted_new_program_runs_from_its_text_and_links_its_lines(qtbot, window):
+    window.actions_.new_program.trigger()  # File > New program
+    editor = window.programs.editor
+    assert window.programs.active and editor.text() == "" and editor.path is None
+    text = (PROGRAMS_DIR / "01-two-processes-joined.py").read_text(encoding="utf-8")
+    editor.code.setPlainText(text)  # pasted
+    seen: list[str] = []
+    answer_next_dialog(qtbot, accept=True, seen=seen)  # never run before: asks
+    run_program(qtbot, window)
+    assert seen == [text]
+    assert [lane.exitcode for lane in lanes(window).values()] == [0, 0]
+    put_cursor_on(window, line_of(window, "p1.start()"))
+    assert {m.kind for _, m in window.programs.links.selected} == {"start_called"}
+    answer_question(QMessageBox.StandardButton.Discard, seen)  # never saved
+    window.close()
+    assert seen[-1] == "untitled.py has changes that are not saved."
