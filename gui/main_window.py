@@ -154,6 +154,9 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             self.open_error = error.describe()
             self.show_error("Cannot open this file", self.open_error)
             return False
+        if recorded is not None and recorded.code is not None:
+            self.programs.open_recording(recorded)
+            return True
         path = Path(ref)
         source = path.resolve() if path.exists() else None
         if source is None and recorded is None:  # a lesson by name or number
@@ -271,6 +274,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _on_controller_run_started(self, model: RunModel) -> None:
         self.replay_mode.set_active(False)  # the new run is what to watch
+        self.status.clearMessage()  # "Opened …: nothing has run" is no longer so
         self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
@@ -288,6 +292,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.editor.setEnabled(not self.controller.active)
         self.lessons.list.setEnabled(not self.controller.active)
         self._details_dirty = True
+        self._update_title()
         self._update_status()
         self._update_actions()
 

@@ -10,6 +10,8 @@ off the picture.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
 
@@ -112,6 +114,11 @@ def _paint_boot(
     ready, end = span
     metrics = QFontMetricsF(fnt)
     width = metrics.horizontalAdvance(callout.text) + 8
+    # Never under the outcome badge (a pool worker's target never ends; its
+    # SIGTERM badge covered "boot 2 ms" in the Pool program's screenshot).
+    badge = float(data.outcome_x[row])
+    if not math.isnan(badge):
+        end = min(end, badge)
     x0 = transform.map(ready, 0.0)[0]
     room = transform.map(end, 0.0)[0] - x0
     if room < width + 6:
