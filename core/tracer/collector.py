@@ -41,6 +41,7 @@ from typing import Any
 from core.engine import process_tree
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
+from core.tracer.exit_witness import ExitWitness
 from core.tracer.unhookable import unhookable_notice
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
@@ -117,6 +118,8 @@ class Collector:
         self.damaged = 0
         self.submissions: dict[tuple[int, int, int], tuple[int, str]] = {}
         """(submitter pid, task queue, job) → (submit time, call site)."""
+        self.witness = ExitWitness()
+        """Every traced process's status, even if whoever reaped it died first."""
 
     # -- reading ---------------------------------------------------------------------
 
@@ -146,6 +149,7 @@ class Collector:
             creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
             pid = struct.unpack("3i", creds)[0]
             peer = Peer(sock, pid)
+            self.witness.watch(pid)
             if pid == self.main_pid():
                 peer.lane = MAIN_ID
             elif pid in self.lane_of_pid:
@@ -307,6 +311,8 @@ class Collector:
             self._join_submission(data)
         if kind == "exited":
             self.exited.add(lane)
+            if type(data.get("exitcode")) is int and lane in self.pid_of_lane:
+                self.witness.forget(self.pid_of_lane[lane])
             ended = self.ended_ns(lane)
             if ended is not None:
                 data["ended_ns"] = ended
@@ -383,6 +389,7 @@ class Collector:
         return lane
 
     def _learn_pid(self, pid: int, lane: int) -> None:
+        self.witness.watch(pid)
         self.lane_of_pid[pid] = lane
         self.pid_of_lane[lane] = pid
         for peer in self.peers:
@@ -401,6 +408,7 @@ class Collector:
         parent = self.lane_of_pid.get(ppid or 0, MAIN_ID)
         if ppid is not None and ppid == self.main_pid():
             parent = MAIN_ID
+        self.witness.watch(pid)
         self.lane_of_pid[pid] = lane
         self.pid_of_lane[lane] = pid
         data = {"name": name, "kind": "untracked", "parent": parent}
@@ -424,6 +432,7 @@ class Collector:
             with contextlib.suppress(OSError):
                 peer.sock.close()
         self.listener.close()
+        self.witness.close()
 
 
 def _key(own: int, uid: str) -> str:

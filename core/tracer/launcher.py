@@ -231,6 +231,7 @@ class Launcher:
                 self._main_exited(code)
             else:
                 self.statuses[pid] = code
+                self.collector.witness.forget(pid)
                 lane = self.collector.lane_of_pid.get(pid)
                 if lane is not None and lane not in self.collector.exited:
                     self._exited(lane, code)
@@ -287,7 +288,10 @@ class Launcher:
             self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": text})
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:
-                self._exited(lane, self.statuses.get(pid))
+                # Reaped by a parent that died before saying the status (a
+                # Stop's SIGTERM): the kernel still has it.
+                status = self.statuses.get(pid, self.collector.witness.status(pid))
+                self._exited(lane, status)
         for lane in self.collector.lane_of_uid.values():
             local = lane in self.collector.local_lanes  # ended with their process
             if lane not in self.collector.pid_of_lane and not local:
