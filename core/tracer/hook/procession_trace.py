@@ -361,6 +361,10 @@ def install() -> Any:
     import procession_trace_mp  # noqa: F401  (now: the hook folder leaves sys.path)
 
     sys.meta_path.insert(0, Finder)
+    if not MAIN_PID:  # a child may re-import the main module: time its imports
+        import procession_trace_imports
+
+        procession_trace_imports.install(Finder)
     for name in PATCHED:  # already imported (e.g. by a shadowed sitecustomize)
         module = sys.modules.get(name)
         if module is not None:

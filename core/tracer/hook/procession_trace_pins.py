@@ -20,12 +20,14 @@ def broken_assumptions() -> Any:
     this on every supported Python, tests/tracer/test_private_names.py)."""
     import multiprocessing.context as context
     import multiprocessing.forkserver as forkserver
+    import multiprocessing.pool as pool
     import multiprocessing.popen_fork as popen_fork
     import multiprocessing.process as process
     import multiprocessing.resource_tracker as resource_tracker
     import multiprocessing.util as util
 
     base: Any = process.BaseProcess
+    pool_class: Any = pool.Pool
     process_module: Any = process
     start = base.start.__code__.co_names
     boot = (
@@ -84,5 +86,9 @@ def broken_assumptions() -> Any:
             hasattr(util, "info") and hasattr(util, "_exit_function"),
         ),
         ("threading._shutdown exists", hasattr(threading, "_shutdown")),
+        (
+            "Pool._terminate_pool has a 'cache' argument",
+            "cache" in pool_class._terminate_pool.__code__.co_varnames,
+        ),
     ]
     return [name for name, holds in checks if not holds]
