@@ -150,7 +150,7 @@ def _threads_named(model: RunModel, lane: Lane) -> list[str]:
     return [
         name
         for event in events_about(model, lane, "start_called")
-        for name in getattr(event.data, "threads", ())
+        for name in getattr(event.data, "other_threads", ())
     ]
 
 

@@ -73,7 +73,7 @@ class Call:
     """start(): the multiprocessing objects a traced Process was given (its
     args and kwargs, one level into lists, tuples and dicts, and its own
     attributes), by type name ("Queue", "Lock", "Connection")."""
-    threads: list[str] = field(default_factory=list)
+    other_threads: list[str] = field(default_factory=list)
     """start(): the other threads running in the calling process (names)."""
 
 

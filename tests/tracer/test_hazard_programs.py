@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from core.hazards import DETECTORS, Hazard, detect
+from core.lesson_programs import PROGRAMS_DIR
 from core.model.run_model import RunModel
-from tests.tracer.support import lane, program, run_traced
+from core.tracer.script_program import load_script
+from tests.tracer.support import lane, program, run_traced, traced_python
 from tests.tracer.test_programs import traced_like_plain
 
 
@@ -137,3 +139,20 @@ def test_terminate_of_a_process_that_shares_a_queue_and_a_lock() -> None:
     assert kinds_of("terminate_shared.py", "spawn", "plain") == []
     # terminate.py kills a process it gave only an Event ("ready"): no hazard
     assert kinds_of("terminate.py", "spawn") == []
+
+
+LESSON_TRAPS = {
+    "12-daemon-at-exit.py": {"daemon_ended_at_exit"},
+    "13-queue-join-deadlock.py": {"join_before_queue_read"},
+}
+"""The lesson programs about a trap; every other one must show no hazard."""
+
+
+LESSON_PROGRAMS = sorted(p.name for p in PROGRAMS_DIR.glob("[0-9]*.py"))
+
+
+@pytest.mark.parametrize("name", LESSON_PROGRAMS)
+def test_lesson_programs_show_only_the_hazards_they_are_about(name: str) -> None:
+    model = run_traced(load_script(str(PROGRAMS_DIR / name), [], traced_python()))
+    assert model.finished
+    assert {h.kind for h in hazards(model)} == LESSON_TRAPS.get(name, set())

@@ -171,10 +171,10 @@ def _start_called(process: Any) -> Any:
     if process is None or uid_of(process) is None:
         return
     _announce(process)
-    data = {"site": pt.call_site(3), "shares": [], "threads": []}
+    data = {"site": pt.call_site(3), "shares": [], "other_threads": []}
     try:
         data["shares"] = starting.shared_objects(process)
-        data["threads"] = starting.other_threads()
+        data["other_threads"] = starting.other_threads()
     except Exception:
         pass
     send("start_called", data, uid_of(process))
