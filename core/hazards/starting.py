@@ -42,10 +42,11 @@ def missing_main_guard(model: RunModel) -> list[Hazard]:
         Hazard(
             "missing_main_guard",
             'No if __name__ == "__main__": guard',
-            f"Under the '{method}' start method each new process first imports "
-            "your main file again. Without the guard, that import runs the code "
-            "that starts processes once more, inside the child. Python stops "
-            "this with a RuntimeError, so the children die before doing any work.",
+            f"With the '{method}' start method (the way Python makes a new "
+            "process), each new process first imports your main file again. "
+            "Without the guard, that import runs the code that starts "
+            "processes once more, inside the child. Python stops this with a "
+            "RuntimeError, so the children die before doing any work.",
             "Put the code that starts processes in a block under "
             'if __name__ == "__main__": so that it runs only in the main program, '
             "not when a child imports the file.",
@@ -115,7 +116,8 @@ def start_cost(model: RunModel) -> list[Hazard]:
             "start_cost",
             "Processes were slow to start",
             f"{lane.name} needed {seconds(boot)} between start() and the first "
-            f"line of its target. With '{lane.start_method}', every new process "
+            "line of its target (the function it runs). With "
+            f"'{lane.start_method}', every new process "
             "is a fresh Python: it imports your main file again, and everything "
             "that file imports at the top. That happens in every child, before "
             f"any work begins.{named}",

@@ -1,12 +1,14 @@
 """What a spawn or forkserver child imported before its target ran.
 
-Such a child is a fresh Python that imports the main module again, and with it
-everything the module imports at the top. The hazard "start cost" names the
-packages that made that slow, so the child times each module it loads while
-it boots: a finder on ``sys.meta_path`` (right after the tracer's own) hands
-back the spec ``PathFinder`` finds, its loader's ``create_module`` and
-``exec_module`` timed once (instance attributes, removed on the first call,
-so the loader, ``__loader__`` and ``isinstance`` checks are unchanged).
+Such a child is a fresh Python that imports the main module again, and with
+it everything the module imports at the top. The hazard "start cost" names
+the packages that made that slow, so the child times each module it loads
+while it boots. A finder on ``sys.meta_path`` (right after the tracer's own)
+hands back the spec ``PathFinder`` finds, noting when it was found; the
+import system sets the spec's ``_initializing`` to False when the module has
+run, which a property of the spec's class sees (the class is put back then).
+Nothing wraps the loader, so no frame of the tracer can appear in a
+traceback, and ``__loader__``, ``__spec__`` and ``isinstance`` are unchanged.
 Seconds are summed per top-level package, nested packages' time excluded.
 The finder leaves ``sys.meta_path`` when the child boots (``report``).
 
@@ -19,6 +21,7 @@ Standard library only; every hook swallows its own errors.
 
 from __future__ import annotations
 
+import _imp
 import os
 import sys
 import time
@@ -30,31 +33,46 @@ if TYPE_CHECKING:
 REPORTED = 8
 """The most packages a child names (the slowest)."""
 
+_bootstrap = sys.modules["_frozen_importlib"]
+_PathFinder = sys.modules["_frozen_importlib_external"].PathFinder
 _seconds: dict[str, float] = {}
 """Top-level package → seconds spent loading its modules, in ``_pid``."""
-_nested: list[float] = []
-"""Per module being loaded: the time its nested imports took."""
+_loading: list[list[Any]] = []
+"""Modules being loaded, outermost first: [spec, found at, nested seconds]."""
 _pid: list[int] = []
 
 
-def _timed(loader: Any, method: str, package: str) -> Any:
-    original = getattr(loader, method)
+class _TimedSpec(_bootstrap.ModuleSpec):  # type: ignore[misc,name-defined]
+    """A found spec while its module loads: sees ``_initializing`` change."""
 
-    def run(*args: Any) -> Any:
-        loader.__dict__.pop(method, None)  # once: the loader is itself again
-        started = time.perf_counter()
-        _nested.append(0.0)
+    @property
+    def _initializing(self) -> Any:
+        return self.__dict__.get("_initializing", False)
+
+    @_initializing.setter
+    def _initializing(self, value: Any) -> None:
+        self.__dict__["_initializing"] = value
         try:
-            return original(*args)
-        finally:
-            spent = time.perf_counter() - started
-            own = spent - _nested.pop()
-            if _nested:
-                _nested[-1] += spent
-            if _pid and _pid[0] == os.getpid():
-                _seconds[package] = _seconds.get(package, 0.0) + own
+            if value:
+                _loading.append([self, self.__dict__.pop("_procession_t"), 0.0])
+            else:
+                self.__class__ = _bootstrap.ModuleSpec
+                _loaded(self)
+        except Exception:
+            pass
 
-    return run
+
+def _loaded(spec: Any) -> None:
+    while _loading:
+        loading, found, nested = _loading.pop()
+        if loading is spec:
+            spent = time.perf_counter() - found
+            if _loading:
+                _loading[-1][2] += spent
+            if _pid and _pid[0] == os.getpid():
+                package = spec.name.partition(".")[0]
+                _seconds[package] = _seconds.get(package, 0.0) + spent - nested
+            return
 
 
 class TimingFinder:
@@ -71,22 +89,15 @@ class TimingFinder:
 
 
 def _find(name: Any, path: Any) -> Any:
-    import _imp
-
     if name in sys.builtin_module_names or _imp.is_frozen(name):
         return None
     if name.startswith(("multiprocessing", "procession_")) or name == "traceback":
         return None  # the tracer's own finder patches these
-    from importlib.machinery import PathFinder
-
-    spec = PathFinder.find_spec(name, path)
-    loader = getattr(spec, "loader", None)
-    if loader is None or isinstance(loader, type) or not hasattr(loader, "__dict__"):
-        return spec
-    package = name.partition(".")[0]
-    for method in ("create_module", "exec_module"):
-        if method not in loader.__dict__ and hasattr(loader, method):
-            loader.__dict__[method] = _timed(loader, method, package)
+    found = time.perf_counter()
+    spec = _PathFinder.find_spec(name, path)
+    if type(spec) is _bootstrap.ModuleSpec:
+        spec.__dict__["_procession_t"] = found
+        spec.__class__ = _TimedSpec
     return spec
 
 
@@ -105,6 +116,7 @@ def _forked() -> Any:
     """A forkserver child: its own imports, not the server's."""
     _pid[:] = [os.getpid()]
     _seconds.clear()
+    _loading.clear()
 
 
 def report() -> Any:
