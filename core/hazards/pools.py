@@ -85,19 +85,13 @@ def shutdown_under_tasks(model: RunModel) -> list[Hazard]:
             at,
             tuple(lane.worker_id for lane in lanes),
             tuple(
-                f"{lane.name}: stopped while busy, ended {lane.explanation.label}"
-                if lane.explanation
-                else lane.name
+                f"{lane.name}: stopped while busy, exit code {lane.exitcode}"
                 for lane in lanes
             )
             if with_tasks
             else (
                 f"{count} task(s) without a result when the pool stopped",
-                *(
-                    f"{lane.name} ended {lane.explanation.label}"
-                    for lane in lanes
-                    if lane.explanation
-                ),
+                *(f"{lane.name}: stopped, exit code {lane.exitcode}" for lane in lanes),
             ),
         )
     ]

@@ -91,9 +91,15 @@ def _slow_start(model: RunModel, lane: Lane) -> float | None:
 
 
 def _named(imports: dict[str, float]) -> str:
-    return ", ".join(
-        f"{name} ({seconds(spent)})" for name, spent in list(imports.items())[:4]
-    )
+    """The imports worth naming, slowest first: those that took a tenth of
+    the slowest one's time (not multiprocessing's own small ones)."""
+    slowest = max(imports.values(), default=0.0)
+    named = [
+        f"{name} ({seconds(spent)})"
+        for name, spent in sorted(imports.items(), key=lambda item: -item[1])
+        if spent >= max(0.05, slowest / 10) and not name.startswith("_")
+    ]
+    return ", ".join(named[:4])
 
 
 def start_cost(model: RunModel) -> list[Hazard]:
@@ -105,12 +111,8 @@ def start_cost(model: RunModel) -> list[Hazard]:
     if not slow:
         return []
     lane, boot = max(slow, key=lambda pair: pair[1])
-    imports = _imports(model, lane) or {}
-    named = (
-        f" The slowest imports in {lane.name} were {_named(imports)}."
-        if imports
-        else ""
-    )
+    names = _named(_imports(model, lane) or {})
+    named = f" What took longest in {lane.name} was importing {names}." if names else ""
     return [
         Hazard(
             "start_cost",
@@ -129,7 +131,7 @@ def start_cost(model: RunModel) -> list[Hazard]:
             lane.times["start_called"],
             tuple(lane.worker_id for lane, _ in slow),
             tuple(f"{other.name}: {seconds(b)} to start" for other, b in slow)
-            + ((f"imports while it started: {_named(imports)}",) if imports else ()),
+            + ((f"{lane.name}'s slowest imports: {names}",) if names else ()),
             first_site(model, lane, "start_called"),
         )
     ]
