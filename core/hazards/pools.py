@@ -112,12 +112,12 @@ def _died_abruptly(model: RunModel, lane: Lane) -> bool:
     return lane.outcome in (Outcome.ERROR, Outcome.EXIT) and lane.report is None
 
 
-def _ended_by_executor(model: RunModel, died: float) -> bool:
-    """The executor stopped its other workers after the death: it broke."""
+def _ended_by_executor(model: RunModel) -> bool:
+    """The executor stopped its workers: it does only when it broke (before
+    3.14's terminate_workers()). It signals the dead one too, before its
+    parent has read that it is gone: the times do not say which came first."""
     return any(
-        s.by == "the executor" and s.t >= died
-        for lane in model.worker_lanes()
-        for s in lane.signals
+        s.by == "the executor" for lane in model.worker_lanes() for s in lane.signals
     )
 
 
@@ -137,13 +137,13 @@ def broken_pool(model: RunModel) -> list[Hazard]:
     said = any(
         word in text_of(lane) for lane in model.lanes.values() for word in BROKEN_WORDS
     )
-    if not failed and not said and not _ended_by_executor(model, died):
+    if not failed and not said and not _ended_by_executor(model):
         return []
     label = first.explanation.label if first.explanation else "died"
     evidence = [f"{first.name} died at {seconds(died)}: {label}"]
     if failed:
         evidence.append(f"{len(failed)} task(s) failed after it")
-    if _ended_by_executor(model, died):
+    if _ended_by_executor(model):
         evidence.append("the executor then stopped its other workers")
     return [
         Hazard(

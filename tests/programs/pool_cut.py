@@ -12,7 +12,7 @@ def nap(seconds):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[1])
+    mp.set_start_method(sys.argv[1] if len(sys.argv) > 1 else "spawn")
     wait = sys.argv[2:] == ["wait"]
     with mp.Pool(2) as pool:
         results = [pool.apply_async(nap, (0.3 if wait else 30,)) for _ in range(3)]

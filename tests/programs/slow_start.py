@@ -17,7 +17,7 @@ def work():
 if __name__ == "__main__":
     if sys.argv[2:] == ["light"]:
         import slow_import_table  # noqa: F401  (loaded once, for the main program)
-    mp.set_start_method(sys.argv[1])
+    mp.set_start_method(sys.argv[1] if len(sys.argv) > 1 else "spawn")
     children = [mp.Process(target=work) for _ in range(2)]
     for p in children:
         p.start()

@@ -1,5 +1,5 @@
-"""terminate() a process that puts on a Queue and takes a Lock ("queue"),
-or one that was given nothing to share ("plain")."""
+"""terminate() a process that puts on a Queue and takes a Lock ("queue", the
+default), or one that was given nothing to share ("plain")."""
 
 import multiprocessing as mp
 import sys
@@ -18,8 +18,8 @@ def sleeper():
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[1])
-    if sys.argv[2] == "queue":
+    mp.set_start_method(sys.argv[1] if len(sys.argv) > 1 else "spawn")
+    if sys.argv[2:] in ([], ["queue"]):
         queue, lock = mp.Queue(), mp.Lock()
         p = mp.Process(target=producer, args=(queue, lock))
         p.start()
