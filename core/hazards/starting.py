@@ -93,11 +93,12 @@ def _slow_start(model: RunModel, lane: Lane) -> float | None:
 def _named(imports: dict[str, float]) -> str:
     """The imports worth naming, slowest first: those that took a tenth of
     the slowest one's time (not multiprocessing's own small ones)."""
-    slowest = max(imports.values(), default=0.0)
+    packages = {n: t for n, t in imports.items() if not n.startswith(("_", "("))}
+    slowest = max(packages.values(), default=0.0)
     named = [
         f"{name} ({seconds(spent)})"
-        for name, spent in sorted(imports.items(), key=lambda item: -item[1])
-        if spent >= max(0.05, slowest / 10) and not name.startswith("_")
+        for name, spent in sorted(packages.items(), key=lambda item: -item[1])
+        if spent >= max(0.05, slowest / 10)
     ]
     return ", ".join(named[:4])
 

@@ -181,8 +181,9 @@ class Booted:
     OS parent, which differs under forkserver (the server forks)."""
     imports: dict[str, float] | None = None
     """A spawn or forkserver child's slowest packages while it booted (its
-    re-import of the main module): top-level name → seconds. None: not
-    measured (a fork child, a scenario, an older recording)."""
+    re-import of the main module): top-level name → seconds, the rest summed
+    under "(others)". None: not measured (a fork child, a scenario, an older
+    recording)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,3 +156,10 @@ def test_lesson_programs_show_only_the_hazards_they_are_about(name: str) -> None
     model = run_traced(load_script(str(PROGRAMS_DIR / name), [], traced_python()))
     assert model.finished
     assert {h.kind for h in hazards(model)} == LESSON_TRAPS.get(name, set())
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_an_import_that_fails_in_a_child_keeps_its_plain_traceback(method: str) -> None:
+    model = traced_like_plain("child_import_fails.py", method)  # stderr compared
+    assert lane(model, "Process-1").exitcode == 1
+    assert hazards(model) == []

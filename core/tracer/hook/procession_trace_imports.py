@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 REPORTED = 8
 """The most packages a child names (the slowest)."""
+OTHERS = "(others)"
+"""The key of the time all the other packages took together."""
 
 _bootstrap = sys.modules["_frozen_importlib"]
 _PathFinder = sys.modules["_frozen_importlib_external"].PathFinder
@@ -121,9 +123,14 @@ def _forked() -> Any:
 
 def report() -> Any:
     """{package: seconds} of the slowest packages this child loaded while it
-    booted (None if it was not timing), and stop timing."""
+    booted, the rest summed under OTHERS (None if it was not timing); and
+    stop timing."""
     if TimingFinder not in sys.meta_path:
         return None
     sys.meta_path.remove(TimingFinder)
-    slowest = sorted(_seconds.items(), key=lambda item: -item[1])[:REPORTED]
-    return {name: round(seconds, 4) for name, seconds in slowest if seconds >= 0.001}
+    ranked = sorted(_seconds.items(), key=lambda item: -item[1])
+    slowest = {name: round(spent, 4) for name, spent in ranked[:REPORTED]}
+    rest = sum(spent for _, spent in ranked[REPORTED:])
+    if rest:
+        slowest[OTHERS] = round(rest, 4)
+    return slowest
