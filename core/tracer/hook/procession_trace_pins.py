@@ -7,6 +7,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import sys
 import threading
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -86,6 +87,11 @@ def broken_assumptions() -> Any:
             hasattr(util, "info") and hasattr(util, "_exit_function"),
         ),
         ("threading._shutdown exists", hasattr(threading, "_shutdown")),
+        (
+            "importlib's _load_unlocked sets spec._initializing",
+            "_initializing"
+            in sys.modules["_frozen_importlib"]._load_unlocked.__code__.co_names,
+        ),
         (
             "Pool._terminate_pool has a 'cache' argument",
             "cache" in pool_class._terminate_pool.__code__.co_varnames,
