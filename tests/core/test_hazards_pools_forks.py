@@ -241,3 +241,27 @@ def test_a_task_is_cut_when_its_worker_exits_not_at_the_runs_end():
     assert first.detail == "work (1) → returned 1 → unsent"
     assert (second.outcome, second.end) == ("cut", 0.105)
     assert run.model.lanes[1].problems == []
+
+
+def _slow_boot(imports: dict[str, float]) -> Run:
+    run = Run()
+    run.add(1, "Process-1", 1, start_method="spawn")
+    run.send(-2, 10, "start_called", 1, caller=0)
+    run.send(1, 2510, "booted", 1, pid=1001, imports=imports)
+    run.send(1, 2511, "target_started", 1, target="work")
+    run.returned(1, 2600)
+    run.exited(1, 2602)
+    run.join(1, 2000, 2603)
+    return run
+
+
+def test_start_cost_names_the_imports_that_took_the_time():
+    run = _slow_boot({"torch": 2.1, "json": 0.01, "_struct": 0.06, "(others)": 0.2})
+    [hazard] = run.finish(2700)
+    assert hazard.kind == "start_cost"
+    assert "importing torch (2.10 s)." in hazard.text  # not json, _struct, others
+
+
+def test_a_slow_start_that_imported_little_is_a_busy_machine_not_start_cost():
+    run = _slow_boot({"json": 0.01, "(others)": 0.05})
+    assert run.finish(2700) == []

@@ -404,6 +404,10 @@ def install() -> Any:
     procession_trace_untracked.install()
 
     sys.meta_path.insert(0, Finder)
+    if not MAIN_PID:  # a child may re-import the main module: time its imports
+        import procession_trace_imports
+
+        procession_trace_imports.install(Finder)
     for name in PATCHED:  # already imported (e.g. by a shadowed sitecustomize)
         module = sys.modules.get(name)
         if module is not None:

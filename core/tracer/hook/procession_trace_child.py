@@ -20,10 +20,12 @@ import threading
 
 if __package__:  # imported as part of core (a test importing every module)
     from . import procession_trace as pt
+    from . import procession_trace_imports as imports
     from . import procession_trace_mp as mp
     from . import procession_trace_tasks as tasks
 else:  # in a traced interpreter: the hook folder is on sys.path
     import procession_trace as pt  # type: ignore[no-redef]
+    import procession_trace_imports as imports  # type: ignore[no-redef]
     import procession_trace_mp as mp  # type: ignore[no-redef]
     import procession_trace_tasks as tasks  # type: ignore[no-redef]
 
@@ -63,6 +65,7 @@ def _booted(process: Any) -> Any:
         "tid": threading.get_native_id(),
         "pgid": os.getpgid(0),
         "start_method": getattr(process, "_start_method", None) or "",
+        "imports": imports.report(),
     }
     mp.send("booted", data)
 

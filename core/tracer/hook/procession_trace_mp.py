@@ -171,7 +171,13 @@ def _start_called(process: Any) -> Any:
     if process is None or uid_of(process) is None:
         return
     _announce(process)
-    send("start_called", {"site": pt.call_site(3)}, uid_of(process))
+    data = {"site": pt.call_site(3), "shares": [], "other_threads": []}
+    try:
+        data["shares"] = starting.shared_objects(process)
+        data["other_threads"] = starting.other_threads()
+    except Exception:
+        pass
+    send("start_called", data, uid_of(process))
 
 
 def _popen_set(process: Any, popen: Any) -> Any:
@@ -291,10 +297,12 @@ def _monitor(base: Any) -> Any:
 if __package__:
     from . import procession_trace_child as child
     from . import procession_trace_ends as ends
+    from . import procession_trace_starting as starting
     from . import procession_trace_tasks as tasks
 else:
     import procession_trace_child as child  # type: ignore[no-redef]
     import procession_trace_ends as ends  # type: ignore[no-redef]
+    import procession_trace_starting as starting  # type: ignore[no-redef]
     import procession_trace_tasks as tasks  # type: ignore[no-redef]
 
 

@@ -7,6 +7,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import sys
 import threading
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -20,12 +21,14 @@ def broken_assumptions() -> Any:
     this on every supported Python, tests/tracer/test_private_names.py)."""
     import multiprocessing.context as context
     import multiprocessing.forkserver as forkserver
+    import multiprocessing.pool as pool
     import multiprocessing.popen_fork as popen_fork
     import multiprocessing.process as process
     import multiprocessing.resource_tracker as resource_tracker
     import multiprocessing.util as util
 
     base: Any = process.BaseProcess
+    pool_class: Any = pool.Pool
     process_module: Any = process
     start = base.start.__code__.co_names
     boot = (
@@ -84,6 +87,15 @@ def broken_assumptions() -> Any:
             hasattr(util, "info") and hasattr(util, "_exit_function"),
         ),
         ("threading._shutdown exists", hasattr(threading, "_shutdown")),
+        (
+            "importlib's _load_unlocked sets spec._initializing",
+            "_initializing"
+            in sys.modules["_frozen_importlib"]._load_unlocked.__code__.co_names,
+        ),
+        (
+            "Pool._terminate_pool has a 'cache' argument",
+            "cache" in pool_class._terminate_pool.__code__.co_varnames,
+        ),
     ]
     checks += _threads_and_children() + _task_checks()
     return [name for name, holds in checks if not holds]
