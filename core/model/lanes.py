@@ -129,6 +129,11 @@ class Lane:
         default_factory=list
     )
     """(t, cpu %, rss bytes, threads, children) from psutil."""
+    cpu_memo: tuple[float, float, int, float] = field(
+        default=(0.0, 0.0, -1, 0.0), repr=False, compare=False
+    )
+    """core.model.parallelism's last CPU integral: (begin, end, samples, CPU
+    seconds), so that live hazard checks do not integrate every sample again."""
 
     @property
     def state(self) -> State | None:
