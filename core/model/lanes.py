@@ -61,7 +61,7 @@ class Marker:
     """``file:line`` of the user's code that caused it (traced programs)."""
 
 
-@dataclass
+@dataclass(slots=True)  # a recording may hold a million: no __dict__ each
 class OutputLine:
     t: float
     stream: str
