@@ -183,6 +183,7 @@ def run(quick: bool = False) -> common.Report:
                 "recording",
                 "file MB",
                 "open → timeline painted s",
+                "its CPU s",
                 "peak RSS MB",
                 "RSS before MB",
                 *(f"{name} s" for name in phases),
@@ -192,6 +193,7 @@ def run(quick: bool = False) -> common.Report:
                     f"{lanes} lanes, {written:,} events",
                     size_mb,
                     result["seconds"],
+                    result["cpu_seconds"],
                     result["peak_rss_mb"],
                     result["rss_before_mb"],
                     *phases.values(),
@@ -205,7 +207,8 @@ def run(quick: bool = False) -> common.Report:
         f"≤ {TARGET_S:g} s",
         f"{result['seconds']:.2f} s",
         result["seconds"] <= TARGET_S and result["lanes"] == lanes + 1,
-        f"{result['lanes']} lanes, {result['events']:,} events in the model",
+        f"{result['cpu_seconds']:.2f} s of CPU; {result['lanes']} lanes, "
+        f"{result['events']:,} events in the model",
     )
     report.check(
         f"memory with that recording open ({lanes} lanes)",
