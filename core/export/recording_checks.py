@@ -11,7 +11,6 @@ that the format's versions can change without touching these rules.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from typing import Any
 
@@ -71,12 +70,19 @@ def event_problems(events: list[Event]) -> list[Problem]:
     return problems[:MAX_PROBLEMS]
 
 
-@functools.cache
 def _checked_fields(record: type[Any]) -> tuple[str, ...]:
     """The fields of a payload record that have a range to check (a million
     events: building every payload's dict again cost a second)."""
-    names = [field.name for field in dataclasses.fields(record)]
-    return tuple(name for name in names if name == "cpu" or name in _INT_FIELDS)
+    found = _CHECKED.get(record)
+    if found is None:
+        names = [field.name for field in dataclasses.fields(record)]
+        found = _CHECKED[record] = tuple(
+            name for name in names if name == "cpu" or name in _INT_FIELDS
+        )
+    return found
+
+
+_CHECKED: dict[type[Any], tuple[str, ...]] = {}
 
 
 def _field_problem(field: str, value: Any) -> str | None:

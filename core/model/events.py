@@ -76,14 +76,10 @@ class Event:
         if not isinstance(row, list) or len(row) != 6:
             raise ValueError("an event must be a list of 6 items")
         kind, lane, sender, seq, t_ns, data = row
-        for name, value in (
-            ("lane", lane),
-            ("sender", sender),
-            ("seq", seq),
-            ("t_ns", t_ns),
-        ):
-            if type(value) is not int:
-                raise ValueError(f"event {name} must be an integer")
+        if not (type(lane) is type(sender) is type(seq) is type(t_ns) is int):
+            for name, value in zip(NUMBERED, row[1:5], strict=True):
+                if type(value) is not int:
+                    raise ValueError(f"event {name} must be an integer")
         if not isinstance(data, dict):
             raise ValueError("event data must be an object")
         event_kind = _KINDS.get(kind) if type(kind) is str else None
@@ -94,6 +90,7 @@ class Event:
         )
 
 
+NUMBERED = ("lane", "sender", "seq", "t_ns")
 _KINDS = {kind.value: kind for kind in EventKind}
 """Kind names → kinds: a recording's million rows are looked up here, five
 times faster than through ``EventKind(name)``."""
