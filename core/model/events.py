@@ -77,7 +77,7 @@ class Event:
             raise ValueError("an event must be a list of 6 items")
         kind, lane, sender, seq, t_ns, data = row
         if not (type(lane) is type(sender) is type(seq) is type(t_ns) is int):
-            for name, value in zip(NUMBERED, row[1:5], strict=True):
+            for name, value in zip(_NUMBERED, row[1:5], strict=True):
                 if type(value) is not int:
                     raise ValueError(f"event {name} must be an integer")
         if not isinstance(data, dict):
@@ -90,7 +90,7 @@ class Event:
         )
 
 
-NUMBERED = ("lane", "sender", "seq", "t_ns")
+_NUMBERED = ("lane", "sender", "seq", "t_ns")
 _KINDS = {kind.value: kind for kind in EventKind}
 """Kind names → kinds: a recording's million rows are looked up here, five
 times faster than through ``EventKind(name)``."""

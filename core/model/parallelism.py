@@ -50,7 +50,7 @@ def cpu_seconds(lane: Lane) -> float:
     begin, end = lane.times.get("target_started"), _work_end(lane)
     if begin is None or end is None:
         return 0.0
-    memo = lane.cpu_memo  # the window asks again 5 times a second while live
+    memo = lane.cpu_memo  # the window asks again several times a second
     if memo[:3] == (begin, end, len(lane.samples)):
         return memo[3]
     total = 0.0
