@@ -40,7 +40,8 @@ class Monitor:
 
     def start(self) -> None:
         """Start the sampling process (spawn: this process may hold Qt threads).
-        Its environment carries no run token: it is not a process of the run."""
+        Its environment carries no run token: it is not a process of the run.
+        If it cannot start, the run goes on without samples (never half-open)."""
         if not self.period or self._process is not None:
             return
         ctx = multiprocessing.get_context("spawn")
@@ -52,9 +53,14 @@ class Monitor:
             name="procession-sampler",
             daemon=True,
         )
-        self._process.start()
-        commands_reader.close()
-        samples_writer.close()
+        try:
+            self._process.start()
+        except OSError:  # e.g. at the process limit: the run goes on unsampled
+            self._process = None
+            self.stop()
+        finally:
+            commands_reader.close()
+            samples_writer.close()
 
     def stop(self) -> None:
         """Close both pipes (the sampler ends on either) and reap it."""
