@@ -128,7 +128,7 @@ class Sampler:
         self.tracked[worker] = item
         return [] if found[1] is None else [[worker, pid, found[1]]]
 
-    def round(self) -> list[list[Any]]:
+    def take_round(self) -> list[list[Any]]:
         """Every tracked worker's sample: [worker, cpu %, rss, threads, status,
         children]; a worker that cannot be read any more is dropped."""
         now = time.monotonic()
@@ -176,7 +176,7 @@ def run_sampler(commands: Connection, samples: Connection, period: float) -> Non
                 next_round += period
                 if next_round < time.monotonic():  # fell behind: no burst
                     next_round = time.monotonic() + period
-                readings = sampler.round()
+                readings = sampler.take_round()
                 if readings:
                     _send(samples, {"t": time.monotonic_ns(), "samples": readings})
     except (EOFError, OSError):  # the app closed a pipe: it is done with us
