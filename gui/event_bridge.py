@@ -3,7 +3,7 @@
 ::
 
     conductor ── events pipe ──► QSocketNotifier (readable) ─┐
-    sampling process ── samples pipe ──► slow QTimer (~10 Hz) ─┤
+    sampling process ── samples pipe ──► slow QTimer (~10 Hz) ┤
                                                               ▼
                           link.read_events() → model.apply() → events_applied
 
