@@ -29,6 +29,7 @@ BENCHMARKS = {
     "6": "startup",
     "7": "paint",
     "8": "bytecode",
+    "10": "recording_open",
 }
 
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="tiny sizes: checks that each runs"
     )
     parser.add_argument(
-        "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-8)"
+        "--only", metavar="KEYS", help="comma-separated benchmark numbers"
     )
     parser.add_argument("--json", metavar="FILE", help="write every figure here")
     return parser

@@ -10,6 +10,7 @@ state (or, at the deadline, after the session was closed by force).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -46,6 +47,7 @@ from gui.window_layout import WindowLayout
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
 REFRESH_MS = 200
+HAZARDS_LIVE_S = 1.0  # live: detectors take ~15 ms at 1 024 lanes; once a second
 
 
 class MainWindow(WindowFiles, WindowLayout, QMainWindow):
@@ -60,6 +62,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.open_error = ""  # why the last open_path() failed
         self._close_ready = False
         self._details_dirty = False
+        self._hazards_due = 0.0  # monotonic time of the next live hazard check
         self.controller = RunController(self)
         self.lessons = LessonsPanel()
         self.editor = ScenarioEditor()
@@ -323,7 +326,10 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.live:
             self.pane.refresh_legend(self.controller.model)
             self.console.refresh()
-            self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
+            if time.monotonic() >= self._hazards_due:
+                self._hazards_due = time.monotonic() + HAZARDS_LIVE_S
+                model = self.controller.model
+                self.timeline.item.set_hazards(self.hazards.refresh(model))
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()

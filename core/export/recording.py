@@ -50,8 +50,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def from_data(data: Any, source: str | None = None) -> RunModel:
-    """Validate and replay; InputError says what is wrong."""
+def from_data(data: Any, source: str | None = None, consume: bool = False) -> RunModel:
+    """Validate and replay; InputError says what is wrong. ``consume``: empty
+    ``data``'s list of events while reading it, so that a big recording's
+    parsed rows make room for its events instead of living beside them."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError([Problem("format", "not a Procession recording")], source)
     version = data.get("version")
@@ -78,6 +80,8 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
                 events += _from_version_1(row)
             else:
                 events.append(Event.from_row(row))
+            if consume:
+                rows[index] = None
         except ValueError as error:
             raise InputError(
                 [Problem(f"events[{index}]", str(error))], source
@@ -182,14 +186,18 @@ def load(path: Path | str) -> RunModel:
             [Problem("", "the file is too large for a recording")], str(path)
         )
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([Problem("", "not UTF-8 text")], str(path)) from None
+    del raw  # a big recording's bytes need not outlive their text (125 MB)
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise InputError([Problem("", f"not valid JSON: {error}")], str(path)) from None
+    del text  # nor the text its data (while the events are built from them)
     if isinstance(data, dict) and "traceEvents" in data:  # a Chrome trace of ours
         data = recording_in_trace(data, str(path))
-    return from_data(data, str(path))
+    return from_data(data, str(path), consume=True)
 
 
 def recording_in_trace(data: dict[str, Any], source: str) -> Any:

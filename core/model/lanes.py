@@ -61,7 +61,7 @@ class Marker:
     """``file:line`` of the user's code that caused it (traced programs)."""
 
 
-@dataclass
+@dataclass(slots=True)  # a recording may hold a million: no __dict__ each
 class OutputLine:
     t: float
     stream: str
@@ -133,6 +133,11 @@ class Lane:
         default_factory=list
     )
     """(t, cpu %, rss bytes, threads, children) from psutil."""
+    cpu_memo: tuple[float, float, int, float] = field(
+        default=(0.0, 0.0, -1, 0.0), repr=False, compare=False
+    )
+    """core.model.parallelism's last CPU integral: (begin, end, samples, CPU
+    seconds), so that live hazard checks do not integrate every sample again."""
 
     @property
     def state(self) -> State | None:

@@ -115,12 +115,12 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
 
     def lanes_changed(self, worker_ids: set[int]) -> bool:
-        """Take in changes; True if rows were added or moved (labels follow)."""
+        """Take in changes; True if rows were added or moved (labels follow).
+        No repaint is asked for here: the view asks for one unless it is live,
+        when its 30 Hz frame repaints anyway."""
         if self._data.needs_layout(worker_ids):
             self.prepareGeometryChange()  # before the bounding rect grows
-        moved = self._data.update(worker_ids)
-        self.update()
-        return moved
+        return self._data.update(worker_ids)
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale

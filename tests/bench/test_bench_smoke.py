@@ -20,6 +20,7 @@ from bench import (
     latency,
     overhead,
     paint,
+    recording_open,
     scale,
     startup,
     throughput,
@@ -116,6 +117,19 @@ def test_paint_measures_frames():
         figures = report.data["paint"][view]
         assert sane(figures["frame_median_ms"], high=10_000), figures
         assert sane(figures["item_paint_median_ms"], high=10_000), figures
+
+
+def test_recording_open_replays_every_event_of_the_written_recording():
+    report = recording_open.run(quick=True)
+    ran(report)
+    figures = report.data["recording"]
+    lanes = recording_open.QUICK[0]
+    # every lane announced, every worker's ending, no sequence number skipped
+    assert figures["lanes"] == lanes + 1 and figures["outcomes"] == lanes
+    assert figures["missing"] == 0
+    assert figures["events"] > 0.9 * recording_open.QUICK[1]
+    assert sane(figures["seconds"], high=600) and sane(figures["peak_rss_mb"])
+    assert all(sane(v, low=-1e-9, high=600) for v in figures["phases"].values())
 
 
 @pytest.mark.parametrize("only", ["7"])
