@@ -119,6 +119,11 @@ def _paint_boot(
     badge = float(data.outcome_x[row])
     if not math.isnan(badge):
         end = min(end, badge)
+    # Nor over a task's label (a pool worker's first task starts at once:
+    # "boot 2 ms" and "work" were written on top of each other).
+    tasks = data.lanes[row].tasks
+    if tasks:
+        end = min(end, min(task.start for task in tasks))
     x0 = transform.map(ready, 0.0)[0]
     room = transform.map(end, 0.0)[0] - x0
     if room < width + 6:
