@@ -296,8 +296,10 @@ class Launcher:
             local = lane in self.collector.local_lanes  # ended with their process
             if lane not in self.collector.pid_of_lane and not local:
                 error = (
-                    "start() never completed: not called, or it raised in the "
-                    "process that created it (see that lane's error)"
+                    "start() never completed: the run was stopped first"
+                    if self.stop_at is not None
+                    else "start() never completed: not called, or it raised in "
+                    "the process that created it (see that lane's error)"
                 )
                 self.emit(EventKind.START_FAILED, lane, {"error": error})
 
