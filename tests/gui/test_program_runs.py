@@ -136,7 +136,11 @@ def test_a_pool_programs_tasks_are_on_its_worker_lanes(qtbot, window):
     run_program(qtbot, window)
     workers = [lane for lane in lanes(window).values() if "PoolWorker" in lane.name]
     assert len(workers) == 2
-    assert sum(len(lane.tasks) for lane in workers) >= 2
+    # 8 tasks of 0.25 s, one per span (chunksize=1), shared by both workers
+    assert sum(len(lane.tasks) for lane in workers) == 8
+    assert all(lane.tasks for lane in workers)
+    assert {task.label for lane in workers for task in lane.tasks} == {"slow_square"}
+    assert all(t.outcome == "ok" for lane in workers for t in lane.tasks)
 
 
 def test_a_click_on_the_childs_traceback_shows_its_line_in_the_editor(qtbot, window):
