@@ -30,10 +30,20 @@ from PySide6.QtWidgets import (
 from core.model.headline import duration
 from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, OutputLine, RunModel, State
+from gui import palette
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
 from gui.panels.error_view import ErrorView
 from gui.panels.metrics_plot import MetricsPlot
+from gui.timeline.lane_order import is_helper
 from gui.timeline.tooltips import STATE_WORDS
+
+KIND_WORDS = {
+    "main": "main program",
+    "process": "process",
+    "thread": "thread",
+    "helper": "helper process",
+    "untracked": "process started without multiprocessing",
+}
 
 STREAM_MARKS = {"stdout": " ", "stderr": "!", "fd": "#"}
 """How each output line says where it went: print() to stdout or stderr, or
@@ -178,7 +188,11 @@ class DetailsPanel(QWidget):
         if model is None or not model.started:
             return "Not run yet: press Run (F5)."
         lines = []
-        for lane in model.worker_lanes()[:12]:
+        # The library's own processes and threads (a Pool's handler threads,
+        # the resource tracker) are not the program's workers: counted only.
+        workers = [lane for lane in model.worker_lanes() if not is_helper(lane)]
+        helpers = len(model.worker_lanes()) - len(workers)
+        for lane in workers[:12]:
             name = f"<b>{html.escape(lane.name)}</b>"
             if lane.explanation is not None and lane.outcome is not None:
                 style = OUTCOME_STYLES.get(lane.outcome)
@@ -193,9 +207,14 @@ class DetailsPanel(QWidget):
             else:
                 words = STATE_WORDS.get(lane.state, "") if lane.state else ""
                 lines.append(f"{name} {html.escape(words)}")
-        hidden = len(model.worker_lanes()) - 12
+        hidden = len(workers) - 12
         if hidden > 0:
             lines.append(f"… and {hidden} more workers")
+        if helpers:
+            lines.append(
+                f"<span style='color:{palette.MUTED_INK}'>and {helpers} helper "
+                "lane(s) of the library (View › Show helper lanes)</span>"
+            )
         return "<br>".join(lines)
 
     def outcome_text(self) -> str:
@@ -204,9 +223,9 @@ class DetailsPanel(QWidget):
     # -- parts -----------------------------------------------------------------------
 
     def _refresh_header(self, lane: Lane) -> None:
-        kind = {"main": "main program", "process": "process", "thread": "thread"}[
-            lane.kind
-        ]
+        kind = KIND_WORDS.get(lane.kind, lane.kind)
+        if lane.helper:
+            kind = f"helper {kind}"
         bits = [f"<b style='font-size: 125%'>{html.escape(lane.name)}</b>", kind]
         if lane.kind == "process" and lane.start_method:
             bits.append(html.escape(lane.start_method))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from core.model import parallelism
 from core.model.run_model import RunModel
+from gui.timeline.lane_order import is_helper
 
 STATE_TEXT = {
     "ready": ("Ready: press Run (F5)", "#1d5e8c"),
@@ -85,6 +86,8 @@ class RunStatusBar(QStatusBar):
         methods: list[str] = []
         default = model.info.default_start_method
         for lane in model.worker_lanes():
+            if is_helper(lane):  # a Pool's own threads are not the program's
+                continue
             name = "threads" if lane.kind == "thread" else lane.start_method
             if name == "default" and default:
                 name = f"default ({default})"

@@ -141,6 +141,16 @@ def test_a_pool_programs_tasks_are_on_its_worker_lanes(qtbot, window):
     assert all(lane.tasks for lane in workers)
     assert {task.label for lane in workers for task in lane.tasks} == {"slow_square"}
     assert all(t.outcome == "ok" for lane in workers for t in lane.tasks)
+    # The pool's own handler threads are not the program's workers: the run
+    # overview counts them, the status bar does not call the run "threads".
+    window.details.show_lane(window.controller.model, None)
+    overview = window.details.outcome_text()
+    assert "ForkPoolWorker-1" in overview and "_handle_workers" not in overview
+    assert "3 helper lane(s)" in overview
+    assert window.status.method.text() == "Start method: fork"
+    handler = next(x for x in lanes(window).values() if "_handle_tasks" in x.name)
+    window.details.show_lane(window.controller.model, handler.worker_id)
+    assert "helper thread" in window.details.heading.text()
 
 
 def test_a_click_on_the_childs_traceback_shows_its_line_in_the_editor(qtbot, window):

@@ -5,6 +5,7 @@ as the tracer sent them), laid out in rows."""
 from __future__ import annotations
 
 from gui.main_window import MainWindow
+from gui.panels.details_panel import DetailsPanel
 from gui.timeline.lane_order import is_muted
 from gui.timeline.timeline_view import TimelineView
 from tests.gui.window_helpers import window_fixture  # noqa: F401  (fixture)
@@ -42,6 +43,10 @@ def test_untracked_children_stay_shown_muted(qtbot) -> None:
     assert {"os.fork()", "exit 3", "sleep 10", "true"} <= set(lanes)
     assert all(is_muted(lanes[name]) for name in ("os.fork()", "exit 3"))
     assert dict(rows(view))["true"] == 2  # under Process-1, which ran it
+    details = DetailsPanel()  # a click on an untracked lane shows its details
+    qtbot.addWidget(details)
+    details.show_lane(view.item.data.model, lanes["sleep 10"].worker_id)
+    assert "process started without multiprocessing" in details.heading.text()
 
 
 def test_the_window_hides_helper_lanes_until_asked(window: MainWindow) -> None:
