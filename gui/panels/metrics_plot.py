@@ -62,11 +62,15 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
             symbolPen=None,
             symbolBrush=RSS_COLOUR,
         )
+        # An empty plot says why (a child that lived 25 ms looked broken).
+        self.empty_note = pg.TextItem("", color=palette.MUTED_INK, anchor=(0, 0))
+        self.empty_note.setParentItem(self.rss_plot.getViewBox())
+        self.empty_note.setPos(4, 0)
         # What is on screen, so that a refresh with nothing new costs nothing:
         # every range or tick change makes pyqtgraph lay the plots out again
         # (≈20 ms on this machine class).
         self._lane: Lane | None = None
-        self._count = -1
+        self._count: tuple[int, bool] = (-1, False)
         self._x_end = 0.0
         self._tops: dict[int, float] = {}
 
@@ -81,9 +85,10 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
             self._x_end = x_end
             self.cpu_plot.setXRange(0, x_end, padding=0.02)
         samples = lane.samples if lane is not None else []
-        if lane is self._lane and len(samples) == self._count:
+        if lane is self._lane and (len(samples), live) == self._count:
             return
-        self._lane, self._count = lane, len(samples)
+        self._lane, self._count = lane, (len(samples), live)
+        self.empty_note.setText(_why_empty(lane, live) if not samples else "")
         if not samples:
             self.cpu_curve.setData([], [])
             self.rss_curve.setData([], [])
@@ -102,6 +107,14 @@ class MetricsPlot(pg.GraphicsLayoutWidget):
         if self._tops.get(id(plot)) != nice:
             self._tops[id(plot)] = nice
             _three_ticks(plot, nice)
+
+
+def _why_empty(lane: Lane | None, live: bool) -> str:
+    if lane is None or live or lane.kind == "main":
+        return ""
+    if lane.pid is None and lane.kind != "thread":
+        return "never ran: nothing to measure"
+    return "no reading: it ended before the first sample (taken 5 times a second)"
 
 
 def _nice(top: float) -> float:
