@@ -110,8 +110,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             )
         a.quit.triggered.connect(self.close)
         a.fit.triggered.connect(self.timeline.fit)
-        a.show_helpers.toggled.connect(self.timeline.set_show_helpers)
-        self.timeline.set_show_helpers(a.show_helpers.isChecked())  # hidden at first
+        a.show_helpers.toggled.connect(self.pane.set_show_helpers)
+        self.pane.set_show_helpers(a.show_helpers.isChecked())  # hidden at first
         a.zoom_in.triggered.connect(lambda: self.presentation.zoom(+1))
         a.zoom_out.triggered.connect(lambda: self.presentation.zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self.presentation.zoom(0))
@@ -131,7 +131,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             )
         self.lessons.lesson_chosen.connect(self.open_path)
         self.editor.scenario_edited.connect(self._on_editor_scenario_edited)
-        self.timeline.lane_selected.connect(self._on_timeline_lane_selected)
+        self.timeline.lane_selected.connect(self._select)
         self.console.line_clicked.connect(self._on_console_line_clicked)
         self.hazards.hazard_clicked.connect(self._on_console_line_clicked)
         self.controller.run_started.connect(self._on_controller_run_started)
@@ -338,9 +338,6 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     # -- selection -------------------------------------------------------------------
 
-    def _on_timeline_lane_selected(self, worker_id: int) -> None:
-        self._select(worker_id)
-
     def _on_console_line_clicked(self, worker_id: int, t: float) -> None:
         self._select(worker_id)
         if not self.controller.live:
@@ -370,18 +367,9 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         )
 
     def _update_status(self) -> None:
-        c = self.controller
-        extra = ""
-        if self.closing and c.active:
-            n = c.alive_workers()
-            extra = f" — Stopping {n} worker{'s' if n != 1 else ''}… (closing)"
-        state = str(c.state)
-        if not (c.active or self.programs.active) and self.editor.scenario is None:
-            n = len(self.editor.problems)
-            state = "invalid"
-            extra = f"{n} problem{'s' if n != 1 else ''} in the scenario (in red)"
-        self.status.set_state(state, extra)
-        self.status.update_run(c.model)
+        valid = self.programs.active or self.editor.scenario is not None
+        problems = None if valid else self.editor.problems
+        self.status.show_run(self.controller, self.closing, problems)
 
     def _on_editor_scenario_edited(self) -> None:
         self._fit_editor_width()

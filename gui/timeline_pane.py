@@ -72,11 +72,18 @@ class TimelinePane(QWidget):
         self.legend.set_compact(presenting)
         self._apply_budget()
 
+    def set_show_helpers(self, show: bool) -> None:
+        """View › Show helper lanes: the rows, and the legend that explains
+        only what the rows show."""
+        self.timeline.set_show_helpers(show)
+        self.refresh_legend(self.timeline.model)
+
     def refresh_legend(self, model: RunModel) -> None:
         """Explain what ``model`` shows (everything before a run has started:
         the teacher may want to explain the colours first)."""
         only = self._mode == "shown" and model.started
-        self.legend.show_only(Shown.of(model) if only else None)
+        rows = self.timeline.item.data.lanes if model is self.timeline.model else None
+        self.legend.show_only(Shown.of(model, rows) if only else None)
         text = parallelism.warning(model) if model.finished else ""
         self.warning.setText(f"⚠ {text}" if text else "")
         self.warning.setVisible(bool(text))

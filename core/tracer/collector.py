@@ -42,6 +42,8 @@ from core.engine import process_tree
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
 from core.tracer.exit_witness import ExitWitness
+from core.tracer.owned_lanes import Owned, last_words, track
+from core.tracer.submissions import Submissions
 from core.tracer.unhookable import unhookable_notice
 from core.worker.wire import MAX_EVENT_BYTES, encode
 
@@ -58,21 +60,9 @@ CALL_KINDS = {
     "close_called",
     "signal_sent",
 }
-SUBMISSIONS_KEPT = 100_000
-"""Pool and executor submissions remembered until their tasks start."""
 
 THREAD_UID = "@t"
 """How a thread's uid begins (core/tracer/hook/procession_trace_threads.py)."""
-
-
-@dataclass
-class Owned:
-    """A lane that lives and dies with the process that announced it: a
-    thread, or a child whose pid it cannot know (``os.system``)."""
-
-    kind: str
-    daemon: bool = False
-    started: bool = False
 
 
 @dataclass
@@ -116,8 +106,7 @@ class Collector:
         """Lanes with process-local uids: their ends come from their process."""
         self.next_lane = 1
         self.damaged = 0
-        self.submissions: dict[tuple[int, int, int], tuple[int, str]] = {}
-        """(submitter pid, task queue, job) → (submit time, call site)."""
+        self.submissions = Submissions()
         self.witness = ExitWitness()
         """Every traced process's status, even if whoever reaped it died first."""
 
@@ -191,19 +180,10 @@ class Collector:
         peer.owned.clear()
 
     def _died_with_its_process(self, lane: int, owned: Owned) -> None:
-        if owned.kind == "thread" and not owned.started:
-            data = {"error": "start() was never called", "never_called": True}
-            self.emit(EventKind.START_FAILED, lane, data)
-            return
-        self.exited.add(lane)
-        if owned.kind != "thread":  # os.system: the status was never read
-            self.emit(EventKind.EXITED, lane, {"exitcode": None})
-        else:
-            why = "daemon" if owned.daemon else "process_ended"
-            data = {"exitcode": None, "still_running": True, "abandoned": why}
-            self.emit(EventKind.EXITED, lane, data)
-
-    # -- translating -----------------------------------------------------------------
+        kind, data = last_words(owned)
+        if kind is EventKind.EXITED:
+            self.exited.add(lane)
+        self.emit(kind, lane, data)
 
     def _message(self, peer: Peer, raw: bytes) -> None:
         try:
@@ -219,7 +199,7 @@ class Collector:
             self._forked(peer, row[3].get("forked"))
             return
         if row[0] == "task_submitted":  # not an event: joined to the task's start
-            self._submitted(peer, row[2], row[3])
+            self.submissions.note(peer.pid, row[2], row[3])
             return
         if row[0] == "booted" and peer.lane is None:
             uid = row[3].get("uid")
@@ -304,7 +284,7 @@ class Collector:
             if type(thread) is str:
                 data["caller"] = self.lane_of_uid.get(_key(own, thread), own)
         if lane in self.local_lanes:
-            self._track_owned(peer, lane, kind, data)
+            track(peer.owned, lane, kind, data)
         if kind == "start_returned" and type(data.get("pid")) is int:
             self._learn_pid(data["pid"], lane)
         if kind == "task_started":
@@ -329,43 +309,17 @@ class Collector:
             if notice:
                 self.emit(EventKind.NOTICE, lane, {"level": "warning", "text": notice})
 
-    def _track_owned(
-        self, peer: Peer, lane: int, kind: str, data: dict[str, Any]
-    ) -> None:
-        """Follow a thread or pid-less child until it ends (see _ended)."""
-        if kind == "lane_added":
-            owned = peer.owned.setdefault(lane, Owned(str(data.get("kind"))))
-            owned.daemon = data.get("daemon") is True
-        elif kind == "start_called" and lane in peer.owned:
-            peer.owned[lane].started = True
-        elif kind == "start_returned" and type(data.get("pid")) is int:
-            peer.owned.pop(lane, None)  # a pid: the launcher reaps it if need be
-        elif kind in ("exited", "start_failed"):
-            peer.owned.pop(lane, None)
-
-    def _submitted(self, peer: Peer, t_ns: Any, data: dict[str, Any]) -> None:
-        queue, job, site = data.get("queue"), data.get("job"), data.get("site")
-        if type(queue) is int and type(job) is int and type(t_ns) is int:
-            self.submissions[(peer.pid, queue, job)] = (t_ns, str(site)[:1000])
-            if len(self.submissions) > SUBMISSIONS_KEPT:
-                del self.submissions[next(iter(self.submissions))]
-
     def _join_submission(self, data: dict[str, Any]) -> None:
         """A pool or executor task's start gains its submit time and call
         site, from what its worker's parent said when it submitted the job."""
-        key = (
-            data.pop("parent_pid", None),
-            data.pop("queue", None),
-            data.pop("job", None),
-        )
-        if not all(type(part) is int for part in key):
+        key = Submissions.key_of(data)
+        if key is None:
             return
-        found = self.submissions.get(key)
-        if found is None:  # said, perhaps, but not read yet: read the parent
+        if key not in self.submissions.said:  # said, perhaps, but not yet read
             for peer in self.peers:
                 if peer.pid == key[0]:
                     self._read(peer)
-            found = self.submissions.get(key)
+        found = self.submissions.said.get(key)
         if found is not None:
             data["submitted_ns"], data["site"] = found
 

@@ -30,11 +30,10 @@ from PySide6.QtWidgets import (
 from core.model.headline import duration
 from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, OutputLine, RunModel, State
-from gui import palette
 from gui.palette import OUTCOME_STYLES, STATE_STYLES
 from gui.panels.error_view import ErrorView
 from gui.panels.metrics_plot import MetricsPlot
-from gui.timeline.lane_order import is_helper
+from gui.panels.run_overview import overview_html
 from gui.timeline.tooltips import STATE_WORDS
 
 KIND_WORDS = {
@@ -161,7 +160,7 @@ class DetailsPanel(QWidget):
             self.heading.setText(
                 "<b>Run overview</b> · click a lane in the timeline for its details"
             )
-            self.outcome.setText(self._overview_html())
+            self.outcome.setText(overview_html(self.model))
             self.parts.hide()  # nothing per-lane to show: room for the overview
             self.facts.hide()
             self.facts.setText("")
@@ -181,41 +180,6 @@ class DetailsPanel(QWidget):
         model = self.model
         live = model is not None and model.started and not model.finished
         self.metrics.show_lane(lane, model.now() if model else 1.0, live)
-
-    def _overview_html(self) -> str:
-        """One line per worker: how it ended, or what it is doing."""
-        model = self.model
-        if model is None or not model.started:
-            return "Not run yet: press Run (F5)."
-        lines = []
-        # The library's own processes and threads (a Pool's handler threads,
-        # the resource tracker) are not the program's workers: counted only.
-        workers = [lane for lane in model.worker_lanes() if not is_helper(lane)]
-        helpers = len(model.worker_lanes()) - len(workers)
-        for lane in workers[:12]:
-            name = f"<b>{html.escape(lane.name)}</b>"
-            if lane.explanation is not None and lane.outcome is not None:
-                style = OUTCOME_STYLES.get(lane.outcome)
-                fill = style.fill if style else "#000000"
-                ink = style.text if style else "#ffffff"
-                label = html.escape(lane.explanation.label)
-                lines.append(
-                    f"{name} <span style='background:{fill}; color:{ink};'>"
-                    f"&nbsp;{label}&nbsp;</span> "
-                    f"{html.escape(lane.explanation.sentence, quote=False)}"
-                )
-            else:
-                words = STATE_WORDS.get(lane.state, "") if lane.state else ""
-                lines.append(f"{name} {html.escape(words)}")
-        hidden = len(workers) - 12
-        if hidden > 0:
-            lines.append(f"… and {hidden} more workers")
-        if helpers:
-            lines.append(
-                f"<span style='color:{palette.MUTED_INK}'>and {helpers} helper "
-                "lane(s) of the library (View › Show helper lanes)</span>"
-            )
-        return "<br>".join(lines)
 
     def outcome_text(self) -> str:
         return self.outcome.text()

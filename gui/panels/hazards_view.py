@@ -38,6 +38,10 @@ class HazardsView(QWidget):
         self._tabs: QTabWidget | None = None
         self.list = QListWidget()
         self.list.setToolTip("Click a hazard to see its lane and moment")
+        # Titles wrap instead of hiding behind a horizontal scrollbar (the list
+        # is narrow beside the explanation).
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._on_row_changed)
         self.list.itemClicked.connect(self._on_item_clicked)
         self.text = QTextBrowser()

@@ -13,6 +13,7 @@ the timeline is the picture, the legend its caption (issue 11, defect 1).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -27,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.model.outcomes import Outcome
-from core.model.run_model import RunModel, State
+from core.model.run_model import Lane, RunModel, State
 from gui import palette
 from gui.palette import LEGEND_MARKERS, LEGEND_STATES, OUTCOME_STYLES, STATE_STYLES
 from gui.timeline import marks
@@ -49,8 +50,10 @@ class Shown:
     markers: frozenset[str]
 
     @classmethod
-    def of(cls, model: RunModel) -> Shown:
-        lanes = list(model.lanes.values())
+    def of(cls, model: RunModel, lanes: Sequence[Lane] | None = None) -> Shown:
+        """What ``lanes`` show (default: every lane of ``model``; the window
+        passes the rows it draws, so hidden helpers explain nothing)."""
+        lanes = list(model.lanes.values()) if lanes is None else list(lanes)
         return cls(
             frozenset(s.state for lane in lanes for s in lane.segments),
             frozenset(lane.outcome for lane in lanes if lane.outcome is not None),

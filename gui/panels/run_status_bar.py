@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from core.model import parallelism
 from core.model.run_model import RunModel
+
+if TYPE_CHECKING:
+    from gui.run_controller import RunController
 from gui.timeline.lane_order import is_helper
 
 STATE_TEXT = {
@@ -40,6 +44,24 @@ class RunStatusBar(QStatusBar):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.set_state("ready")
+
+    def show_run(
+        self, controller: RunController, closing: bool, problems: list[str] | None
+    ) -> None:
+        """The window's run at a glance; ``problems``: the form's, if the
+        scenario in it cannot run (None when it can, or for a program)."""
+        extra = ""
+        if closing and controller.active:
+            n = controller.alive_workers()
+            extra = f" — Stopping {n} worker{'s' if n != 1 else ''}… (closing)"
+        state = str(controller.state)
+        # A recording is reviewed, not run: the empty form is no problem then.
+        if problems is not None and not controller.active and state != "review":
+            n = len(problems)
+            state = "invalid"
+            extra = f"{n} problem{'s' if n != 1 else ''} in the scenario (in red)"
+        self.set_state(state, extra)
+        self.update_run(controller.model)
 
     def set_state(self, state: str, extra: str = "") -> None:
         text, colour = STATE_TEXT.get(state, (state, "#333333"))

@@ -76,13 +76,17 @@ def tree_order(
     return order
 
 
-def parent_lanes(lanes: Mapping[int, Lane]) -> set[int]:
+def parent_lanes(lanes: Mapping[int, Lane], show_helpers: bool = True) -> set[int]:
     """The lanes other lanes were started by (the main program aside): the
-    ones a double click can collapse."""
+    ones a double click can collapse. A lane whose only children are hidden
+    helpers (a Queue's feeder thread) has nothing to fold: no ▾ on it."""
     return {
         lane.parent
         for lane in lanes.values()
-        if lane.parent is not None and lane.parent != MAIN_ID and lane.parent in lanes
+        if lane.parent is not None
+        and lane.parent != MAIN_ID
+        and lane.parent in lanes
+        and (show_helpers or not is_helper(lane))
     }
 
 

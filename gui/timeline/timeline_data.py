@@ -166,7 +166,7 @@ class TimelineData:
         self._placed = {i: (lane.parent, lane.kind) for i, lane in lanes.items()}
         order = tree_order(lanes, self.show_helpers, self.collapsed)
         ids = [lane.worker_id for lane, _depth in order]
-        parents = parent_lanes(lanes)
+        parents = parent_lanes(lanes, self.show_helpers)
         self.labels[:] = [  # in place, like lanes: the axis holds both lists
             row_label(lane, lane.worker_id in self.collapsed)
             if lane.worker_id in parents

@@ -219,7 +219,7 @@ class TimelineView(ViewRanges, QWidget):
         """Hide the lanes under ``worker_id``, or show them again (a double
         click on its label, "▾"/"▸"); a lane without children stays as it is."""
         data = self._item.data
-        if worker_id not in parent_lanes(data.model.lanes):
+        if worker_id not in parent_lanes(data.model.lanes, data.show_helpers):
             return
         self._item.set_collapsed(data.collapsed ^ {worker_id})
         self._rows_changed()

@@ -33,6 +33,8 @@ def test_threads_nest_under_their_process_and_helpers_hide(qtbot) -> None:
     view.set_show_helpers(False)
     assert "QueueFeederThread" not in dict(rows(view))
     assert "Thread-1 (work)" in dict(rows(view))
+    labels = dict(zip(dict(rows(view)), view.item.data.labels, strict=True))
+    assert labels["Process-1"].startswith("▾")  # 'inner' folds under it
 
 
 def test_untracked_children_stay_shown_muted(qtbot) -> None:
@@ -55,3 +57,18 @@ def test_the_window_hides_helper_lanes_until_asked(window: MainWindow) -> None:
     assert not window.timeline.item.data.show_helpers
     toggle.trigger()
     assert window.timeline.item.data.show_helpers
+
+
+def test_a_lane_whose_only_children_are_hidden_has_nothing_to_fold(qtbot) -> None:
+    """terminate_shared.py's child has only a Queue's feeder thread under it."""
+    view = TimelineView(run_traced(program("terminate_shared.py", "fork")))
+    qtbot.addWidget(view)
+
+    def label() -> str:
+        data = view.item.data
+        return data.labels[[lane.name for lane in data.lanes].index("Process-1")]
+
+    view.set_show_helpers(True)
+    assert label().startswith("▾")
+    view.set_show_helpers(False)
+    assert label() == "Process-1"
