@@ -14,12 +14,17 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-
-import psutil
+from typing import TYPE_CHECKING
 
 from core.engine import process_tree
-from core.model.events import SESSION_ID, Event, EventKind
-from core.model.payloads import Sample
+from core.model.kinds import SESSION_ID, EventKind
+
+if TYPE_CHECKING:  # imported by the sampling thread, where they are used: a
+    # traced program starts ~20 ms sooner without them (docs/PERFORMANCE.md)
+    import psutil
+
+    from core.model.events import Event
+    from core.model.payloads import Sample
 
 CHILDREN_PERIOD = 1.0
 
@@ -79,6 +84,8 @@ class Monitor:
     def _resolve_pending(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, {}
+        import psutil
+
         for worker_id, (pid, tid) in pending.items():
             try:
                 process = psutil.Process(pid)
@@ -96,6 +103,8 @@ class Monitor:
         return events
 
     def sample_once(self) -> None:
+        from core.model.events import Event
+
         self._resolve_pending()
         with self._lock:
             tracked = list(self._tracked.items())
@@ -127,6 +136,10 @@ class Monitor:
                 continue
 
     def _read(self, item: _Tracked) -> Sample | None:
+        import psutil
+
+        from core.model.payloads import Sample
+
         process = item.process
         try:
             if item.tid is not None:
@@ -143,6 +156,8 @@ class Monitor:
             return None
 
     def _read_thread(self, item: _Tracked) -> Sample | None:
+        from core.model.payloads import Sample
+
         threads = {t.id: t for t in item.process.threads()}
         info = threads.get(item.tid or -1)
         if info is None:
