@@ -23,7 +23,6 @@ connected is read before anything the child says.
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import struct
 import time
@@ -33,7 +32,7 @@ from typing import Any
 
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
-from core.worker.wire import MAX_EVENT_BYTES, encode
+from core.worker.wire import MAX_EVENT_BYTES, decode, encode
 
 Emit = Callable[[EventKind, int, dict[str, Any]], None]
 """The collector's own events (sender MAIN_ID): kind, lane, data."""
@@ -144,7 +143,7 @@ class Collector:
 
     def _message(self, peer: Peer, raw: bytes) -> None:
         try:
-            row = json.loads(raw)
+            row = decode(raw)
             if type(row) is not list or len(row) != 5 or type(row[3]) is not dict:
                 raise ValueError("not a tracer message")
         except (ValueError, RecursionError):
