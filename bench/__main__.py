@@ -29,6 +29,8 @@ BENCHMARKS = {
     "6": "startup",
     "7": "paint",
     "8": "bytecode",
+    "9": "tracer_cost",
+    "10": "task_ingest",
 }
 
 
@@ -40,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="tiny sizes: checks that each runs"
     )
     parser.add_argument(
-        "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-8)"
+        "--only", metavar="KEYS", help="comma-separated benchmark numbers (1-10)"
     )
     parser.add_argument("--json", metavar="FILE", help="write every figure here")
     return parser
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         keys = [k.strip() for k in args.only.split(",") if k.strip()]
         unknown = [k for k in keys if k not in BENCHMARKS]
         if unknown:
-            print(f"unknown benchmark {unknown[0]!r}; choose from 1-8", file=sys.stderr)
+            known = f"choose from 1-{len(BENCHMARKS)}"
+            print(f"unknown benchmark {unknown[0]!r}; {known}", file=sys.stderr)
             return 2
     info = common.machine()
     print(common.describe_machine(info))
