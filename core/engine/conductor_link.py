@@ -282,12 +282,12 @@ class ConductorLink:
             self._force_at, self._force_after = at, seconds
 
     def _force_end(self) -> list[Event]:
-        from core.model.events import Event
-        from core.model.payloads import ConductorLost, Exited, Notice
-
         """The conductor did not answer in time: kill it and the whole run, and
         say so. A thread still running is shown as abandoned: it cannot be
         stopped, and it ended with the conductor's process."""
+        from core.model.events import Event
+        from core.model.payloads import ConductorLost, Exited, Notice
+
         self.finished = True
         assert self._conductor is not None
         self._conductor.kill()

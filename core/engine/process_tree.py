@@ -96,8 +96,8 @@ def children(pid: int) -> list[tuple[int, str, int]]:
 def _listed_children(pid: int) -> list[str] | None:
     """The kernel's own list of ``pid``'s children (each of its threads',
     ``/proc/PID/task/TID/children``): a few reads instead of a scan of every
-    process (~25 µs each: 7 ms on a machine with 300, several times at the
-    end of every traced run). None where the kernel has no such file."""
+    process (~25 µs each: 7 ms on a machine running ~260, several times at
+    the end of every traced run). None where the kernel has no such file."""
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:

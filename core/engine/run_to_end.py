@@ -52,7 +52,7 @@ def run_to_end(
     :class:`ConductorLink` (only where this process has no thread).
     """
     link = ConductorLink(program, sample_hz=sample_hz, fork=fork_conductor)
-    models: list[RunModel] = [] if model is None else [model]
+    models: list[RunModel] = [] if model is None else [model]  # [] until previewed
 
     def apply(events: list[Event]) -> None:
         for each in models:
