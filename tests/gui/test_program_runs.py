@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from core.lesson_programs import PROGRAMS_DIR
+from core.model.outcomes import Outcome
 from tests.gui.test_window_code import answer_next_dialog
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     RUN_TIMEOUT_MS,
@@ -117,9 +118,17 @@ def test_stop_ends_a_program_that_would_run_on(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
         assert window.run()
         qtbot.waitUntil(lambda: "Process-1" in lanes(window), timeout=RUN_TIMEOUT_MS)
+        # Its pid, not just its lane: a Stop inside start() (before the fork)
+        # rightly leaves a process that never existed without an exit status.
+        lane = lanes(window)["Process-1"]
+        qtbot.waitUntil(lambda: lane.pid is not None, timeout=RUN_TIMEOUT_MS)
         window.actions_.stop.trigger()
     assert window.controller.model.all_final()
-    assert lanes(window)["Process-1"].exitcode is not None
+    process = lanes(window)["Process-1"]
+    # Its status, unless the main program, blocked in join(), reaped it as
+    # both got SIGTERM and died before saying so: then nobody can know it
+    # (nor in a plain run), and the lane says so instead of guessing.
+    assert process.exitcode is not None or process.outcome is Outcome.LOST
 
 
 @pytest.mark.xfail(

@@ -124,7 +124,10 @@ def test_a_program_that_never_ends_is_stopped_with_everything_it_started() -> No
     assert f"pid {escapee} (sleep 600)" in table  # its own lane, though untraced
     for name in ("Process-1", f"pid {escapee}"):
         row = next(line for line in table.splitlines() if line.strip().startswith(name))
-        assert "terminated" in row and "-15" in row
+        # Process-1's status is unknowable when the main program, blocked in
+        # join(), reaped it as both got SIGTERM and died before saying so.
+        lost = name == "Process-1" and " lost " in row
+        assert lost or ("terminated" in row and "-15" in row), row
 
 
 def test_a_traced_run_is_stopped_with_the_scenarios_grace() -> None:
