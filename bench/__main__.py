@@ -30,7 +30,7 @@ BENCHMARKS = {
     "7": "paint",
     "8": "bytecode",
     "9": "tracer_cost",
-    "10": "task_ingest",
+    "11": "task_ingest",
 }
 
 

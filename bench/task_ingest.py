@@ -1,4 +1,4 @@
-"""Benchmark 10: pool task events into the real collector and model.
+"""Benchmark 11: pool task events into the real collector and model.
 
 Issue 14 item 5: a traced ``Pool`` sends two events per task (TASK_STARTED,
 TASK_ENDED); the tracer must take at least 200 000 of them a second, and lose
@@ -152,7 +152,7 @@ def _collect(path: str, senders: int, tasks: int, out: Connection) -> None:
 
 
 def run(quick: bool) -> Report:
-    report = Report("10", "Pool task events into the collector and model")
+    report = Report("11", "Pool task events into the collector and model")
     sizes = [(1, 2_000), (8, 250)] if quick else [(1, 100_000), (8, 12_500)]
     trials = 1 if quick else 3
     rows = []
