@@ -181,6 +181,8 @@ def _window(report: common.Report, quick: bool) -> None:
                 "outcomes",
                 "heartbeat max gap ms",
                 "gaps > 50 ms",
+                "GUI CPU in the longest gap ms",
+                "most GUI CPU in one gap ms",
                 "RSS MB (before → after)",
                 "peak RSS MB",
             ],
@@ -192,6 +194,8 @@ def _window(report: common.Report, quick: bool) -> None:
                     f"{live['outcomes']}/{count}",
                     live["max_gap_ms"],
                     live["gaps_over_50ms"],
+                    live["longest_gap_cpu_ms"],
+                    live["max_gap_cpu_ms"],
                     f"{live['rss_before_mb']:.0f} → {live['rss_mb']:.0f}",
                     live["peak_rss_mb"],
                 ],
@@ -202,6 +206,8 @@ def _window(report: common.Report, quick: bool) -> None:
                     f"{big['outcomes']}/{lanes}",
                     big["max_gap_ms"],
                     big["gaps_over_50ms"],
+                    big["longest_gap_cpu_ms"],
+                    big["max_gap_cpu_ms"],
                     f"{big['rss_before_mb']:.0f} → {big['rss_mb']:.0f}",
                     big["peak_rss_mb"],
                 ],
@@ -214,7 +220,8 @@ def _window(report: common.Report, quick: bool) -> None:
         f"≤ {HEARTBEAT_TARGET_MS:g} ms",
         f"{live['max_gap_ms']:.0f} ms",
         live["max_gap_ms"] <= HEARTBEAT_TARGET_MS and live["outcomes"] == count,
-        f"{live['outcomes']}/{count} outcomes, {live['gaps_over_50ms']} gaps > 50 ms",
+        f"{live['outcomes']}/{count} outcomes, {live['gaps_over_50ms']} gaps > 50 ms; "
+        f"GUI thread busy {live['max_gap_cpu_ms']:.0f} ms at most in one gap",
     )
     report.check(
         f"GUI memory, {big['lanes'] - 1} lanes, {big['events']:,} events",

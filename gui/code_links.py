@@ -4,7 +4,8 @@ Every mark a traced program's own code caused (start(), join(), terminate(),
 kill(), is_alive(), …) carries its call site, ``file:line``. Clicking such a
 mark puts the editor on that line; putting the cursor on a line rings every
 mark it caused and brings the first into view. Only sites in the file that
-ran count (a library's line is not the editor's).
+ran count (a library's line is not the editor's). A click on a frame of an
+error's traceback (the Error tab) goes to its line the same way.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class CodeLinks(QObject):
         self.selected: list[tuple[int, Marker]] = []
         window.timeline.marker_clicked.connect(self._on_timeline_marker_clicked)
         programs.editor.line_chosen.connect(self._on_editor_line_chosen)
+        window.details.error.frame_clicked.connect(self._on_error_frame_clicked)
 
     def linked(self) -> bool:
         """The editor shows the very text whose run the timeline shows."""
@@ -76,6 +78,11 @@ class CodeLinks(QObject):
         if line is not None:
             self.programs.editor.show_line(line)
             self._ring([(lane_id, marker)])
+
+    def _on_error_frame_clicked(self, file: str, line: int) -> None:
+        ran = self.ran_path if self.linked() else None
+        if ran is not None and site_line(f"{file}:{line}", ran) is not None:
+            self.programs.editor.show_line(line)
 
     def _on_editor_line_chosen(self, line: int) -> None:
         if not self.linked() or self.ran_path is None:

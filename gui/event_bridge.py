@@ -3,7 +3,7 @@
 ::
 
     conductor ── events pipe ──► QSocketNotifier (readable) ─┐
-    psutil monitor thread ── deque ──► slow QTimer (~10 Hz) ──┤
+    sampling process ── samples pipe ──► slow QTimer (~10 Hz) ┤
                                                               ▼
                           link.read_events() → model.apply() → events_applied
 
@@ -11,7 +11,7 @@ Both paths run on the GUI thread and never block: ``read_events`` only takes
 what is ready. Each activation reads a bounded slice (``BATCH`` events, then at
 most ``BUDGET_S`` of work) so a flood of output cannot freeze the window; the
 notifier is level-triggered, so whatever is left wakes us again at once. The
-timer exists because psutil samples arrive in a deque (no file descriptor) and
+timer exists because samples arrive on a pipe of their own (5 Hz: polled) and
 because a conductor that dies without writing anything must still be noticed
 (``read_events`` turns EOF into CONDUCTOR_LOST).
 

@@ -10,6 +10,7 @@ state (or, at the deadline, after the session was closed by force).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -46,6 +47,7 @@ from gui.window_layout import WindowLayout
 CLOSE_DEADLINE_S = 8.5  # + the final paint and release: well under 10 s
 FINAL_PAINT_MS = 250  # let the final states show before the window goes
 REFRESH_MS = 200
+HAZARDS_LIVE_S = 1.0  # live: detectors take ~15 ms at 1 024 lanes; once a second
 
 
 class MainWindow(WindowFiles, WindowLayout, QMainWindow):
@@ -60,6 +62,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.open_error = ""  # why the last open_path() failed
         self._close_ready = False
         self._details_dirty = False
+        self._hazards_due = 0.0  # monotonic time of the next live hazard check
         self.controller = RunController(self)
         self.lessons = LessonsPanel()
         self.editor = ScenarioEditor()
@@ -107,6 +110,8 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             )
         a.quit.triggered.connect(self.close)
         a.fit.triggered.connect(self.timeline.fit)
+        a.show_helpers.toggled.connect(self.timeline.set_show_helpers)
+        self.timeline.set_show_helpers(a.show_helpers.isChecked())  # hidden at first
         a.zoom_in.triggered.connect(lambda: self.presentation.zoom(+1))
         a.zoom_out.triggered.connect(lambda: self.presentation.zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self.presentation.zoom(0))
@@ -152,6 +157,9 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
             self.open_error = error.describe()
             self.show_error("Cannot open this file", self.open_error)
             return False
+        if recorded is not None and recorded.code is not None:
+            self.programs.open_recording(recorded)
+            return True
         path = Path(ref)
         source = path.resolve() if path.exists() else None
         if source is None and recorded is None:  # a lesson by name or number
@@ -269,6 +277,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
 
     def _on_controller_run_started(self, model: RunModel) -> None:
         self.replay_mode.set_active(False)  # the new run is what to watch
+        self.status.clearMessage()  # "Opened …: nothing has run" is no longer so
         self.predict.hide_answer()
         self._show_model(model)
         self.timeline.set_live(True)
@@ -286,6 +295,7 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         self.editor.setEnabled(not self.controller.active)
         self.lessons.list.setEnabled(not self.controller.active)
         self._details_dirty = True
+        self._update_title()
         self._update_status()
         self._update_actions()
 
@@ -316,7 +326,10 @@ class MainWindow(WindowFiles, WindowLayout, QMainWindow):
         if self.controller.live:
             self.pane.refresh_legend(self.controller.model)
             self.console.refresh()
-            self.timeline.item.set_hazards(self.hazards.refresh(self.controller.model))
+            if time.monotonic() >= self._hazards_due:
+                self._hazards_due = time.monotonic() + HAZARDS_LIVE_S
+                model = self.controller.model
+                self.timeline.item.set_hazards(self.hazards.refresh(model))
         if self._details_dirty or self.controller.live:
             self._details_dirty = False
             self.details.refresh()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QSplitter, QStackedWidget
 
 from core.input_checks import InputError, Problem
@@ -25,6 +25,7 @@ from gui.editor.code_confirm_dialog import CodeConfirmDialog
 from gui.editor.program_editor import ProgramEditor
 
 if TYPE_CHECKING:
+    from core.model.run_model import RunModel
     from gui.main_window import MainWindow
 
 PROGRAM_WIDTH = 640  # px: 80 columns of the tutorial's code, and the gutter
@@ -62,6 +63,7 @@ class ProgramMode(QObject):
         splitter.setSizes(sizes)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._saved_sizes: tuple[list[int], list[int]] | None = None
+        self._room_pending = False
         a = window.actions_
         for action in (a.zoom_in, a.zoom_out, a.zoom_reset):
             action.triggered.connect(self.follow_text_scale)
@@ -94,14 +96,33 @@ class ProgramMode(QObject):
         )
         return True
 
+    def open_recording(self, model: RunModel) -> None:
+        """A recorded run of a program: its code (data from the recording,
+        never run) in the editor, linked to the recorded marks. The file it
+        came from is the editor's only if it still holds that very text."""
+        code = model.code or ""
+        ran = Path(model.info.path) if model.info.path else None
+        try:
+            same = ran is not None and read_program_text(ran) == code
+        except (InputError, OSError):
+            same = False
+        name = ran.name if ran is not None else "recorded-program.py"
+        self.show_text(code, ran if same else None, name)
+        self.window.controller.review(model)
+        self.window.show_run_model(model)
+        self.window.program_changed()
+        if ran is not None:
+            self.links.ran(ran, code)
+
     def show_text(self, text: str, path: Path | None, name: str = "") -> None:
         """Show a program (``path`` None: not saved anywhere yet, ``name`` the
         file name Save suggests). The caller asked ``may_leave()`` first."""
         self.links.clear()
         self.editor.set_program(text, path, name)
-        if not self.active:
-            self._make_room()
+        arriving = not self.active
         self.stack.setCurrentWidget(self.editor)
+        if arriving:
+            self._make_room()
         self.window.show_program(self.editor.title(), path)
         self.editor.set_text_scale(self.window.timeline.presentation_scale())
 
@@ -126,6 +147,10 @@ class ProgramMode(QObject):
         return leave
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            if self._room_pending:  # once the shown window has its real width
+                QTimer.singleShot(0, self._make_room)
+            return False
         if (
             watched is self.window
             and event.type() == QEvent.Type.Close
@@ -146,6 +171,11 @@ class ProgramMode(QObject):
     def _make_room(self) -> None:
         """A program needs width and height: widen the left side to
         PROGRAM_WIDTH and give the code most of it (restored on leave)."""
+        # Before the window is shown its splitters have no real sizes yet
+        # (`procession SCRIPT.py` opens the program first): wait for Show.
+        self._room_pending = not self.window.isVisible()
+        if self._room_pending or not self.active:
+            return
         main, left = self.window.splitter, self.stack.parentWidget()
         self._saved_sizes = (main.sizes(), left.sizes())
         total = sum(main.sizes())

@@ -39,6 +39,9 @@ class RunState(StrEnum):
     FINISHED = "finished"
     BROKEN = "broken"
     """The conductor died; lanes without an outcome show 'lost'."""
+    FORCED = "forced"
+    """The run did not end within its deadline and the window killed it (not
+    a death: "the main program died" would be false)."""
     REVIEW = "review"
     """A recording opened from a file."""
 
@@ -224,7 +227,7 @@ class RunController(QObject):
         self.link = None
         bridge.deleteLater()
         if self.state in (RunState.RUNNING, RunState.STOPPING):
-            self._set_state(RunState.BROKEN if force else RunState.FINISHED)
+            self._set_state(RunState.FORCED if force else RunState.FINISHED)
         self._force_deadline = None
         self.run_released.emit()
 

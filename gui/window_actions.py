@@ -135,6 +135,14 @@ class WindowActions(QObject):
         )
         self.replay.setCheckable(True)
         self.leave_presentation = make("Leave presentation", "Escape")
+        self.show_helpers = make(
+            "Show helper lanes",
+            None,
+            None,
+            "Lanes of the library's own processes and threads (forkserver, "
+            "resource tracker, a Queue's feeder thread, a Pool's handler threads)",
+        )
+        self.show_helpers.setCheckable(True)
         legend_texts = {
             "shown": "Legend: only what this run shows",
             "all": "Legend: everything",
@@ -186,6 +194,7 @@ class WindowActions(QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.present)
         view_menu.addAction(self.replay)
+        view_menu.addAction(self.show_helpers)
         for action in self.legend_modes.values():
             view_menu.addAction(action)
         view_menu.addSeparator()

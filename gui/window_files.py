@@ -22,6 +22,12 @@ from gui.export import file_commands
 from gui.run_controller import RunState
 from gui.window_actions import EXPORT_KINDS
 
+TITLE_STATES = {
+    RunState.RUNNING: " (running)",
+    RunState.STOPPING: " (stopping)",
+    RunState.REVIEW: " (recording)",
+}
+
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
@@ -148,7 +154,8 @@ class WindowFiles(_Base):
             title = self.programs.window_title()
         elif self.editor.scenario is not None and not self.controller.active:
             title = self.editor.scenario.title
-        suffix = " (recording)" if self.controller.state == RunState.REVIEW else ""
+        # The taskbar tells whether it still runs (and a script can wait on it).
+        suffix = TITLE_STATES.get(self.controller.state, "")
         self.setWindowTitle(f"Procession — {title}{suffix}")
 
     # -- programs --------------------------------------------------------------------

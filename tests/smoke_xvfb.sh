@@ -6,10 +6,19 @@
 #
 #   tests/smoke_xvfb.sh            (from anywhere; uses .venv/bin/python if present)
 #   PYTHON=python3 tests/smoke_xvfb.sh
+#   tests/smoke_xvfb.sh PROGRAM.py [SHOT.png]
 #
-# Needs: Xvfb, xdotool. Exits 0 on success, non-zero with a message otherwise.
+# With a program (a lesson program: trusted, so Run asks nothing) the run is
+# left to end: the window's title says "(running)" while it runs. Then the
+# screen is photographed (ImageMagick's import) and the picture must show the
+# run: many colours, and the running bars' sky blue over a real area.
+#
+# Needs: Xvfb, xdotool (and import for a program). Exits 0 on success,
+# non-zero with a message otherwise.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+program=${1:-}
+shot=${2:-}
 
 fail() { echo "smoke_xvfb: FAIL: $*" >&2; [ -s "$log" ] && sed 's/^/  app: /' "$log" >&2; exit 1; }
 
@@ -17,8 +26,10 @@ py=${PYTHON:-}
 if [ -z "$py" ]; then
   if [ -x .venv/bin/python ]; then py=.venv/bin/python; else py=python3; fi
 fi
-for tool in Xvfb xdotool; do
-  command -v "$tool" >/dev/null || { echo "smoke_xvfb: $tool is missing (apt-get install -y xvfb xdotool)" >&2; exit 2; }
+tools="Xvfb xdotool"
+[ -n "$program" ] && tools="$tools import"
+for tool in $tools; do
+  command -v "$tool" >/dev/null || { echo "smoke_xvfb: $tool is missing (apt-get install -y xvfb xdotool imagemagick)" >&2; exit 2; }
 done
 
 log=$(mktemp /tmp/procession-smoke.XXXXXX.log)
@@ -28,7 +39,12 @@ cleanup() {
   [ -n "$app" ] && kill -KILL "$app" 2>/dev/null
   [ -n "$xpid" ] && kill "$xpid" 2>/dev/null
   rm -f "$log"
+  [ -n "$own_shot" ] && rm -f "$shot"
 }
+own_shot=""
+if [ -n "$program" ] && [ -z "$shot" ]; then
+  shot=$(mktemp /tmp/procession-smoke.XXXXXX.png) own_shot=1
+fi
 trap cleanup EXIT
 
 # A free display: no socket and no lock file.
@@ -41,7 +57,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 
 export DISPLAY=":$n"
 # The mark goes to the app only (and so to everything it starts).
-QT_QPA_PLATFORM=xcb PROCESSION_SMOKE_MARK="$mark" "$py" main.py >"$log" 2>&1 &
+QT_QPA_PLATFORM=xcb PROCESSION_SMOKE_MARK="$mark" "$py" main.py ${program:+"$program"} >"$log" 2>&1 &
 app=$!
 
 # Wait (at most 15 s) for the window.
@@ -65,7 +81,26 @@ echo "smoke_xvfb: window $win is up: $(xdotool getwindowname "$win" 2>/dev/null)
 # user: Ctrl+Q. Fall back to SIGTERM after 5 s.
 xdotool windowfocus --sync "$win" >/dev/null 2>&1 || true
 xdotool key --clearmodifiers F5 >/dev/null 2>&1 || true
-sleep 0.7
+if [ -n "$program" ]; then
+  title() { xdotool getwindowname "$win" 2>/dev/null; }
+  for _ in $(seq 100); do
+    case "$(title)" in *"(running)"*) break;; esac
+    sleep 0.1
+  done
+  case "$(title)" in *"(running)"*) ;; *) fail "F5 did not start a run within 10 s (title: $(title))";; esac
+  started=$(date +%s.%N)
+  for _ in $(seq 300); do
+    case "$(title)" in *"(running)"*|*"(stopping)"*) sleep 0.1;; *) break;; esac
+  done
+  case "$(title)" in *"(running)"*|*"(stopping)"*) fail "the run did not end within 30 s";; esac
+  ran=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $started }")
+  sleep 0.5  # the final paint
+  import -window root "$shot" || fail "import could not photograph the screen"
+  seen=$("$py" -m tests.shot_colours "$shot") || fail "the screenshot does not show the run: $seen"
+  echo "smoke_xvfb: the program ran for $ran s; $seen"
+else
+  sleep 0.7
+fi
 xdotool key --clearmodifiers ctrl+q >/dev/null 2>&1 || true
 how="Ctrl+Q"
 closed_at=$(date +%s.%N)

@@ -74,7 +74,7 @@ class ConductorLink:
         self._events: Connection | None = None
         self._commands: Connection | None = None
         self._run_dir: str | None = None
-        self._identities: dict[int, tuple[int, int]] = {}  # wid → (pid, start)
+        self._pids: dict[int, int] = {}  # started process workers: wid → pid
         self.finished = False
         self.closed = False
         self._unfrozen = 0  # events read since the last gc.freeze()
@@ -154,7 +154,7 @@ class ConductorLink:
         return self._events.fileno()
 
     def worker_pids(self) -> dict[int, int]:
-        return {wid: pid for wid, (pid, _) in self._identities.items()}
+        return dict(self._pids)
 
     # -- events ---------------------------------------------------------------------
 
@@ -216,8 +216,10 @@ class ConductorLink:
         if isinstance(data, RunStarted) and data.pid is not None:
             self.monitor.track(MAIN_ID, data.pid)
         elif isinstance(data, StartReturned) and data.pid is not None:
+            self._pids[event.lane] = data.pid
             self.monitor.track(event.lane, data.pid)
-            self._remember(event.lane, data.pid)
+            if not self.monitor.period:  # no sampler to read its start time
+                self._remember(event.lane, data.pid)
         elif isinstance(data, Booted) and data.start_method == "thread":
             self._threads.add(event.lane)
             if self.conductor_pid:
@@ -225,7 +227,7 @@ class ConductorLink:
         elif kind is EventKind.EXITED:
             self._threads.discard(event.lane)
             self.monitor.untrack(event.lane)
-            self._identities.pop(event.lane, None)
+            self._pids.pop(event.lane, None)
         elif kind is EventKind.RUN_FINISHED:
             self.finished = True
             self.monitor.untrack(MAIN_ID)
@@ -233,7 +235,7 @@ class ConductorLink:
     def _remember(self, worker_id: int, pid: int) -> None:
         stamp = process_tree.start_stamp(pid)
         if stamp is not None:
-            self._identities[worker_id] = (pid, stamp)
+            self.monitor.stamps[worker_id] = stamp
 
     def _conductor_lost(self) -> Event:
         from core.model.events import Event
@@ -346,6 +348,7 @@ class ConductorLink:
         if self.closed:
             return
         self.closed = True
+        self.monitor.drain()  # start times still in its pipe, for _kill_run
         self.monitor.stop()
         conductor = self._conductor
         if conductor is not None:
@@ -374,10 +377,11 @@ class ConductorLink:
     def _kill_run(self) -> None:
         """SIGKILL every process of the run: those carrying its token, and every
         worker we know is ours (pid + start time, so a reused pid is never hit)."""
+        stamps = self.monitor.stamps  # read by the sampler when it was tracked
         known = {
             pid
-            for pid, started in list(self._identities.values())
-            if process_tree.start_stamp(pid) == started
+            for wid, pid in list(self._pids.items())
+            if wid in stamps and process_tree.start_stamp(pid) == stamps[wid]
         }
         process_tree.kill_run(self.token, known)
 

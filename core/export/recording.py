@@ -14,6 +14,7 @@ from typing import Any
 from core import files
 from core.export import recording_checks
 from core.input_checks import InputError, Problem, type_name
+from core.lesson_programs import MAX_PROGRAM_BYTES
 from core.model.events import MAIN_ID, SESSION_ID, WORKER_KINDS, Event, EventKind
 from core.model.run_model import RunModel
 from core.regular_files import open_regular
@@ -36,6 +37,8 @@ def to_data(model: RunModel) -> dict[str, Any]:
     }
     if model.source is not None:  # what the editor reopens
         data["scenario"] = model.source
+    if model.code is not None:  # a traced script's text: shown, never run
+        data["program_code"] = model.code
     return data
 
 
@@ -47,8 +50,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def from_data(data: Any, source: str | None = None) -> RunModel:
-    """Validate and replay; InputError says what is wrong."""
+def from_data(data: Any, source: str | None = None, consume: bool = False) -> RunModel:
+    """Validate and replay; InputError says what is wrong. ``consume``: empty
+    ``data``'s list of events while reading it, so that a big recording's
+    parsed rows make room for its events instead of living beside them."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError([Problem("format", "not a Procession recording")], source)
     version = data.get("version")
@@ -75,6 +80,8 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
                 events += _from_version_1(row)
             else:
                 events.append(Event.from_row(row))
+            if consume:
+                rows[index] = None
         except ValueError as error:
             raise InputError(
                 [Problem(f"events[{index}]", str(error))], source
@@ -84,7 +91,9 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
         raise InputError(problems, source)
     if version == 1 and scenario is not None:
         events = _announce_lanes(events, lane_announcements.preview(scenario))
+    code = _program_code(data.get("program_code"), source)
     model = RunModel(source=None if scenario is None else scenario.to_dict())
+    model.code = code
     try:
         model.apply(events)
     except Exception as error:  # any damage in the data, named, never a crash
@@ -98,6 +107,31 @@ def from_data(data: Any, source: str | None = None) -> RunModel:
         ) from None
     model.close_incomplete()
     return model
+
+
+def _program_code(code: Any, source: str | None) -> str | None:
+    """A recorded script's text, checked like a program file the editor opens."""
+    if code is None:
+        return None
+    if not isinstance(code, str):
+        problem = f"expected text, got {type_name(code)}"
+    elif not code.isascii() and not _utf8(code):
+        problem = "not UTF-8 text (a lone surrogate)"
+    elif len(code.encode("utf-8")) > MAX_PROGRAM_BYTES:
+        problem = f"larger than {MAX_PROGRAM_BYTES // 1024} KiB"
+    elif "\x00" in code:
+        problem = "contains a NUL byte: not a program"
+    else:
+        return code
+    raise InputError([Problem("program_code", problem)], source)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- version 1 ----------------------------------------------------------------------
@@ -152,14 +186,18 @@ def load(path: Path | str) -> RunModel:
             [Problem("", "the file is too large for a recording")], str(path)
         )
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([Problem("", "not UTF-8 text")], str(path)) from None
+    del raw  # a big recording's bytes need not outlive their text (125 MB)
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise InputError([Problem("", f"not valid JSON: {error}")], str(path)) from None
+    del text  # nor the text its data (while the events are built from them)
     if isinstance(data, dict) and "traceEvents" in data:  # a Chrome trace of ours
         data = recording_in_trace(data, str(path))
-    return from_data(data, str(path))
+    return from_data(data, str(path), consume=True)
 
 
 def recording_in_trace(data: dict[str, Any], source: str) -> Any:

@@ -31,6 +31,8 @@ def worker_summary(lane: Lane) -> dict[str, Any]:
         "name": lane.name,
         "kind": lane.kind,
         "parent": lane.parent,
+        "helper": lane.helper or lane.kind == "helper",
+        "daemon": lane.daemon,
         "start_method": lane.start_method,
         "pid": lane.pid,
         "outcome": str(lane.outcome) if lane.outcome else None,
@@ -47,6 +49,7 @@ def worker_summary(lane: Lane) -> dict[str, Any]:
     data["output_dropped"] = lane.output_dropped
     data["cleaned_up"] = lane.cleaned_up
     data["problems"] = list(lane.problems)
+    data["notices"] = list(lane.notices)  # "started with -I: …" among them
     data["tasks"] = [
         {
             "id": task.task_id,

@@ -24,10 +24,12 @@ def _us(seconds: float) -> float:
 
 
 def _track(model: RunModel, lane: Lane) -> tuple[int, int] | None:
-    """(pid, tid) of a lane: threads live inside the main program's process."""
+    """(pid, tid) of a lane: a thread lives inside its process (a traced
+    program's thread says which; a scenario's live in the main program)."""
     if lane.kind == "thread":
-        if model.main.pid and lane.tid:
-            return model.main.pid, lane.tid
+        pid = lane.pid or model.main.pid
+        if pid and lane.tid:
+            return pid, lane.tid
         return None
     if lane.pid:
         return lane.pid, lane.pid

@@ -55,7 +55,7 @@ def cpu_bound_threads(model: RunModel) -> list[Hazard]:
                 "For work that keeps the CPU busy, use processes (Process, Pool, "
                 "ProcessPoolExecutor). Threads are fine for waiting (network, "
                 "disk, sleep).",
-                "multiprocessing-programming",
+                "https://docs.python.org/3/glossary.html#term-global-interpreter-lock",
                 first.worker_id,
                 first.times.get("target_started", 0.0),
                 tuple(lane.worker_id for lane in lanes),

@@ -20,6 +20,8 @@ def daemon_ended_at_exit(model: RunModel) -> list[Hazard]:
     main program ended, not because its own code was done."""
     found = []
     for lane in model.worker_lanes():
+        if lane.helper:  # a Queue's feeder thread: the library's, not the user's
+            continue
         cleanup = next((s for s in lane.signals if _daemon_cleanup(s)), None)
         abandoned = any(
             getattr(e.data, "abandoned", "") == "daemon"

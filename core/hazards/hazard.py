@@ -55,7 +55,15 @@ def site_of(data: Any) -> str:
 
 
 CALL_KINDS = frozenset(
-    {"start_called", "join_called", "join_returned", "exited", "is_alive"}
+    {
+        "start_called",
+        "join_called",
+        "join_returned",
+        "exited",
+        "is_alive",
+        "booted",
+        "signal_sent",
+    }
 )
 """The kinds detectors look up per lane (values: kinds newer than this code's
 EventKind, such as a traced program's is_alive, are matched too)."""

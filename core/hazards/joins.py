@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from core.hazards.hazard import Hazard, code_end, events_about, seconds, site_of
+from core.hazards.hazard import (
+    Hazard,
+    code_end,
+    events_about,
+    seconds,
+    site_of,
+    who,
+)
 from core.model.lanes import Lane
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetReturned
@@ -55,11 +62,12 @@ def join_before_queue_read(model: RunModel) -> list[Hazard]:
             Hazard(
                 "join_before_queue_read",
                 "join() waited for a process that could not end",
-                f"The target of {lane.name} had returned, but the process did not "
-                "end while its parent waited in join(). This is what happens when "
-                "a child has put data on a Queue that nobody has read yet: before "
-                "it can end, the child waits until its data is taken out, and the "
-                "parent waits for the child. Neither moves (a deadlock).",
+                f"The function {lane.name} ran (its target) had returned, but the "
+                "process did not end while its parent waited in join(). This "
+                "happens when a child has put data on a Queue that nobody has "
+                "read yet: before it can end, the child waits until its data is "
+                "taken out, and the parent waits for the child. Neither can move "
+                "on: a deadlock.",
                 "Read the queue (get()) before you join() the process that fills it.",
                 "joining-processes-that-use-queues",
                 lane.worker_id,
@@ -135,13 +143,14 @@ def never_joined(model: RunModel) -> list[Hazard]:
             Hazard(
                 "never_joined",
                 "A process ended but was never joined",
-                f"{lane.name} ended at {seconds(ended)}, but {parent.name} never "
+                f"{lane.name} ended at {seconds(ended)}, but {who(parent)} never "
                 f"called join() on it and went on for {seconds(parent_done - ended)}."
-                " Until a parent joins it, an ended process stays a 'zombie': an "
-                "entry the operating system keeps, with its exit code unread.",
+                " Until its parent joins it, an ended process stays a 'zombie': "
+                "the operating system keeps an entry for it, with its exit code "
+                "unread. Many zombies can use up the system's process table.",
                 "Call join() on every process you start once its work is needed "
                 "(or done), and look at its exitcode.",
-                "multiprocessing-programming",
+                "joining-zombie-processes",
                 lane.worker_id,
                 ended,
                 (lane.worker_id, parent.worker_id),

@@ -17,7 +17,8 @@ collector with sender = the process's own lane (``TRACED_MAIN`` for the main
 program, whose lane is ``MAIN_ID``). With a :class:`Lineage` the rule is: a
 traced process may speak about itself (``WORKER_KINDS``; the main program
 also ``MAIN_SELF_KINDS``) and about the lanes it created (``CHILD_KINDS``,
-after its own ``LANE_ADDED`` for them, with itself as parent and caller),
+after its own ``LANE_ADDED`` for them, with itself or one of its threads as
+parent and caller; about its thread lanes also ``WORKER_KINDS``),
 never about another lane, and never about the run (only the conductor, sender
 ``MAIN_ID``, starts or ends it).
 """
@@ -49,25 +50,40 @@ class Lineage:
 
     def __init__(self) -> None:
         self.creator: dict[int, int] = {}
+        self.threads: set[int] = set()
+        """Thread lanes: their process also speaks for them as for itself
+        (its threads run inside it: run() started, raised, returned)."""
 
     def check(self, sender: int, lane: int, kind: EventKind, data: Payload) -> None:
         """Raise ValueError if ``sender`` may not send ``kind`` about ``lane``."""
         own = MAIN_ID if sender == TRACED_MAIN else sender
         if lane == own:
-            if kind in WORKER_KINDS or (
-                sender == TRACED_MAIN and kind in MAIN_SELF_KINDS
+            if (
+                kind in WORKER_KINDS
+                or kind is EventKind.NOTICE
+                or (sender == TRACED_MAIN and kind in MAIN_SELF_KINDS)
             ):
                 return
             raise ValueError(f"a traced process may not send {kind} about itself")
+        thread = lane in self.threads and self.creator.get(lane) == own
+        if kind in WORKER_KINDS and thread:
+            return
         if kind not in CHILD_KINDS:
             raise ValueError(f"a traced process may not send {kind} about lane {lane}")
-        if getattr(data, "caller", own) != own:
+        caller = getattr(data, "caller", own)
+        if caller != own and not (
+            caller in self.threads and self.creator.get(caller) == own
+        ):
             raise ValueError("a traced process may not name another lane as caller")
         if isinstance(data, LaneAdded):
             if data.parent != own or lane <= MAIN_ID:
                 raise ValueError("a traced process may add only its own children")
             if self.creator.setdefault(lane, own) != own:
                 raise ValueError(f"lane {lane} belongs to another process")
+            if data.kind == "thread":
+                self.threads.add(lane)
+            else:
+                self.threads.discard(lane)
             return
         if self.creator.get(lane) != own:
             raise ValueError(

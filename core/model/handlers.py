@@ -65,7 +65,9 @@ def _start_returned(m: RunModel, lane: Lane, t: float, d: p.StartReturned) -> No
     lane.start_method = d.start_method or lane.start_method
     detail = f"pid {lane.pid}" if lane.pid else ""
     lane.markers.append(Marker(t, "start_returned", "start() returned", detail))
-    if lane.state is State.CREATED:  # a helper or untracked process: no start()
+    if lane.state is State.CREATED or (  # a helper process: no start()
+        lane.kind == "untracked" and lane.state is State.STARTING
+    ):  # an untracked process runs its program: there is no target to wait for
         lane.enter(State.RUNNING, t)
 
 
@@ -81,9 +83,9 @@ def _start_failed(m: RunModel, lane: Lane, t: float, d: p.StartFailed) -> None:
 def _booted(m: RunModel, lane: Lane, t: float, d: p.Booted) -> None:
     lane.times["booted"] = t
     lane.tid = d.tid
-    if d.pid is not None:  # a thread's pid is its host's (the main program)
+    if d.pid is not None:  # a thread's pid is its process's
         lane.pid = d.pid
-    detail = f"ppid {d.ppid}"
+    detail = f"ppid {d.ppid}" if d.ppid is not None else f"thread id {d.tid}"
     if d.parent_pid is not None and d.parent_pid != d.ppid:
         detail += f" (its OS parent); started by pid {d.parent_pid}"
     lane.markers.append(Marker(t, "booted", "first line ran", detail))
@@ -199,6 +201,7 @@ def _exited(m: RunModel, lane: Lane, t: float, d: p.Exited) -> None:
         t = min(t, max(m.rel(d.ended_ns), lane.segments[-1].start))
         lane.times["exited"] = t
     lane.enter(State.EXITED, t)
+    _cut_tasks(lane, t)
     lane.markers.append(
         Marker(t, "exit", lane.explanation.label, lane.explanation.sentence)
     )
@@ -260,16 +263,37 @@ def _sample(m: RunModel, lane: Lane, t: float, d: p.Sample) -> None:
 
 def _task_started(m: RunModel, lane: Lane, t: float, d: p.TaskStarted) -> None:
     submitted = None if d.submitted_ns is None else m.rel(d.submitted_ns)
-    lane.tasks.append(TaskSpan(d.task_id, d.label, t, None, "", d.detail, submitted))
+    lane.tasks.append(
+        TaskSpan(d.task_id, d.label, t, None, "", d.detail, submitted, d.site)
+    )
 
 
 def _task_ended(m: RunModel, lane: Lane, t: float, d: p.TaskEnded) -> None:
     for task in reversed(lane.tasks):  # the latest task of that id, usually last
         if task.task_id == d.task_id and task.end is None:
             task.end, task.outcome = t, d.outcome
-            task.detail = d.detail or task.detail
+            task.detail = _then(task.detail, d.detail)
             return
+    if lane.tasks and lane.tasks[-1].task_id == d.task_id:
+        # Said again: its result could not be sent after all (a pool worker
+        # reports the end before pickling the result).
+        lane.tasks[-1].outcome = d.outcome
+        lane.tasks[-1].detail = _then(lane.tasks[-1].detail, d.detail)
+        return
     lane.problems.append(f"task {d.task_id} ended but never started")
+
+
+def _then(before: str, after: str) -> str:
+    """A task's detail: what it was given, then how it ended."""
+    return f"{before} → {after}" if before and after else before or after
+
+
+def _cut_tasks(lane: Lane, t: float) -> None:
+    """Tasks still running when their worker ended were cut off (a pool's
+    terminate(), a kill, a crash): here, so a recording replays the same."""
+    for task in lane.tasks:
+        if task.end is None:
+            task.end, task.outcome = max(t, task.start), "cut"
 
 
 def finish(m: RunModel, t: float) -> None:
@@ -278,9 +302,7 @@ def finish(m: RunModel, t: float) -> None:
     for lane in m.lanes.values():
         if lane.segments and lane.segments[-1].end is None:
             lane.segments[-1].end = m.end
-        for task in lane.tasks:
-            if task.end is None:  # its worker ended under it
-                task.end, task.outcome = m.end, "cut"
+        _cut_tasks(lane, m.end)  # a worker whose end was never reported
 
 
 def _run_finished(m: RunModel, lane: Lane, t: float, d: p.Empty) -> None:

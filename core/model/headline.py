@@ -80,6 +80,17 @@ def boot_time(lane: Lane) -> float | None:
     return max(0.0, ready - begin)
 
 
+def running_span(lane: Lane, now: float) -> tuple[float, float] | None:
+    """When the target ran: from its start to its end, or, for a process
+    terminated before its target ended, to its exit (where the ending badge
+    is drawn: lesson 5's boot label once ran under it), or to now."""
+    ready = lane.times.get("target_started")
+    if ready is None:
+        return None
+    ends = [lane.times.get(k) for k in ("target_ended", "exited")]
+    return ready, min((t for t in ends if t is not None), default=now)
+
+
 def badge_text(lane: Lane) -> str:
     """The ending badge: what happened and the exit code that says so."""
     if lane.explanation is None:

@@ -61,7 +61,7 @@ class Marker:
     """``file:line`` of the user's code that caused it (traced programs)."""
 
 
-@dataclass
+@dataclass(slots=True)  # a recording may hold a million: no __dict__ each
 class OutputLine:
     t: float
     stream: str
@@ -85,6 +85,8 @@ class TaskSpan:
     detail: str = ""
     """What a person hovering over it reads: arguments, result or error."""
     submitted: float | None = None
+    site: str = ""
+    """file:line of the user's code that submitted it, if known."""
 
 
 @dataclass
@@ -96,6 +98,8 @@ class Lane:
     target: str = ""
     start_method: str = ""
     daemon: bool = False
+    helper: bool = False
+    """A library's own thread (kind "thread"): muted like helper lanes."""
     args: dict[str, Any] = field(default_factory=dict)
     pid: int | None = None
     tid: int | None = None
@@ -129,6 +133,11 @@ class Lane:
         default_factory=list
     )
     """(t, cpu %, rss bytes, threads, children) from psutil."""
+    cpu_memo: tuple[float, float, int, float] = field(
+        default=(0.0, 0.0, -1, 0.0), repr=False, compare=False
+    )
+    """core.model.parallelism's last CPU integral: (begin, end, samples, CPU
+    seconds), so that live hazard checks do not integrate every sample again."""
 
     @property
     def state(self) -> State | None:

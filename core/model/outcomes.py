@@ -227,8 +227,10 @@ def _explain_signal(number: int, signals: list[SignalRecord]) -> Explanation:
 
 
 _ABANDONED = {
-    "daemon": "a daemon thread is not waited for: the main program exited without "
+    "daemon": "a daemon thread is not waited for: its process exited without "
     "joining it, and it died with its process while still running",
+    "process_ended": "its process ended while the thread was still running "
+    "(os._exit, a signal or a crash): it died with its process",
     "app_closed": "the app closed while the thread was still running; threads "
     "cannot be force-stopped, it died with its process",
     "ignored_stop": "the thread ignored stop and was still running when the "

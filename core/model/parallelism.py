@@ -50,6 +50,9 @@ def cpu_seconds(lane: Lane) -> float:
     begin, end = lane.times.get("target_started"), _work_end(lane)
     if begin is None or end is None:
         return 0.0
+    memo = lane.cpu_memo  # the window asks again several times a second
+    if memo[:3] == (begin, end, len(lane.samples)):
+        return memo[3]
     total = 0.0
     previous: float | None = None
     for t, cpu, *_ in lane.samples:
@@ -58,6 +61,7 @@ def cpu_seconds(lane: Lane) -> float:
             if overlap > 0:
                 total += max(cpu, 0.0) / 100.0 * overlap
         previous = t
+    lane.cpu_memo = (begin, end, len(lane.samples), total)
     return total
 
 

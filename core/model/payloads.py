@@ -58,6 +58,9 @@ class LaneAdded:
     group: str = ""
     daemon: bool = False
     args: dict[str, Any] = field(default_factory=dict)
+    helper: bool = False
+    """A thread the library started for itself (a Queue's feeder, a Pool's
+    handlers): shown muted, hidden with the helper lanes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,12 @@ class Call:
     site: str = ""
     """``file:line`` of the user's code that made the call ("" for calls a
     scenario or multiprocessing itself made)."""
+    shares: list[str] = field(default_factory=list)
+    """start(): the multiprocessing objects a traced Process was given (its
+    args and kwargs, one level into lists, tuples and dicts, and its own
+    attributes), by type name ("Queue", "Lock", "Connection")."""
+    other_threads: list[str] = field(default_factory=list)
+    """start(): the other threads running in the calling process (names)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,9 @@ class SignalSent:
     """Who, in words ("the main program (action at 0.5 s)")."""
     group: bool = False
     site: str = ""
+    unfinished: int | None = None
+    """A Pool's shutdown: how many of its tasks had no result yet (running or
+    waiting); None when not a pool's or not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,11 @@ class Booted:
     parent_pid: int | None = None
     """The logical parent (the process that called start()); ``ppid`` is the
     OS parent, which differs under forkserver (the server forks)."""
+    imports: dict[str, float] | None = None
+    """A spawn or forkserver child's slowest packages while it booted (its
+    re-import of the main module): top-level name → seconds, the rest summed
+    under "(others)". None: not measured (a fork child, a scenario, an older
+    recording)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +277,8 @@ class TaskStarted:
     label: str = ""
     detail: str = ""
     submitted_ns: int | None = None
+    site: str = ""
+    """file:line of the user's code that submitted it (a traced program)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +383,19 @@ _CHECKS: dict[str, tuple[str, Any]] = {
     "list[str]": (
         "a list of strings",
         lambda v: type(v) is list and all(type(item) is str for item in v),
+    ),
+    "dict[str, float] | None": (
+        "an object of numbers, or null",
+        lambda v: (
+            v is None
+            or (
+                type(v) is dict
+                and all(
+                    type(k) is str and (type(x) is float or _is_int(x))
+                    for k, x in v.items()
+                )
+            )
+        ),
     ),
     "dict[str, Any]": (
         "an object",

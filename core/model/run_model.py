@@ -47,6 +47,8 @@ class RunModel:
     on its lanes. Nothing starts; the run announces them again.
     ``source``: the program's own description (a scenario as a dict), kept
     only so that a recording can reopen it in the editor.
+    ``code``: a traced script's text, kept for the same reason (a recording
+    carries it as data; reopening shows it and never runs it).
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class RunModel:
     ) -> None:
         self.lanes: dict[int, Lane] = {MAIN_ID: Lane(MAIN_ID, "main program", "main")}
         self.source = source
+        self.code: str | None = None
         self.events: list[Event] = []
         self.t0_ns: int | None = None
         self.info = p.RunStarted()
@@ -141,6 +144,7 @@ class RunModel:
             self.lanes[lane_id] = lane
         lane.name, lane.kind, lane.parent = data.name, data.kind, data.parent
         lane.group, lane.target, lane.daemon = data.group, data.target, data.daemon
+        lane.helper = data.helper
         lane.args = dict(data.args)
         lane.start_method = data.start_method
         if lane.start_method == "default" and self.info.default_start_method:

@@ -14,6 +14,13 @@ helper (forkserver, resource tracker: announced with their pid by the process
 that started them); or, at its end, an untracked process (a Python program
 started by other means, e.g. ``subprocess``), announced by the collector.
 
+A process's threads and the children it starts by other means (``os.fork``,
+``subprocess``, ``os.system``) have uids local to it (``@t1``, ``@u1``): the
+collector files them under the speaker's own lane, so a process cannot speak
+for another's. A thread's calls (join() from a thread, say) name it as caller.
+When a process's connection ends, its threads still running died with it
+(daemon threads, or a process that was killed), and the collector says so.
+
 Order: a parent announces a child (LANE_ADDED, START_CALLED) before the child
 exists, so the collector accepts new connections first, then reads every
 known one, then the new ones: whatever a parent sent before its child
@@ -30,8 +37,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.engine import process_tree
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, TRACED_MAIN, EventKind
+from core.tracer.exit_witness import ExitWitness
+from core.tracer.unhookable import unhookable_notice
 from core.worker.wire import MAX_EVENT_BYTES, decode, encode
 
 Emit = Callable[[EventKind, int, dict[str, Any]], None]
@@ -40,12 +50,28 @@ Emit = Callable[[EventKind, int, dict[str, Any]], None]
 CALL_KINDS = {
     "start_called",
     "start_returned",
+    "start_failed",
     "join_called",
     "join_returned",
     "is_alive",
     "close_called",
     "signal_sent",
 }
+SUBMISSIONS_KEPT = 100_000
+"""Pool and executor submissions remembered until their tasks start."""
+
+THREAD_UID = "@t"
+"""How a thread's uid begins (core/tracer/hook/procession_trace_threads.py)."""
+
+
+@dataclass
+class Owned:
+    """A lane that lives and dies with the process that announced it: a
+    thread, or a child whose pid it cannot know (``os.system``)."""
+
+    kind: str
+    daemon: bool = False
+    started: bool = False
 
 
 @dataclass
@@ -58,6 +84,10 @@ class Peer:
     lane: int | None = None
     pending: list[list[Any]] = field(default_factory=list)
     eof_ns: int | None = None
+    owned: dict[int, Owned] = field(default_factory=dict)
+    reading: bool = False
+    """Its messages are being read: reading it again, from a message it
+    led to, would put later messages before the one being forwarded."""
 
     @property
     def sender(self) -> int:
@@ -81,8 +111,14 @@ class Collector:
         self.lane_of_pid: dict[int, int] = {}
         self.pid_of_lane: dict[int, int] = {MAIN_ID: 0}
         self.exited: set[int] = set()
+        self.local_lanes: set[int] = set()
+        """Lanes with process-local uids: their ends come from their process."""
         self.next_lane = 1
         self.damaged = 0
+        self.submissions: dict[tuple[int, int, int], tuple[int, str]] = {}
+        """(submitter pid, task queue, job) → (submit time, call site)."""
+        self.witness = ExitWitness()
+        """Every traced process's status, even if whoever reaped it died first."""
 
     # -- reading ---------------------------------------------------------------------
 
@@ -112,6 +148,7 @@ class Collector:
             creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
             pid = struct.unpack("3i", creds)[0]
             peer = Peer(sock, pid)
+            self.witness.watch(pid)
             if pid == self.main_pid():
                 peer.lane = MAIN_ID
             elif pid in self.lane_of_pid:
@@ -120,24 +157,50 @@ class Collector:
             new.append(peer)
 
     def _read(self, peer: Peer) -> None:
-        while peer.eof_ns is None:
-            try:
-                raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                raw = b""
-            if not raw:
-                self._ended(peer)
-                return
-            self._message(peer, raw)
+        if peer.reading:  # a message it sent led here: finish that one first
+            return
+        peer.reading = True
+        try:
+            while peer.eof_ns is None:
+                try:
+                    raw = peer.sock.recv(MAX_EVENT_BYTES + 1)
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:
+                    raw = b""
+                if not raw:
+                    self._ended(peer)
+                    return
+                self._message(peer, raw)
+        finally:
+            peer.reading = False
 
     def _ended(self, peer: Peer) -> None:
         peer.eof_ns = time.monotonic_ns()
         with contextlib.suppress(OSError):
             peer.sock.close()
         if peer.lane is None:
+            for other in self.peers:  # its parent may have named it meanwhile
+                if other is not peer:
+                    self._read(other)
+        if peer.lane is None:
             self._untracked(peer)
+        for lane, owned in peer.owned.items():
+            self._died_with_its_process(lane, owned)
+        peer.owned.clear()
+
+    def _died_with_its_process(self, lane: int, owned: Owned) -> None:
+        if owned.kind == "thread" and not owned.started:
+            data = {"error": "start() was never called", "never_called": True}
+            self.emit(EventKind.START_FAILED, lane, data)
+            return
+        self.exited.add(lane)
+        if owned.kind != "thread":  # os.system: the status was never read
+            self.emit(EventKind.EXITED, lane, {"exitcode": None})
+        else:
+            why = "daemon" if owned.daemon else "process_ended"
+            data = {"exitcode": None, "still_running": True, "abandoned": why}
+            self.emit(EventKind.EXITED, lane, data)
 
     # -- translating -----------------------------------------------------------------
 
@@ -152,6 +215,10 @@ class Collector:
         if row[0] == "hello":
             ppid = row[3].get("ppid")
             peer.ppid = ppid if type(ppid) is int else None
+            self._forked(peer, row[3].get("forked"))
+            return
+        if row[0] == "task_submitted":  # not an event: joined to the task's start
+            self._submitted(peer, row[2], row[3])
             return
         if row[0] == "booted" and peer.lane is None:
             uid = row[3].get("uid")
@@ -160,14 +227,50 @@ class Collector:
             # that lane is, only that pid may (SO_PEERCRED cannot be forged).
             if lane is not None and self.pid_of_lane.get(lane, peer.pid) == peer.pid:
                 self._bind(peer, lane)
+        # A reaping parent waits for an answer (a thread's end is no reaping).
+        waits = row[0] == "exited" and not str(row[4]).startswith(THREAD_UID)
         if peer.lane is None:
             peer.pending.append(row)
-            if row[0] == "exited":  # it waits for an answer: do not make it wait
+            if waits:  # do not make it wait
                 self._answer(peer)
             return
         self._forward(peer, row, live=True)
-        if row[0] == "exited":  # after the drain in _forward, whatever it found
+        if waits:  # after the drain in _forward, whatever it found
             self._answer(peer)
+
+    def _forked(self, peer: Peer, uid: Any) -> None:
+        """Which lane a process is that its parent announced without a pid:
+        a child of ``os.fork()`` names it (it may speak before its parent has
+        said its pid); a Python that ``os.system`` started (its parent is
+        the shell, whose parent is traced) is the one ``os.system`` call that
+        process is inside."""
+        if peer.lane is not None or peer.ppid is None:
+            return
+        parent = self._lane_of_process(peer.ppid)
+        if type(uid) is str:
+            lane = None if parent is None else self.lane_of_uid.get(_key(parent, uid))
+            if lane is not None and self.pid_of_lane.get(lane, peer.pid) == peer.pid:
+                self._bind(peer, lane)
+            return
+        if parent is None:  # the shell of os.system: its own parent is traced
+            parent = self._lane_of_process(process_tree.parent_of(peer.ppid) or 0)
+        if parent is None:
+            return
+        running = [  # os.system calls in progress in the parent: no pid yet
+            lane
+            for other in self.peers
+            if other.lane == parent and other.eof_ns is None
+            for lane, owned in other.owned.items()
+            if owned.kind == "untracked" and lane not in self.pid_of_lane
+        ]
+        if len(running) == 1:  # with two at once, which is which is unknown
+            self.emit(
+                EventKind.BOOTED, running[0], {"pid": peer.pid, "ppid": peer.ppid}
+            )
+            self._learn_pid(peer.pid, running[0])
+
+    def _lane_of_process(self, pid: int) -> int | None:
+        return MAIN_ID if pid == self.main_pid() else self.lane_of_pid.get(pid)
 
     def _bind(self, peer: Peer, lane: int) -> None:
         peer.lane = lane
@@ -181,33 +284,89 @@ class Collector:
         kind, seq, t_ns, data, about = row
         own = MAIN_ID if peer.lane is None else peer.lane
         data.pop("uid", None)
+        thread = data.pop("thread", None)
+        key = _key(own, about) if type(about) is str else None
         if about is None:
             lane = own
-        elif kind == "lane_added" and type(about) is str:
-            lane = self.lane_of_uid.get(about) or self._new_lane(about)
+        elif kind == "lane_added" and key is not None:
+            lane = self.lane_of_uid.get(key) or self._new_lane(key)
             data["parent"] = own
-        elif type(about) is str and about in self.lane_of_uid:
-            lane = self.lane_of_uid[about]
+            if key != about:
+                self.local_lanes.add(lane)
+        elif key is not None and key in self.lane_of_uid:
+            lane = self.lane_of_uid[key]
         else:
             self.damaged += 1
             return
         if kind in CALL_KINDS:
             data["caller"] = own
+            if type(thread) is str:
+                data["caller"] = self.lane_of_uid.get(_key(own, thread), own)
+        if lane in self.local_lanes:
+            self._track_owned(peer, lane, kind, data)
         if kind == "start_returned" and type(data.get("pid")) is int:
             self._learn_pid(data["pid"], lane)
+        if kind == "task_started":
+            self._join_submission(data)
         if kind == "exited":
             self.exited.add(lane)
+            if type(data.get("exitcode")) is int and lane in self.pid_of_lane:
+                self.witness.forget(self.pid_of_lane[lane])
             ended = self.ended_ns(lane)
             if ended is not None:
                 data["ended_ns"] = ended
-            if live:
-                self.on_reaped(self.pid_of_lane.get(lane))
+            if live and lane in self.pid_of_lane:
+                self.on_reaped(self.pid_of_lane[lane])
         try:
             body = encode(str(kind), seq, t_ns, data)
         except (TypeError, ValueError):
             self.damaged += 1
             return
         self.frames.append(frame(peer.sender, lane, body))
+        if kind == "lane_added" and data.get("kind") == "untracked":
+            notice = unhookable_notice(str(data.get("target", "")))
+            if notice:
+                self.emit(EventKind.NOTICE, lane, {"level": "warning", "text": notice})
+
+    def _track_owned(
+        self, peer: Peer, lane: int, kind: str, data: dict[str, Any]
+    ) -> None:
+        """Follow a thread or pid-less child until it ends (see _ended)."""
+        if kind == "lane_added":
+            owned = peer.owned.setdefault(lane, Owned(str(data.get("kind"))))
+            owned.daemon = data.get("daemon") is True
+        elif kind == "start_called" and lane in peer.owned:
+            peer.owned[lane].started = True
+        elif kind == "start_returned" and type(data.get("pid")) is int:
+            peer.owned.pop(lane, None)  # a pid: the launcher reaps it if need be
+        elif kind in ("exited", "start_failed"):
+            peer.owned.pop(lane, None)
+
+    def _submitted(self, peer: Peer, t_ns: Any, data: dict[str, Any]) -> None:
+        queue, job, site = data.get("queue"), data.get("job"), data.get("site")
+        if type(queue) is int and type(job) is int and type(t_ns) is int:
+            self.submissions[(peer.pid, queue, job)] = (t_ns, str(site)[:1000])
+            if len(self.submissions) > SUBMISSIONS_KEPT:
+                del self.submissions[next(iter(self.submissions))]
+
+    def _join_submission(self, data: dict[str, Any]) -> None:
+        """A pool or executor task's start gains its submit time and call
+        site, from what its worker's parent said when it submitted the job."""
+        key = (
+            data.pop("parent_pid", None),
+            data.pop("queue", None),
+            data.pop("job", None),
+        )
+        if not all(type(part) is int for part in key):
+            return
+        found = self.submissions.get(key)
+        if found is None:  # said, perhaps, but not read yet: read the parent
+            for peer in self.peers:
+                if peer.pid == key[0]:
+                    self._read(peer)
+            found = self.submissions.get(key)
+        if found is not None:
+            data["submitted_ns"], data["site"] = found
 
     def _answer(self, peer: Peer) -> None:
         with contextlib.suppress(OSError):  # the parent waits for this byte
@@ -229,6 +388,7 @@ class Collector:
         return lane
 
     def _learn_pid(self, pid: int, lane: int) -> None:
+        self.witness.watch(pid)
         self.lane_of_pid[pid] = lane
         self.pid_of_lane[lane] = pid
         for peer in self.peers:
@@ -247,12 +407,17 @@ class Collector:
         parent = self.lane_of_pid.get(ppid or 0, MAIN_ID)
         if ppid is not None and ppid == self.main_pid():
             parent = MAIN_ID
+        self.witness.watch(pid)
         self.lane_of_pid[pid] = lane
         self.pid_of_lane[lane] = pid
         data = {"name": name, "kind": "untracked", "parent": parent}
         self.emit(EventKind.LANE_ADDED, lane, data)
         self.emit(EventKind.START_RETURNED, lane, {"pid": pid, "caller": parent})
         return lane
+
+    def connected(self, pid: int) -> bool:
+        """Whether the process ``pid`` ever spoke to the collector."""
+        return any(peer.pid == pid for peer in self.peers)
 
     def take_frames(self) -> list[bytes]:
         frames, self.frames = self.frames, []
@@ -266,3 +431,11 @@ class Collector:
             with contextlib.suppress(OSError):
                 peer.sock.close()
         self.listener.close()
+        self.witness.close()
+
+
+def _key(own: int, uid: str) -> str:
+    """Where a uid is filed: a process-local one (``@…``: a thread, an
+    untracked child) under the speaker's lane, others as they are (a
+    multiprocessing child's uid is sent again by the child itself)."""
+    return f"{own}{uid}" if uid.startswith("@") else uid

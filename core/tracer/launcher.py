@@ -56,6 +56,11 @@ LEFTOVER_GRACE = 0.3
 """Seconds untraced processes (no connection to wait for) get once every
 traced one has ended."""
 FLUSH_FRAMES = 1000
+BLIND = (
+    "Procession cannot see inside the main program: its interpreter never "
+    "loaded the hook (started with -I, -E or -S, which ignore PYTHONPATH or "
+    "skip site), so only its start, output and exit status are shown"
+)
 
 
 def trace_main(
@@ -226,6 +231,7 @@ class Launcher:
                 self._main_exited(code)
             else:
                 self.statuses[pid] = code
+                self.collector.witness.forget(pid)
                 lane = self.collector.lane_of_pid.get(pid)
                 if lane is not None and lane not in self.collector.exited:
                     self._exited(lane, code)
@@ -234,6 +240,8 @@ class Launcher:
         self.main_status = code
         self.main_ended_at = time.monotonic()
         self.collector.poll()  # its last words come before its end
+        if self.main is not None and not self.collector.connected(self.main.pid):
+            self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": BLIND})
         self.emit(EventKind.EXITED, MAIN_ID, {"exitcode": code})
 
     def _exited(self, lane: int, code: int | None) -> None:
@@ -280,9 +288,13 @@ class Launcher:
             self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": text})
         for lane, pid in self.collector.pid_of_lane.items():
             if lane != MAIN_ID and lane not in self.collector.exited:
-                self._exited(lane, self.statuses.get(pid))
+                # Reaped by a parent that died before saying the status (a
+                # Stop's SIGTERM): the kernel still has it.
+                status = self.statuses.get(pid, self.collector.witness.status(pid))
+                self._exited(lane, status)
         for lane in self.collector.lane_of_uid.values():
-            if lane not in self.collector.pid_of_lane:
+            local = lane in self.collector.local_lanes  # ended with their process
+            if lane not in self.collector.pid_of_lane and not local:
                 error = (
                     "start() never completed: not called, or it raised in the "
                     "process that created it (see that lane's error)"

@@ -74,7 +74,9 @@ class ScriptProgram:
         from core.model.run_model import RunModel
 
         start = Event.make(EventKind.RUN_STARTED, MAIN_ID, self.run_info())
-        return RunModel(preview=[start])
+        model = RunModel(preview=[start])
+        model.code = script_text(self.path)
+        return model
 
     def command(self) -> list[str]:
         return [self.python, self.shown_path or self.path, *self.argv]
@@ -117,6 +119,17 @@ def default_start_method(version: str) -> str:
     parts = version.split(".")
     minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
     return "forkserver" if sys.platform == "linux" and minor >= 14 else "fork"
+
+
+def script_text(path: str) -> str | None:
+    """The script's text for a recording to carry (None if it cannot be read
+    as a program: too large, not UTF-8, gone)."""
+    from core.lesson_programs import read_program_text
+
+    try:
+        return read_program_text(path)
+    except (InputError, OSError):
+        return None
 
 
 def load_script_args(args: Any) -> ScriptProgram:

@@ -47,6 +47,12 @@ FORK_WARNING = (
     "lock held by another thread stays locked in the child); Procession forks "
     "from its own single-threaded conductor, so it works here."
 )
+FORK_WITH_THREADS_WARNING = (
+    "fork copies the parent. Forking a multi-threaded program is unsafe (a "
+    "lock held by another thread stays locked in the child). This scenario "
+    "runs threads in the main program: a fork while they run copies a "
+    "multi-threaded process (Python 3.12+ warns about it)."
+)
 METHOD_HINTS = {
     "spawn": "spawn: a fresh interpreter per worker (slowest start, safest).",
     "forkserver": "forkserver: forked from a clean server process.",
@@ -265,7 +271,8 @@ class ScenarioEditor(QWidget):
         methods = {self.start_method.value()} | {
             g.start_method.value() for g in self.groups if g.start_method.value()
         }
-        notes = [FORK_WARNING] if "fork" in methods else []
+        fork_note = FORK_WITH_THREADS_WARNING if threads else FORK_WARNING
+        notes = [fork_note] if "fork" in methods else []
         notes += [METHOD_HINTS[m] for m in sorted(methods) if m in METHOD_HINTS]
         self.method_note.setText("\n".join(notes))
         self.method_note.setStyleSheet(

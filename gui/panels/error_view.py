@@ -4,20 +4,30 @@ see every frame (issue 11, defect 7), then what the process wrote below Python.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from core.model.run_model import Lane
 from core.model.student_traceback import student_view
 
 TRACEBACK_PX = 15
+FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+)')
 
 
 class ErrorView(QWidget):
+    frame_clicked = Signal(str, int)
+    """A click on a frame of the traceback (its ``File "…", line N`` or the
+    code line under it): the file and the line, for the program editor."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lane: Lane | None = None
         self.text = QPlainTextEdit(readOnly=True)
+        self.text.setToolTip("Click a line of the traceback to see it in the code")
+        self.text.viewport().installEventFilter(self)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPixelSize(TRACEBACK_PX)
         self.text.setFont(mono)
@@ -34,6 +44,22 @@ class ErrorView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.all_frames)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.text.viewport()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            block = self.text.cursorForPosition(event.position().toPoint()).block()
+            # The frame's own line, or the code line printed under it.
+            for candidate in (block, block.previous()):
+                found = FRAME.match(candidate.text()) if candidate.isValid() else None
+                if found:
+                    self.frame_clicked.emit(found["file"], int(found["line"]))
+                    break
+        return False
+
     def toPlainText(self) -> str:
         return self.text.toPlainText()
 
@@ -44,7 +70,7 @@ class ErrorView(QWidget):
         parts = []
         hidden = 0
         if error:
-            full = error.traceback.rstrip()
+            full = as_python_prints(error.traceback.rstrip(), error.type, error.message)
             if full and not self.all_frames.isChecked():
                 view = student_view(full)
                 full, hidden = view.text, view.hidden
@@ -66,3 +92,13 @@ class ErrorView(QWidget):
         self.note.setVisible(bool(hidden))
         self.all_frames.setVisible(bool(error))
         return bool(error)
+
+
+def as_python_prints(frames: str, kind: str, message: str) -> str:
+    """A traceback the way Python prints it: a traced child's comes as its
+    frames only (the Error tab then lacked the very line that names the
+    error); the header and the ``Type: message`` line are added if missing."""
+    if not frames or not frames.lstrip().startswith("File "):
+        return frames  # already whole, or nothing to frame
+    last = f"{kind}: {message}" if message else kind
+    return f"Traceback (most recent call last):\n{frames}\n{last}"

@@ -15,6 +15,7 @@ STATE_TEXT = {
     "stopping": ("■ Stopping…", "#a05a00"),
     "finished": ("✓ Finished", "#333333"),
     "broken": ("⚠ Broken: the main program died", "#b03a2e"),
+    "forced": ("⚠ Ended by force: the run did not stop in time", "#b03a2e"),
     "review": ("Recording (review)", "#6c3483"),
     "invalid": ("✗ Cannot run: ", "#b03a2e"),
 }
@@ -87,6 +88,6 @@ class RunStatusBar(QStatusBar):
             name = "threads" if lane.kind == "thread" else lane.start_method
             if name == "default" and default:
                 name = f"default ({default})"
-            if name not in methods:
+            if name and name not in methods:  # untracked processes have none
                 methods.append(name)
         return "Start method: " + (", ".join(methods) or model.info.start_method)

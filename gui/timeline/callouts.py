@@ -10,10 +10,12 @@ off the picture.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
 
-from core.model.headline import Callout, callouts
+from core.model.headline import Callout, callouts, running_span
 from core.model.run_model import State
 from gui import palette
 from gui.timeline.timeline_data import TimelineData, bar_extent
@@ -106,13 +108,22 @@ def _paint_boot(
     fnt: QFont,
 ) -> None:
     """Inside the bar, just after booting ended, in dark ink on the blue."""
-    lane = data.lanes[row]
-    ready = lane.times.get("target_started")
-    if ready is None:
+    span = running_span(data.lanes[row], data.model.now())
+    if span is None:
         return
+    ready, end = span
     metrics = QFontMetricsF(fnt)
     width = metrics.horizontalAdvance(callout.text) + 8
-    end = lane.times.get("target_ended", data.model.now())
+    # Never under the outcome badge (a pool worker's target never ends; its
+    # SIGTERM badge covered "boot 2 ms" in the Pool program's screenshot).
+    badge = float(data.outcome_x[row])
+    if not math.isnan(badge):
+        end = min(end, badge)
+    # Nor over a task's label (a pool worker's first task starts at once:
+    # "boot 2 ms" and "work" were written on top of each other).
+    tasks = data.lanes[row].tasks
+    if tasks:
+        end = min(end, min(task.start for task in tasks))
     x0 = transform.map(ready, 0.0)[0]
     room = transform.map(end, 0.0)[0] - x0
     if room < width + 6:

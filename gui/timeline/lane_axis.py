@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from core.model.run_model import Lane
 from gui import palette
-from gui.timeline.lane_order import name_ink, row_label
+from gui.timeline.lane_order import name_ink
 from gui.timeline.tooltips import identity, outcome_tooltip, sized
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
@@ -28,10 +28,12 @@ class LaneAxis(pg.AxisItem):
     """Left axis that labels lanes; emits ``lane_clicked`` like the lanes do."""
 
     lane_clicked = Signal(int)
+    lane_double_clicked = Signal(int)
 
     def __init__(self) -> None:
         super().__init__("left")
         self._lanes: list[Lane] = []
+        self._labels: list[str] = []
         self._scale = 1.0
         self._selected: int | None = None
         # Text measurement is the costly part (1 024 lanes re-measured on every
@@ -42,8 +44,9 @@ class LaneAxis(pg.AxisItem):
         self._patterns: dict[int, str] = {}  # worker id → its identity's pattern
         self.setPen(QColor(palette.GRID))
 
-    def set_lanes(self, lanes: list[Lane]) -> None:
-        self._lanes = lanes
+    def set_lanes(self, lanes: list[Lane], labels: list[str]) -> None:
+        """The rows' lanes and their labels (TimelineData's)."""
+        self._lanes, self._labels = lanes, labels
         self._name_widest = None
         self._patterns = {lane.worker_id: _pattern(identity(lane)) for lane in lanes}
         self.refresh()
@@ -68,12 +71,11 @@ class LaneAxis(pg.AxisItem):
         self.update()
 
     def preferred_width(self) -> float:
-        lanes = self._lanes[:2000]
         if self._name_widest is None:
             bold = palette.font(palette.LABEL_PX * self._scale, bold=True)
             name = QFontMetricsF(bold)
             self._name_widest = max(
-                (name.horizontalAdvance(lane.name) for lane in lanes), default=0.0
+                map(name.horizontalAdvance, self._labels[:2000]), default=0.0
             )
         patterns = set(self._patterns.values())
         unmeasured = patterns - self._identity_widths.keys()
@@ -134,7 +136,7 @@ class LaneAxis(pg.AxisItem):
             if two_lines:
                 block = name_h + sub_h
                 name_rect = QRectF(0, centre - block / 2, right, name_h)
-                self._draw_text(p, name_rect, row_label(lane))
+                self._draw_text(p, name_rect, self._labels[row])
                 p.setPen(QColor(palette.MUTED_INK))
                 p.setFont(sub_font)
                 self._draw_text(
@@ -142,7 +144,7 @@ class LaneAxis(pg.AxisItem):
                 )
             else:
                 rect = QRectF(0, centre - name_h / 2, right, name_h)
-                self._draw_text(p, rect, row_label(lane))
+                self._draw_text(p, rect, self._labels[row])
                 if step > 1:
                     p.setPen(QPen(QColor(palette.MUTED_INK), 1))
                     p.drawLine(QPointF(right + 2, centre), QPointF(width, centre))
@@ -180,6 +182,8 @@ class LaneAxis(pg.AxisItem):
         if row is not None:
             event.accept()
             self.lane_clicked.emit(self._lanes[row].worker_id)
+            if event.double():  # open or close a lane's children
+                self.lane_double_clicked.emit(self._lanes[row].worker_id)
 
 
 def label_px(lane_px: float, scale: float) -> tuple[float, float]:

@@ -26,7 +26,7 @@ from core.model.outcomes import Outcome
 from core.model.run_model import Lane, Marker, RunModel, State
 from gui.palette import DRAW_ORDER, MARKER_STYLES, STATE_STYLES
 from gui.timeline.growable import Growable
-from gui.timeline.lane_order import MUTED_KINDS, tree_order
+from gui.timeline.lane_order import is_muted, parent_lanes, row_label, tree_order
 from gui.timeline.task_data import TaskData
 
 SAMPLE_PERIOD_GUESS = 0.2
@@ -95,15 +95,24 @@ class LaneProgress:
 class TimelineData:
     """Rectangles for one model; ``update(ids)`` after each ``model.apply()``."""
 
-    def __init__(self, model: RunModel, show_helpers: bool = True) -> None:
+    def __init__(
+        self,
+        model: RunModel,
+        show_helpers: bool = True,
+        collapsed: frozenset[int] = frozenset(),
+    ) -> None:
         self.model = model
         self.show_helpers = show_helpers
+        self.collapsed = collapsed
+        """Lanes whose children are hidden (a double click on the label)."""
         self._reset()
         self.update(())
 
     def _reset(self) -> None:
         self.lanes: list[Lane] = []
         self.depths: list[int] = []
+        self.labels: list[str] = []
+        """Each row's label: the tree's "↳", and "▾"/"▸" on a parent lane."""
         self.row_of: dict[int, int] = {}
         self.closed = {state: Growable() for state in DRAW_ORDER}
         self.cpu = Growable()
@@ -155,8 +164,15 @@ class TimelineData:
         """Give new lanes rows; move the old ones' drawings if rows shifted."""
         lanes = self.model.lanes
         self._placed = {i: (lane.parent, lane.kind) for i, lane in lanes.items()}
-        order = tree_order(lanes, self.show_helpers)
+        order = tree_order(lanes, self.show_helpers, self.collapsed)
         ids = [lane.worker_id for lane, _depth in order]
+        parents = parent_lanes(lanes)
+        self.labels[:] = [  # in place, like lanes: the axis holds both lists
+            row_label(lane, lane.worker_id in self.collapsed)
+            if lane.worker_id in parents
+            else row_label(lane)
+            for lane, _depth in order
+        ]
         if ids == [lane.worker_id for lane in self.lanes]:
             return False  # only hidden lanes arrived, or nothing moved
         source = np.array([self.row_of.get(i, -1) for i in ids], dtype=np.intp)
@@ -178,7 +194,7 @@ class TimelineData:
         self.depths = [depth for _lane, depth in order]
         self.row_of = {lane_id: row for row, lane_id in enumerate(ids)}
         self.muted_rows = np.array(
-            [row for row, lane in enumerate(self.lanes) if lane.kind in MUTED_KINDS],
+            [row for row, lane in enumerate(self.lanes) if is_muted(lane)],
             dtype=np.intp,
         )
         for row in np.flatnonzero(source < 0):

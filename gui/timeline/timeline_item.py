@@ -90,7 +90,7 @@ class TimelineItem(pg.GraphicsObject):
 
     def set_model(self, model: RunModel) -> None:
         self.prepareGeometryChange()
-        self._data = TimelineData(model, self._data.show_helpers)
+        self._data = TimelineData(model, self._data.show_helpers, self._data.collapsed)
         self._selected = None
         self.update()
 
@@ -100,19 +100,27 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
 
     def set_show_helpers(self, show: bool) -> None:
-        """Show or hide helper and untracked lanes (rows are laid out again)."""
+        """Show or hide helper lanes (rows are laid out again)."""
         if show != self._data.show_helpers:
-            self.prepareGeometryChange()
-            self._data = TimelineData(self._data.model, show)
-            self.update()
+            self._lay_out_again(show, self._data.collapsed)
+
+    def set_collapsed(self, collapsed: frozenset[int]) -> None:
+        """Hide the lanes under these lanes (rows are laid out again)."""
+        if collapsed != self._data.collapsed:
+            self._lay_out_again(self._data.show_helpers, collapsed)
+
+    def _lay_out_again(self, show_helpers: bool, collapsed: frozenset[int]) -> None:
+        self.prepareGeometryChange()
+        self._data = TimelineData(self._data.model, show_helpers, collapsed)
+        self.update()
 
     def lanes_changed(self, worker_ids: set[int]) -> bool:
-        """Take in changes; True if rows were added or moved (labels follow)."""
+        """Take in changes; True if rows were added or moved (labels follow).
+        No repaint is asked for here: the view asks for one unless it is live,
+        when its 30 Hz frame repaints anyway."""
         if self._data.needs_layout(worker_ids):
             self.prepareGeometryChange()  # before the bounding rect grows
-        moved = self._data.update(worker_ids)
-        self.update()
-        return moved
+        return self._data.update(worker_ids)
 
     def set_presentation_scale(self, scale: float) -> None:
         self._scale = scale

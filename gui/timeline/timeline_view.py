@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.model.run_model import RunModel
 from gui import palette
 from gui.timeline.lane_axis import LaneAxis, label_px
+from gui.timeline.lane_order import parent_lanes
 from gui.timeline.lane_overlay import text_px
 from gui.timeline.mark_highlight import MarkHighlight
 from gui.timeline.timeline_item import TimelineItem
@@ -115,11 +116,12 @@ class TimelineView(ViewRanges, QWidget):
         self._item.lane_clicked.connect(self._on_lanes_clicked)
         self._item.marker_clicked.connect(self.marker_clicked)
         self._axis.lane_clicked.connect(self._on_lanes_clicked)
+        self._axis.lane_double_clicked.connect(self.toggle_collapsed)
         self._box.sigRangeChangedManually.connect(self._on_box_moved_by_hand)
         self._box.sigResized.connect(self._on_box_resized)
         self._box.sigXRangeChanged.connect(self._on_box_x_changed)
         self._apply_scale()
-        self._axis.set_lanes(self._item.data.lanes)
+        self._axis.set_lanes(self._item.data.lanes, self._item.data.labels)
         self.fit()
 
     def _build_controls(self) -> QHBoxLayout:
@@ -208,8 +210,18 @@ class TimelineView(ViewRanges, QWidget):
             self._item.update()
 
     def set_show_helpers(self, show: bool) -> None:
-        """Show (the default) or hide helper and untracked lanes."""
+        """Show (the default) or hide helper lanes (the library's own
+        processes and threads; untracked processes stay)."""
         self._item.set_show_helpers(show)
+        self._rows_changed()
+
+    def toggle_collapsed(self, worker_id: int) -> None:
+        """Hide the lanes under ``worker_id``, or show them again (a double
+        click on its label, "▾"/"▸"); a lane without children stays as it is."""
+        data = self._item.data
+        if worker_id not in parent_lanes(data.model.lanes):
+            return
+        self._item.set_collapsed(data.collapsed ^ {worker_id})
         self._rows_changed()
 
     def _rows_changed(self) -> None:
@@ -221,7 +233,7 @@ class TimelineView(ViewRanges, QWidget):
 
     def _refresh_rows(self) -> None:
         self._rows_stale = False
-        self._axis.set_lanes(self._item.data.lanes)
+        self._axis.set_lanes(self._item.data.lanes, self._item.data.labels)
         self._fit_rows()
 
     def is_live(self) -> bool:

@@ -34,15 +34,26 @@ def identity(lane: Lane) -> str:
     return f"pid {lane.pid}"
 
 
+_PROCESS_WORDS = {
+    "helper": "helper process",
+    "untracked": "process started without multiprocessing",
+}
+
+
 def _heading(lane: Lane) -> str:
     if lane.kind == "main":
         what = "the main program" + (f", pid {lane.pid}" if lane.pid else "")
     elif lane.kind == "thread":
-        what = "thread" + (f" {lane.tid}" if lane.tid else "")
+        what = ("helper thread" if lane.helper else "thread") + (
+            f" {lane.tid}" if lane.tid else ""
+        )
         if lane.pid:
             what += f" inside pid {lane.pid}"
+        if lane.daemon:
+            what += ", daemon"
     else:
-        what = "process" + (f", pid {lane.pid}" if lane.pid else ", no pid yet")
+        what = _PROCESS_WORDS.get(lane.kind, "process")
+        what += f", pid {lane.pid}" if lane.pid else ", no pid yet"
         if lane.start_method:
             what += f", {lane.start_method}"
         if lane.daemon:
@@ -143,6 +154,7 @@ def task_tooltip(lane: Lane, span: TaskSpan, now: float) -> str:
         lines.append(
             f"submitted at {_seconds(span.submitted)}, "
             f"waited {span.start - span.submitted:.3f} s"
+            + (f" (submitted by {escape(span.site)})" if span.site else "")
         )
     if span.detail:  # sent by the worker: any length, so cut it short
         detail = span.detail if len(span.detail) <= 400 else span.detail[:400] + "…"

@@ -20,6 +20,7 @@ from bench import (
     latency,
     overhead,
     paint,
+    recording_open,
     scale,
     startup,
     task_ingest,
@@ -136,6 +137,19 @@ def test_task_ingestion_loses_nothing():
     assert result["lost"] == 0 and result["damaged"] == 0, result
     assert result["spans"] == 2 * 500, result
     assert sane(result["rate"]), result
+
+
+def test_recording_open_replays_every_event_of_the_written_recording():
+    report = recording_open.run(quick=True)
+    ran(report)
+    figures = report.data["recording"]
+    lanes = recording_open.QUICK[0]
+    # every lane announced, every worker's ending, no sequence number skipped
+    assert figures["lanes"] == lanes + 1 and figures["outcomes"] == lanes
+    assert figures["missing"] == 0
+    assert figures["events"] > 0.9 * recording_open.QUICK[1]
+    assert sane(figures["seconds"], high=600) and sane(figures["peak_rss_mb"])
+    assert all(sane(v, low=-1e-9, high=600) for v in figures["phases"].values())
 
 
 @pytest.mark.parametrize("only", ["7"])

@@ -222,3 +222,46 @@ def test_terminate_of_a_process_without_shared_objects_is_no_hazard():
     run.exited(1, 505, -15)
     run.join(1, 501, 506)
     assert run.finish(600) == []
+
+
+def test_a_task_is_cut_when_its_worker_exits_not_at_the_runs_end():
+    """Cut at the worker's exit (so a recording replays it there), and a
+    second end of the same task (its result could not be sent) amends it."""
+    run = Run()
+    run.add(1, "ForkPoolWorker-1", 1, daemon=True)
+    run.start(1, 5)
+    run.send(1, 20, "task_started", 1, task_id=1, label="work", detail="work (1)")
+    run.send(1, 30, "task_ended", 1, task_id=1, outcome="ok", detail="returned 1")
+    run.send(1, 31, "task_ended", 1, task_id=1, outcome="error", detail="unsent")
+    run.send(1, 40, "task_started", 1, task_id=2, label="work")
+    run.exited(1, 105, -15)
+    run.finish(300)
+    first, second = run.model.lanes[1].tasks
+    assert (first.outcome, first.end) == ("error", 0.030)
+    assert first.detail == "work (1) → returned 1 → unsent"
+    assert (second.outcome, second.end) == ("cut", 0.105)
+    assert run.model.lanes[1].problems == []
+
+
+def _slow_boot(imports: dict[str, float]) -> Run:
+    run = Run()
+    run.add(1, "Process-1", 1, start_method="spawn")
+    run.send(-2, 10, "start_called", 1, caller=0)
+    run.send(1, 2510, "booted", 1, pid=1001, imports=imports)
+    run.send(1, 2511, "target_started", 1, target="work")
+    run.returned(1, 2600)
+    run.exited(1, 2602)
+    run.join(1, 2000, 2603)
+    return run
+
+
+def test_start_cost_names_the_imports_that_took_the_time():
+    run = _slow_boot({"torch": 2.1, "json": 0.01, "_struct": 0.06, "(others)": 0.2})
+    [hazard] = run.finish(2700)
+    assert hazard.kind == "start_cost"
+    assert "importing torch (2.10 s)." in hazard.text  # not json, _struct, others
+
+
+def test_a_slow_start_that_imported_little_is_a_busy_machine_not_start_cost():
+    run = _slow_boot({"json": 0.01, "(others)": 0.05})
+    assert run.finish(2700) == []

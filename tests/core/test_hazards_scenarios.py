@@ -5,6 +5,7 @@ only the hazards it is about."""
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
@@ -158,3 +159,48 @@ def test_lessons_show_only_the_hazards_they_are_about(lesson):
         scenario = dataclasses.replace(scenario, workers=groups)
     found = set(kinds(detect(run(scenario))))
     assert found <= INTENDED.get(lesson, set()), found
+
+
+def _busy_pair(mode: str, target: str = "busy") -> dict[str, object]:
+    return {
+        "start_method": "fork",
+        "workers": [
+            {
+                "name": mode,
+                "target": target,
+                "count": 2,
+                "mode": mode,
+                "args": {"seconds": 1.5},
+            }
+        ],
+    }
+
+
+def test_two_busy_threads_share_one_core():
+    """The GIL: whatever the machine's load, two threads of pure Python get
+    one core at most between them."""
+    model = run(_busy_pair("thread"))
+    [hazard] = detect(model)
+    assert hazard.kind == "cpu_bound_threads" and len(hazard.lanes) == 2
+
+
+def test_two_sleeping_threads_are_no_hazard():
+    assert detect(run(_busy_pair("thread", "sleep"))) == []
+
+
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or not hasattr(os, "sched_setaffinity"),
+    reason="needs two CPUs and CPU affinity",
+)
+def test_busy_processes_on_a_machine_that_gives_one_cpu_of_two():
+    """A real throttle: the run may use one CPU (affinity, as a container's
+    limit does) while the machine claims more."""
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        model = run(_busy_pair("process"))
+    finally:
+        os.sched_setaffinity(0, allowed)
+    [hazard] = detect(model)
+    assert hazard.kind == "throttled_machine" and len(hazard.lanes) == 2
+    assert f"{os.cpu_count()} CPUs" in hazard.text

@@ -9,6 +9,7 @@ from core.model.headline import (
     callouts,
     duration,
     measured_text,
+    running_span,
     signal_ignored,
 )
 from core.scenario.toml_io import load_scenario_or_lesson
@@ -48,6 +49,11 @@ def test_lesson_5_says_the_sigterm_was_ignored_and_the_exit_codes():
     model = run(load_scenario_or_lesson("5"))
     lanes = by_name(model)
     polite, stubborn = lanes["polite"], lanes["stubborn"]
+    # The terminated target never ended: its bar (and the room for its boot
+    # label) stops where it exited, not at the end of the run.
+    ready, end = running_span(polite, model.now())
+    assert end == polite.times["exited"] < model.now() - 0.5
+    assert ready == polite.times["target_started"] < end
 
     def sigterm(lane):
         return next(

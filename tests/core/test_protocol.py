@@ -34,6 +34,8 @@ def test_a_payload_field_of_the_wrong_type_is_named():
         payloads.payload_from_dict(EventKind.EXITED, {"exitcode": 10**30})
     with pytest.raises(ValueError, match="must be true or false"):
         payloads.payload_from_dict(EventKind.JOIN_RETURNED, {"timed_out": 1})
+    with pytest.raises(ValueError, match="'imports' must be an object of numbers"):
+        payloads.payload_from_dict(EventKind.BOOTED, {"imports": {"numpy": "1 s"}})
     record = payloads.payload_from_dict(EventKind.EXITED, {"exitcode": -9, "new": 1})
     assert record == payloads.Exited(exitcode=-9)  # unknown fields are ignored
 

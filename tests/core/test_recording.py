@@ -55,3 +55,18 @@ def test_nonsense_in_the_events_is_refused_with_a_message():
     data["events"][-1] = ["exploded", 1, 0, 1, 5, {}]
     with pytest.raises(InputError, match=r"events\[1\]: unknown event kind"):
         recording.from_data(data)
+
+
+def test_a_programs_code_is_kept_as_text_and_damaged_code_is_refused():
+    data = recorded([ev("run_started", 0, 0, 0, pid=10)])
+    data["program_code"] = "print('hi')\n"
+    assert recording.from_data(data).code == "print('hi')\n"
+    for bad, why in [
+        (["print()"], "expected text, got a list"),
+        ("a\x00b", "contains a NUL byte"),
+        ("\ud800", "not UTF-8 text"),
+        ("#" * (1024 * 1024 + 1), "larger than 1024 KiB"),
+    ]:
+        data["program_code"] = bad
+        with pytest.raises(InputError, match=rf"program_code: {why}"):
+            recording.from_data(data)

@@ -82,7 +82,7 @@ def stop(child, timeout=12.0):
 def test_no_console_runs_the_first_lesson_and_sigterm_closes_it(tmp_path):
     """pythonw: sys.stdout and sys.stderr are None; Run still works."""
     child, title = start(tmp_path, [], no_console=True, press_run=True)
-    assert title == "Procession — Two processes, joined"
+    assert title == "Procession — Two processes, joined (running)"
     status, took, out, err = stop(child)
     assert status == 0, err
     assert took <= 10.0

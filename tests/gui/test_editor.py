@@ -123,7 +123,13 @@ def test_fork_carries_its_warning(editor):
     assert not editor.method_note.text().startswith("fork")
     choose(editor.start_method, "fork")
     assert "multi-threaded" in editor.method_note.text()
+    assert "single-threaded conductor" in editor.method_note.text()
     assert not editor.method_note.isHidden()
+    # With thread workers the conductor is no longer single-threaded: the note
+    # must not promise that it is.
+    choose(editor.mode, "thread")
+    assert "single-threaded" not in editor.method_note.text()
+    assert "runs threads in the main program" in editor.method_note.text()
 
 
 def test_custom_code_syntax_error_is_shown_with_its_line(editor):

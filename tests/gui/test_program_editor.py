@@ -209,3 +209,23 @@ def test_procession_script_py_opens_the_program_and_runs_nothing(tmp_path):
     status, _, _, err = stop(child)
     assert status == 0, err
     assert not marker.exists()
+
+
+def test_a_program_opened_before_the_window_shows_gets_its_room(qtbot, tmp_path):
+    """``procession SCRIPT.py`` opens the program before the window is shown,
+    when its splitters have no real sizes yet: the code's width comes once
+    the window has its own (a screenshot showed it squeezed)."""
+    from gui.editor.trust_store import TrustStore
+    from gui.main_window import MainWindow
+    from gui.program_mode import PROGRAM_WIDTH
+
+    window = MainWindow(TrustStore(tmp_path / "trusted-code.json"))
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    assert window.open_path(program("01"))
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == PROGRAM_WIDTH, timeout=2_000)
+    left = window.programs.stack.parentWidget().sizes()
+    assert left[1] > 2 * left[0]  # the code has most of the height
+    window.close()

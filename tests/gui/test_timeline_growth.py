@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from core.model.lanes import Lane, State
 from core.model.run_model import RunModel
@@ -297,3 +300,51 @@ def test_while_live_labels_follow_new_rows(qtbot) -> None:
     qtbot.waitUntil(lambda: axis.width() > narrow, timeout=2000)  # the next frame
     view.set_live(False)
     assert [lane.name for lane in axis._lanes] == names(view)
+
+
+def double_click_label(view: TimelineView, row: int) -> None:
+    """A real double click on a lane's label, left of the lanes: what Qt
+    delivers (press, release, double click, release; QTest's mouseDClick
+    leaves the last release out, and pyqtgraph acts on it)."""
+    axis = view.plot_widget.getPlotItem().getAxis("left")
+    x = view.plot_widget.mapFromScene(axis.mapToScene(axis.boundingRect().center())).x()
+    pos = QPoint(x, to_viewport(view, 0.0, row + 0.5).y())
+    viewport = view.plot_widget.viewport()
+    left = Qt.MouseButton.LeftButton
+    QTest.mouseClick(viewport, left, pos=pos)
+    double = QMouseEvent(
+        QEvent.Type.MouseButtonDblClick,
+        QPointF(pos),
+        viewport.mapToGlobal(QPointF(pos)),
+        left,
+        left,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, double)
+    QTest.mouseRelease(viewport, left, pos=pos)
+
+
+def test_a_double_click_on_a_parents_label_collapses_its_lanes(
+    grown_view: TimelineView,
+) -> None:
+    axis = grown_view.plot_widget.getPlotItem().getAxis("left")
+    assert grown_view.item.data.labels[1:4] == [
+        "▾ pool-1",
+        "↳ ▾ child",
+        "↳ grandchild",
+    ]
+    double_click_label(grown_view, 2)  # child: hides grandchild
+    assert names(grown_view) == [
+        "main program",
+        "pool-1",
+        "child",
+        "pool-2",
+        "resource_tracker",
+    ]
+    assert axis._labels[2] == "↳ ▸ child"
+    double_click_label(grown_view, 1)  # pool-1: hides child too
+    assert names(grown_view)[:3] == ["main program", "pool-1", "pool-2"]
+    double_click_label(grown_view, 3)  # pool-2 has no children: nothing
+    assert len(names(grown_view)) == 4
+    double_click_label(grown_view, 1)  # pool-1 again: child, still folded
+    assert names(grown_view)[:4] == ["main program", "pool-1", "child", "pool-2"]

@@ -16,5 +16,5 @@ if __name__ == "__main__":
     worker = mp.Process(target=sleeper)
     worker.start()
     escapee = subprocess.Popen(["sleep", "600"], start_new_session=True)
-    print("escapee", escapee.pid, flush=True)
+    print(f"escapee {escapee.pid}", flush=True)  # one write, even unbuffered
     worker.join()

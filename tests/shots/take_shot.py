@@ -1,7 +1,11 @@
 """Open the real window (xcb, under Xvfb), run a lesson, present, screenshot.
 
     DISPLAY=:N python tests/shots/take_shot.py LESSON OUT.png [--no-present]
-        [--export OUT_EXPORT.png] [--theme dark|contrast]
+        [--export OUT_EXPORT.png] [--theme dark|contrast] [--hazards]
+
+--hazards: after the run, show the Hazards tab with its first hazard chosen.
+--trust: LESSON is a program to run without asking (use a throwaway
+XDG_CONFIG_HOME: the answer is remembered there).
 
 Prints one JSON line of measurements (window, timeline area, lane heights,
 smallest label font) so a test can check the layout the screenshot shows.
@@ -38,6 +42,8 @@ def main(argv: list[str]) -> int:
     if not window.open_path(lesson):
         print(window.open_error, file=sys.stderr)
         return 1
+    if "--trust" in argv:
+        window.trust.trust([Path(lesson).read_text(encoding="utf-8")])
     window.show()
 
     def wait(ms: int, until=None) -> None:
@@ -64,6 +70,11 @@ def main(argv: list[str]) -> int:
     window.actions_.run.trigger()
     wait(RUN_TIMEOUT_MS, lambda: not window.controller.active)
     wait(800)
+    if "--hazards" in argv and window.hazards.list.count():
+        window.bottom_tabs.setCurrentWidget(window.hazards)
+        window.hazards.list.setCurrentRow(0)
+        window.hazards._on_item_clicked(window.hazards.list.item(0))
+        wait(500)
     screen = window.screen()
     shot = screen.grabWindow(0)
     shot.save(str(out), "PNG")

@@ -9,7 +9,7 @@ unless PROCESSION_TRACED_PYTHON names another (3.12, 3.13 or a path).
 
 from __future__ import annotations
 
-import sys
+import os
 import tempfile
 
 import pytest
@@ -18,7 +18,7 @@ from core.model.lanes import State
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetRaised
 from core.model.run_model import RunModel
-from tests.tracer.support import lane, program, run_both, run_traced, traced_python
+from tests.tracer.support import lane, program, run_both, run_traced
 
 METHODS = ["fork", "spawn", "forkserver"]
 HOOK_NAMES = ("procession_trace", "sitecustomize", "core/tracer")
@@ -176,8 +176,6 @@ def test_pool_and_executor_workers_are_lanes(method: str) -> None:
 def test_a_keyboard_interrupt_inside_join_shows_only_pythons_frames(
     method: str,
 ) -> None:
-    if traced_python() == sys.executable and sys.version_info < (3, 12):
-        pytest.xfail("3.11 has no sys.monitoring: join() is wrapped (one frame)")
     model = traced_like_plain("interrupted_join.py", method)  # stderr included
     assert isinstance(model.main.report, TargetRaised)
     assert model.main.report.type == "KeyboardInterrupt"
@@ -198,3 +196,15 @@ def test_one_file_for_both_streams_is_one_relay_and_keeps_everything(
     assert "exitcode 1" in text and "ZeroDivisionError: division by zero" in text
     printed = [line.text for line in lane(model, "Process-1").output]
     assert "ZeroDivisionError: division by zero" in printed
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_status_reaped_by_a_parent_that_never_said_it(method: str) -> None:
+    # The kernel keeps a reaped process's status for a pidfd opened while it
+    # lived (Linux >= 6.15): the lane shows 3, not "unknown".
+    model = traced_like_plain("reaped_behind_its_back.py", method)
+    child = lane(model, "Process-1")
+    release = tuple(int(n) for n in os.uname().release.split(".")[:2])
+    if release < (6, 15):
+        pytest.skip("PIDFD_GET_INFO needs Linux 6.15")
+    assert child.exitcode == 3

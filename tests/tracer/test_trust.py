@@ -109,3 +109,39 @@ def test_scenario_workers_keep_their_rule_with_or_without_a_lineage() -> None:
 def test_the_conductor_may_say_anything() -> None:
     events = decode([(MAIN_ID, 9, row("exited", 0, exitcode=3))], Lineage())
     assert kinds(events) == ["exited"]
+
+
+def test_a_process_speaks_for_its_own_threads_and_no_one_elses() -> None:
+    thread = json.dumps(
+        ["lane_added", 1, 1, {"name": "T-1", "parent": 0, "kind": "thread"}]
+    ).encode()
+    events = decode(
+        [
+            (TRACED_MAIN, 1, row("lane_added", 0, name="Process-1", parent=MAIN_ID)),
+            (TRACED_MAIN, 2, thread),
+            (TRACED_MAIN, 2, row("target_started", 2)),  # run() started in T-1
+            (TRACED_MAIN, 1, row("join_called", 3, caller=2)),  # T-1 joins Process-1
+            (TRACED_MAIN, 2, row("exited", 4, exitcode=None)),
+            # Process-1 may not speak for the main program's thread, nor name
+            # it as caller; and a process lane is not spoken for like a thread:
+            (1, 2, row("target_raised", 0, type="X")),
+            (1, 3, row("lane_added", 1, name="mine", parent=1)),
+            (1, 3, row("join_called", 2, caller=2)),
+            (TRACED_MAIN, 1, row("target_started", 5)),
+        ],
+        Lineage(),
+    )
+    assert kinds(events)[:5] == [
+        "lane_added",
+        "lane_added",
+        "target_started",
+        "join_called",
+        "exited",
+    ]
+    assert kinds(events)[5:] == [
+        "event_damaged",
+        "lane_added",
+        "event_damaged",
+        "event_damaged",
+    ]
+    assert "caller" in events[7].data.error

@@ -53,6 +53,9 @@ PATCHED = (
     "multiprocessing.resource_tracker",
     "multiprocessing.util",
     "traceback",
+    "subprocess",
+    "multiprocessing.pool",
+    "concurrent.futures.process",
 )
 
 _dumps = json.JSONEncoder(separators=(",", ":"), default=repr).encode
@@ -67,6 +70,10 @@ class Channel:
         self.relayed: dict[int, str] = {}  # fd → its relay connection's identity
         self.seq = 0
         self.pid = 0
+        self.lock = _new_lock()  # threads send too: seq order is arrival order
+        self.forked = ""
+        """Set by an os.fork() made outside multiprocessing: the uid of the
+        lane its parent announced, which the child's hello names."""
 
     def connect(self) -> Any:
         import _socket  # the C module: ``socket`` costs ~3 ms per interpreter
@@ -81,7 +88,10 @@ class Channel:
         finally:
             sock.close()
         self.sock = _socket.socket(fileno=high)
-        self._send(["hello", -1, time.monotonic_ns(), {"ppid": os.getppid()}, None])
+        hello: dict[str, Any] = {"ppid": os.getppid()}
+        if self.forked:
+            hello["forked"] = self.forked
+        self._send(["hello", -1, time.monotonic_ns(), hello, None])
 
     def capture_output(self) -> Any:
         """Send this process's fd 1 and 2 through the relay (which shows them
@@ -112,7 +122,9 @@ class Channel:
                 pass
 
     def after_fork_in_child(self) -> Any:
-        """A forked child shares the parent's socket: drop it, open its own."""
+        """A forked child shares the parent's socket: drop it, open its own
+        (and a new lock: another thread may have held the parent's)."""
+        self.lock = _new_lock()
         old, self.sock = self.sock, None
         if old is not None:
             try:
@@ -131,8 +143,9 @@ class Channel:
         if t_ns is None:
             t_ns = time.monotonic_ns()
         try:
-            self._send([kind, self.seq, t_ns, data, about])
-            self.seq += 1
+            with self.lock:
+                self._send([kind, self.seq, t_ns, data, about])
+                self.seq += 1
         except Exception:
             pass
 
@@ -153,6 +166,14 @@ class Channel:
 
     def _send(self, row: Any) -> Any:
         self.sock.send(_dumps(row).encode("ascii"))
+
+
+def _new_lock() -> Any:
+    """Re-entrant: a signal handler that sends while its thread is sending
+    must not deadlock. A lock, not a thread: none is started here."""
+    import _thread
+
+    return _thread.RLock()
 
 
 CHANNEL = Channel(os.environ.get(SOCKET_ENV, ""))
@@ -203,6 +224,18 @@ def site_from(frame: Any) -> Any:
     return ""
 
 
+def drop_own_frame(error: Any) -> Any:
+    """Inside a wrapper's ``except``: remove the wrapper's own entry from the
+    exception's traceback. A bare ``raise`` then re-raises without adding it
+    back, so what propagates looks as it does without Procession."""
+    try:
+        tb = error.__traceback__
+        if tb is not None:
+            error.__traceback__ = tb.tb_next
+    except Exception:
+        pass
+
+
 def is_internal(filename: Any) -> Any:
     return filename.startswith(tuple(_INTERNAL)) or filename.startswith("<frozen")
 
@@ -250,6 +283,11 @@ class Finder:
 
 def patch(name: Any, module: Any) -> Any:
     try:
+        if name == "subprocess":
+            import procession_trace_untracked
+
+            procession_trace_untracked.patch_subprocess(module)
+            return
         import procession_trace_mp
 
         procession_trace_mp.patch(name, module)
@@ -312,7 +350,7 @@ _main_done: list[bool] = []
 def main_finished() -> Any:
     """The main program's own code is done (its last line ran, or it raised):
     sent when the interpreter begins to shut down."""
-    if not _main_done:
+    if not _main_done and os.getpid() == MAIN_PID:  # not in an os.fork() child
         _main_done.append(True)
         # What the script raised, as Python printed it (PyErr_Print sets
         # these before the interpreter shuts down). Not a sys.excepthook
@@ -359,8 +397,17 @@ def install() -> Any:
         sys.excepthook = _excepthook(sys.excepthook)
     os.register_at_fork(after_in_child=CHANNEL.after_fork_in_child)
     import procession_trace_mp  # noqa: F401  (now: the hook folder leaves sys.path)
+    import procession_trace_threads
+    import procession_trace_untracked
+
+    procession_trace_threads.install()
+    procession_trace_untracked.install()
 
     sys.meta_path.insert(0, Finder)
+    if not MAIN_PID:  # a child may re-import the main module: time its imports
+        import procession_trace_imports
+
+        procession_trace_imports.install(Finder)
     for name in PATCHED:  # already imported (e.g. by a shadowed sitecustomize)
         module = sys.modules.get(name)
         if module is not None:

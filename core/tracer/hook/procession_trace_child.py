@@ -20,10 +20,14 @@ import threading
 
 if __package__:  # imported as part of core (a test importing every module)
     from . import procession_trace as pt
+    from . import procession_trace_imports as imports
     from . import procession_trace_mp as mp
+    from . import procession_trace_tasks as tasks
 else:  # in a traced interpreter: the hook folder is on sys.path
     import procession_trace as pt  # type: ignore[no-redef]
+    import procession_trace_imports as imports  # type: ignore[no-redef]
     import procession_trace_mp as mp  # type: ignore[no-redef]
+    import procession_trace_tasks as tasks  # type: ignore[no-redef]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -61,13 +65,16 @@ def _booted(process: Any) -> Any:
         "tid": threading.get_native_id(),
         "pgid": os.getpgid(0),
         "start_method": getattr(process, "_start_method", None) or "",
+        "imports": imports.report(),
     }
     mp.send("booted", data)
 
 
 def _target_started() -> Any:
-    target = mp._qualname(getattr(_current(), "_target", None))
+    process = _current()
+    target = mp._qualname(getattr(process, "_target", None))
     mp.send("target_started", {"target": target})
+    tasks.worker_starting(process)
 
 
 def _current() -> Any:

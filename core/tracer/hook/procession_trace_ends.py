@@ -43,8 +43,10 @@ def patch_popen_fork(module: Any) -> Any:
     def _send_signal(self: Any, sig: Any) -> Any:
         uid = self.__dict__.get("_procession_uid")
         if uid is not None and self.__dict__.get("returncode") is None:
-            by, site = _who_signals()
+            by, site, unfinished = _who_signals()
             data = {"signal": _signal_name(sig), "action": by, "by": by, "site": site}
+            if unfinished is not None:
+                data["unfinished"] = unfinished
             mp.send("signal_sent", data, uid)
         return original(self, sig)
 
@@ -53,7 +55,8 @@ def patch_popen_fork(module: Any) -> Any:
 
 def _who_signals() -> Any:
     """Who asked for this signal: user code (with its file:line), or
-    multiprocessing on its own (daemon cleanup at exit, a pool's shutdown)."""
+    multiprocessing on its own (daemon cleanup at exit, a pool's shutdown,
+    with how many of the pool's tasks had no result yet: its ``cache``)."""
     try:
         frame = sys._getframe(3)
     except ValueError:
@@ -63,15 +66,17 @@ def _who_signals() -> Any:
         if code.co_name == "_bootstrap" and code.co_filename.startswith(mp.MP_DIR):
             break
         if code.co_name == "_exit_function":
-            return "daemon cleanup at exit", ""
+            return "daemon cleanup at exit", "", None
         if code.co_name == "_terminate_pool":
-            return "the pool's shutdown", ""
+            cache = frame.f_locals.get("cache")
+            unfinished = len(cache) if isinstance(cache, dict) else None
+            return "the pool's shutdown", "", unfinished
         if "concurrent" in code.co_filename and "futures" in code.co_filename:
-            return "the executor", ""
+            return "the executor", "", None
         if not pt.is_internal(code.co_filename):
-            return "user code", f"{code.co_filename}:{frame.f_lineno}"
+            return "user code", f"{code.co_filename}:{frame.f_lineno}", None
         frame = frame.f_back
-    return "multiprocessing", ""
+    return "multiprocessing", "", None
 
 
 def _signal_name(number: Any) -> Any:

@@ -114,7 +114,7 @@ def _patch_process(module: Any) -> Any:
     module._cleanup = _cleanup
     base._popen = _Watched("_popen", _popen_set)
     base._closed = _Watched("_closed", _closed_set)
-    if not _monitor(base):  # 3.11: wrappers (one frame in a KeyboardInterrupt)
+    if not _monitor(base):  # 3.11: wrappers (which drop their frame from tracebacks)
         base.join = _wrap_join(base.join)
         base.is_alive = _wrap_is_alive(base.is_alive)
     base._bootstrap = child.wrap_bootstrap(base._bootstrap)
@@ -171,7 +171,13 @@ def _start_called(process: Any) -> Any:
     if process is None or uid_of(process) is None:
         return
     _announce(process)
-    send("start_called", {"site": pt.call_site(3)}, uid_of(process))
+    data = {"site": pt.call_site(3), "shares": [], "other_threads": []}
+    try:
+        data["shares"] = starting.shared_objects(process)
+        data["other_threads"] = starting.other_threads()
+    except Exception:
+        pass
+    send("start_called", data, uid_of(process))
 
 
 def _popen_set(process: Any, popen: Any) -> Any:
@@ -217,7 +223,11 @@ def _wrap_join(original: Any) -> Any:
     def join(self: Any, timeout: Any = None) -> Any:
         site = pt.call_site(2)
         _join_called(self, timeout, site)
-        result = original(self, timeout)
+        try:
+            result = original(self, timeout)
+        except BaseException as error:  # a Ctrl+C inside join(), say
+            pt.drop_own_frame(error)
+            raise
         _join_returned(self, site)
         return result
 
@@ -227,7 +237,11 @@ def _wrap_join(original: Any) -> Any:
 
 def _wrap_is_alive(original: Any) -> Any:
     def is_alive(self: Any) -> Any:
-        answer = original(self)
+        try:
+            answer = original(self)
+        except BaseException as error:
+            pt.drop_own_frame(error)
+            raise
         _is_alive_answered(self, answer, pt.call_site(2))
         return answer
 
@@ -283,9 +297,13 @@ def _monitor(base: Any) -> Any:
 if __package__:
     from . import procession_trace_child as child
     from . import procession_trace_ends as ends
+    from . import procession_trace_starting as starting
+    from . import procession_trace_tasks as tasks
 else:
     import procession_trace_child as child  # type: ignore[no-redef]
     import procession_trace_ends as ends  # type: ignore[no-redef]
+    import procession_trace_starting as starting  # type: ignore[no-redef]
+    import procession_trace_tasks as tasks  # type: ignore[no-redef]
 
 
 def _patchers() -> Any:
@@ -299,4 +317,6 @@ def _patchers() -> Any:
         "multiprocessing.forkserver": ends.patch_forkserver,
         "multiprocessing.resource_tracker": ends.patch_resource_tracker,
         "traceback": child.patch_traceback,
+        "multiprocessing.pool": tasks.patch_pool,
+        "concurrent.futures.process": tasks.patch_executor,
     }
