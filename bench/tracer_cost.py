@@ -128,12 +128,13 @@ def pool_tasks_recorded() -> tuple[int, int, int]:
         with contextlib.suppress(OSError):
             os.unlink(record)
         os.rmdir(folder)
+    # A recording's event: [kind, lane, ..., data] (data last in every version).
     started = [e for e in events if e[0] == "task_started"]
-    ended = {(e[1], e[4].get("task_id")) for e in events if e[0] == "task_ended"}
+    ended = {(e[1], e[-1].get("task_id")) for e in events if e[0] == "task_ended"}
     items = 0
     for event in started:
-        if (event[1], event[4].get("task_id")) in ended:
-            chunk = re.search(r"a chunk of (\d+) item", str(event[4].get("detail")))
+        if (event[1], event[-1].get("task_id")) in ended:
+            chunk = re.search(r"a chunk of (\d+) item", str(event[-1].get("detail")))
             items += int(chunk.group(1)) if chunk else 1
     return items, len(started), len(ended)
 
