@@ -40,6 +40,7 @@ from pathlib import Path
 
 from bench.common import ROOT, Report, describe_machine, machine, median, table
 from core.tracer.hook import HOOK_DIR
+from core.tracer.script_program import load_script
 
 PROGRAMS = Path(__file__).resolve().parent / "tracer_programs"
 PYTHON = sys.executable
@@ -143,6 +144,10 @@ def hook_cost(trials: int, python: str) -> dict[str, tuple[float, float]]:
     """Median ms (plain, hooked) of an interpreter's launch, with and without
     importing multiprocessing (the hook patches it then)."""
     folder = tempfile.mkdtemp(prefix="procession-bench-")
+    script = Path(folder, "empty.py")
+    script.write_text("")
+    load_script(str(script), [], python)  # what a traced run does first: the
+    script.unlink()  # hook compiled for this Python where no bytecode is written
     path = os.path.join(folder, "c.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
