@@ -29,7 +29,9 @@ BENCHMARKS = {
     "6": "startup",
     "7": "paint",
     "8": "bytecode",
+    "9": "tracer_cost",
     "10": "recording_open",
+    "11": "task_ingest",
 }
 
 
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         keys = [k.strip() for k in args.only.split(",") if k.strip()]
         unknown = [k for k in keys if k not in BENCHMARKS]
         if unknown:
-            print(f"unknown benchmark {unknown[0]!r}; choose from 1-8", file=sys.stderr)
+            known = f"choose from 1-{len(BENCHMARKS)}"
+            print(f"unknown benchmark {unknown[0]!r}; {known}", file=sys.stderr)
             return 2
     info = common.machine()
     print(common.describe_machine(info))

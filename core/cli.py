@@ -14,25 +14,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
-from core.engine.conductor_link import ConductorLink
-from core.engine.program import ScenarioProgram
-from core.engine.run_to_end import run_to_end
-from core.export import output_files, recording, summary, trace
-from core.hazards import detect
-from core.hazards import report as hazard_report
+from core.export import output_files
 from core.input_checks import InputError, Problem, parse_float_text
-from core.model import payloads as p
-from core.model.events import Event, EventKind
-from core.model.payloads import payload_to_dict
-from core.model.run_model import RunModel
-from core.scenario import toml_io
-from core.scenario.definition import MODES, START_METHODS, Scenario
-from core.scenario.overrides import with_overrides
+from core.model.kinds import EventKind
 from core.stop_signals import StopSignals
 from core.terminal_text import visible, visible_lines
-from core.tracer.script_program import ScriptProgram, load_script_args, script_status
+
+# Imported where they are used: a traced program's run starts the script
+# sooner when the command line has imported only what starting it needs (the
+# model, the hazards and the exports load while it already runs).
+if TYPE_CHECKING:
+    from core.engine.conductor_link import ConductorLink
+    from core.engine.program import ScenarioProgram
+    from core.model.events import Event
+    from core.model.run_model import RunModel
+    from core.scenario.definition import Scenario
+    from core.tracer.script_program import ScriptProgram
+
+MODES = ("process", "thread")
+START_METHODS = ("spawn", "fork", "forkserver", "default")
+"""core.scenario.definition's (a test pins them equal): importing that module
+here would cost a traced script ~15 ms before its first line."""
 
 HURRY_LIMIT = 2.0
 """Seconds the run may take to end after a second signal sent SIGKILL to every
@@ -139,12 +143,19 @@ def load_program(args: argparse.Namespace) -> ScenarioProgram | ScriptProgram:
     """What ``run`` runs (InputError if invalid): a ``.py`` file is a traced
     program; anything else a scenario or lesson."""
     if args.scenario.endswith(".py"):
+        from core.tracer.script_program import load_script_args
+
         return load_script_args(args)
+    from core.engine.program import ScenarioProgram
+
     return ScenarioProgram(load(args))
 
 
 def load(args: argparse.Namespace) -> Scenario:
     """The scenario to run, with overrides applied (InputError if invalid)."""
+    from core.scenario import toml_io
+    from core.scenario.overrides import with_overrides
+
     if args.program_args or args.python:
         what = "arguments after it" if args.program_args else "--python"
         raise InputError(
@@ -161,6 +172,8 @@ def load(args: argparse.Namespace) -> Scenario:
 
 
 def list_lessons(out: TextIO) -> int:
+    from core.scenario import toml_io
+
     for lesson in toml_io.list_lessons():
         out.write(f"{lesson.name:<36} {lesson.title}\n")
     return 0
@@ -178,14 +191,23 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
         for line in bad_outputs:
             print(f"procession: {line}", file=sys.stderr)
         return 2, None
-    model = program.preview()
-    log = None if args.quiet else LiveLog(model, out)
+    from core.engine.run_to_end import run_to_end
+    from core.tracer.script_program import ScriptProgram, script_status
+
+    logs: list[LiveLog] = []  # made with the model, once the run has started
+    idle: list[bool] = []
     signals = StopSignals()
     stopping = {"asked": False, "hurried": False}
 
-    def on_events(link: ConductorLink, _model: RunModel, events: list[Event]) -> None:
+    def on_events(link: ConductorLink, model: RunModel, events: list[Event]) -> None:
+        if not args.quiet and not logs:
+            logs.append(LiveLog(model, out))
+        log = logs[0] if logs else None
         if log:
             log.write(events)
+        if not events and not idle:  # a quiet moment: load what the end needs
+            idle.append(True)
+            _reporting()
         if signals.status and not stopping["asked"]:
             stopping["asked"] = True
             out.write("\nStopping every worker…\n")
@@ -198,23 +220,25 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
             link.end_within(HURRY_LIMIT)
 
     def on_timeout() -> None:
-        if log:
-            log.out.write(f"--timeout {args.timeout:g} s reached: stopping the run\n")
+        if logs:
+            reached = f"--timeout {args.timeout:g} s reached: stopping the run\n"
+            logs[0].out.write(reached)
 
     signals.install()
     try:
-        run_to_end(
+        model = run_to_end(
             program,
-            model,
             sample_hz=args.sample_hz,
             stop_after=args.timeout,
             on_events=on_events,
             on_stop_after=on_timeout,
+            fork_conductor=isinstance(program, ScriptProgram),
         )
     except InputError as error:  # the machine cannot run it (pre-flight)
         signals.restore()
         print(f"procession: {visible_lines(error.describe())}", file=sys.stderr)
         return 2, None
+    summary, detect, hazard_report = _reporting()
     status = signals.status
     if isinstance(program, ScriptProgram):
         status = script_status(model.main.exitcode, status)
@@ -230,18 +254,32 @@ def run(args: argparse.Namespace, out: TextIO) -> tuple[int, RunModel | None]:
     return status, model
 
 
+def _reporting() -> tuple[Any, Any, Any]:
+    """The modules of the final table and hazards: imported after the start
+    (a traced script starts sooner), during the run's first quiet moment."""
+    from core.export import summary
+    from core.hazards import detect
+    from core.hazards import report as hazard_report
+
+    return summary, detect, hazard_report
+
+
 def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
     return output_files.requested({n: getattr(args, n) for n in output_files.OPTIONS})
 
 
 def _write_outputs(args: argparse.Namespace, model: RunModel) -> bool:
     """Write the data outputs (main.py draws --png/--svg); False if one failed."""
+    chosen = requested_outputs(args)
+    if not chosen:
+        return True
+    from core.export import recording, summary, trace
+
     writers = {
         "--summary": lambda path: summary.save(model, path),
         "--trace": lambda path: trace.save(model, path),
         "--record": lambda path: recording.save(model, path),
     }
-    chosen = requested_outputs(args)
     return output_files.write_each(
         [
             (option, chosen[option], w)
@@ -281,6 +319,8 @@ class LiveLog:
         self.out.flush()
 
     def _describe(self, event: Event) -> str:
+        from core.model import payloads as p
+
         lane = self.model.lanes[event.lane]
         caller = self.model.lanes.get(getattr(event.data, "caller", -1))
         by = (
@@ -321,7 +361,7 @@ class LiveLog:
                 text = str(event.kind).replace("_", " ")
                 details = ", ".join(
                     f"{k}={v}"
-                    for k, v in payload_to_dict(event.data).items()
+                    for k, v in p.payload_to_dict(event.data).items()
                     if k not in ("traceback", "log_tail", "caller")
                 )
                 return f"{text} {details}".rstrip()

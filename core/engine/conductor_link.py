@@ -21,34 +21,35 @@ import gc
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.engine import process_tree, run_dirs, watchdog
 from core.engine.bytecode_cache import prepare_bytecode
 from core.engine.cap_guard import CAP_FILE
-from core.engine.endings import DRAIN_LIMIT
 from core.engine.monitor import Monitor
-from core.engine.program import Program
-from core.engine.stopping import STOP_GRACE, TERM_GRACE
 from core.input_checks import InputError, Problem
-from core.model.decoding import Lineage, decode_batch
-from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
-from core.model.payloads import (
-    Booted,
-    ConductorLost,
-    Exited,
-    Notice,
-    RunStarted,
-    StartReturned,
-)
+from core.model.kinds import MAIN_ID, SESSION_ID, EventKind
+
+if TYPE_CHECKING:  # the model is imported once the conductor has started: a
+    # traced program starts ~20 ms sooner (docs/PERFORMANCE.md, traced programs)
+    from core.engine.program import Program
+    from core.model.decoding import Lineage
+    from core.model.events import Event
 
 READ_LIMIT = 20_000  # events per read_events() call: keeps the GUI responsive
+STOP_GRACE, TERM_GRACE, DRAIN_LIMIT = 1.0, 2.0, 1.0
+"""core.engine.stopping's and core.engine.endings' (a test pins them equal):
+importing those modules here would cost a traced script ~10 ms before its
+first line."""
 FORCE_AFTER = STOP_GRACE + TERM_GRACE + DRAIN_LIMIT + 2.0
 """Seconds from a stop request to ending the run by force: the conductor's own
 escalation reports the last SIGKILLed worker within STOP_GRACE + TERM_GRACE +
@@ -57,9 +58,17 @@ FREEZE_EVERY = 20_000  # events read between two gc.freeze() calls
 
 
 class ConductorLink:
-    def __init__(self, program: Program, sample_hz: float = 5.0) -> None:
+    def __init__(
+        self, program: Program, sample_hz: float = 5.0, fork: bool = False
+    ) -> None:
         self.program = program
-        self._lineage = Lineage()  # a traced program's senders: who created whom
+        self._fork = fork
+        """Fork the conductor instead of spawning it, where this process has
+        no thread (the CLI): a traced script then starts ~70 ms sooner (no
+        second interpreter to boot and no resource tracker). Never for a
+        scenario: its conductor forks workers, and a bigger conductor makes
+        each of those forks dearer (docs/PERFORMANCE.md §1)."""
+        self._lineage: Lineage | None = None  # a traced program's senders
         self.monitor = Monitor(sample_hz)
         self._conductor: BaseProcess | None = None
         self._events: Connection | None = None
@@ -84,24 +93,30 @@ class ConductorLink:
         if problems:
             raise InputError([Problem("", p) for p in problems])
         self._run_dir = run_dirs.create()
-        # The conductor and its workers inherit this process's environment:
-        # give them compiled bytecode even where none may be written.
-        prepare_bytecode()
+        fork = self._fork and threading.active_count() == 1
+        if not fork:  # (a forked conductor has imported what it runs)
+            # The conductor and its workers inherit this process's environment:
+            # give them compiled bytecode even where none may be written.
+            prepare_bytecode()
         cap = self.program.max_processes
         cap_file = Path(self._run_dir) / CAP_FILE
         # Without it (EAGAIN at the process limit) the run still goes: the
         # conductor ends it when the app's pipe closes, unless it is stuck.
         with contextlib.suppress(OSError):
             self._watchdog, self._lifeline = watchdog.start(self.token, cap, cap_file)
-        ctx = multiprocessing.get_context("spawn")
+        ctx = (
+            multiprocessing.get_context("fork")
+            if fork
+            else multiprocessing.get_context("spawn")
+        )
         events_reader, events_writer = ctx.Pipe(duplex=False)
         commands_reader, commands_writer = ctx.Pipe(duplex=False)
         entry, args = self.program.main_entry()
-        conductor = ctx.Process(
-            target=entry,
-            args=(*args, events_writer, commands_reader, self._run_dir),
-            name="procession-conductor",
-        )
+        args = (*args, events_writer, commands_reader, self._run_dir)
+        if fork:  # the child must not hold our ends: it would never see EOF
+            ours = (events_reader, commands_writer, self._lifeline)
+            entry, args = _forked_conductor, (ours, entry, args)
+        conductor = ctx.Process(target=entry, args=args, name="procession-conductor")
         try:
             _start_marked(conductor, self.token)
         except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
@@ -145,6 +160,10 @@ class ConductorLink:
 
     def read_events(self, limit: int = READ_LIMIT) -> list[Event]:
         """Every event ready now (up to ``limit``), without blocking."""
+        from core.model.decoding import Lineage, decode_batch
+
+        if self._lineage is None:
+            self._lineage = Lineage()  # who created whom, in a traced program
         out: list[Event] = []
         events = self._events
         try:
@@ -191,6 +210,8 @@ class ConductorLink:
         return self.read_events()
 
     def _observe(self, event: Event) -> None:
+        from core.model.payloads import Booted, RunStarted, StartReturned
+
         kind, data = event.kind, event.data
         if isinstance(data, RunStarted) and data.pid is not None:
             self.monitor.track(MAIN_ID, data.pid)
@@ -217,6 +238,9 @@ class ConductorLink:
             self.monitor.stamps[worker_id] = stamp
 
     def _conductor_lost(self) -> Event:
+        from core.model.events import Event
+        from core.model.payloads import ConductorLost
+
         self.finished = True
         code = None
         if self._conductor is not None:
@@ -263,6 +287,9 @@ class ConductorLink:
         """The conductor did not answer in time: kill it and the whole run, and
         say so. A thread still running is shown as abandoned: it cannot be
         stopped, and it ended with the conductor's process."""
+        from core.model.events import Event
+        from core.model.payloads import ConductorLost, Exited, Notice
+
         self.finished = True
         assert self._conductor is not None
         self._conductor.kill()
@@ -377,6 +404,24 @@ class ConductorLink:
 
     def __exit__(self, *exc: Any) -> None:
         self.shutdown()
+
+
+def _forked_conductor(
+    ours: tuple[Connection, Connection, int | None],
+    entry: Callable[..., None],
+    args: tuple[Any, ...],
+) -> None:
+    """A forked conductor's first steps: close the app's ends of its pipes and
+    the watchdog's lifeline (the conductor and the watchdog must see EOF when
+    the app dies), and undo the app's signal handlers, then run ``entry``."""
+    events_reader, commands_writer, lifeline = ours
+    events_reader.close()
+    commands_writer.close()
+    if lifeline is not None:
+        os.close(lifeline)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    entry(*args)
 
 
 def _start_marked(process: BaseProcess, token: str) -> None:

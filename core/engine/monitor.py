@@ -18,11 +18,14 @@ import multiprocessing
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.engine.sampler import run_sampler
-from core.model.events import SESSION_ID, Event, EventKind
-from core.model.payloads import Sample
+from core.model.kinds import SESSION_ID, EventKind
+
+if TYPE_CHECKING:  # imported where the readings are decoded: a traced
+    # program starts sooner without the model (docs/PERFORMANCE.md §9)
+    from core.model.events import Event
 
 STOP_WAIT = 2.0  # seconds the sampler gets to end after its pipes close
 
@@ -104,6 +107,9 @@ class Monitor:
         return events
 
     def _decode(self, message: dict[str, Any]) -> list[Event]:
+        from core.model.events import Event
+        from core.model.payloads import Sample
+
         for worker, pid, stamp in message.get("stamps", ()):
             if self._tracked.get(worker) == pid:  # not untracked meanwhile
                 self.stamps[worker] = stamp

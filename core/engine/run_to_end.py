@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from core.engine.conductor_link import ConductorLink
-from core.engine.program import Program
-from core.model.events import Event
-from core.model.run_model import RunModel
 
-OnEvents = Callable[[ConductorLink, RunModel, list[Event]], None]
+if TYPE_CHECKING:  # not imported before the run starts (see ConductorLink)
+    from core.engine.program import Program
+    from core.model.events import Event
+    from core.model.run_model import RunModel
+
+OnEvents = Callable[[ConductorLink, "RunModel", "list[Event]"], None]
 POLL = 0.1  # seconds per wait for events: how late a deadline may be noticed
 
 
@@ -33,6 +36,7 @@ def run_to_end(
     give_up_after: float | None = None,
     on_events: OnEvents | None = None,
     on_stop_after: Callable[[], None] | None = None,
+    fork_conductor: bool = False,
 ) -> RunModel:
     """Run ``program`` to its end; return the model (``model``, or the
     program's preview model fed with the run's events).
@@ -44,18 +48,22 @@ def run_to_end(
     events)`` runs after each batch is applied (at least every ``POLL``
     seconds, so it may also act on the link: stop, kill, set a deadline), the
     last one included (the events of the shutdown). Whatever ends the loop,
-    the link is shut down within its bounds.
+    the link is shut down within its bounds. ``fork_conductor``: see
+    :class:`ConductorLink` (only where this process has no thread).
     """
-    model = program.preview() if model is None else model
-    link = ConductorLink(program, sample_hz=sample_hz)
+    link = ConductorLink(program, sample_hz=sample_hz, fork=fork_conductor)
+    models: list[RunModel] = [] if model is None else [model]  # [] until previewed
 
     def apply(events: list[Event]) -> None:
-        model.apply(events)
-        if on_events is not None:
-            on_events(link, model, events)
+        for each in models:
+            each.apply(events)
+            if on_events is not None:
+                on_events(link, each, events)
 
     link.start()  # InputError (pre-flight) or OSError: nothing was started
     try:
+        # After the start: the program runs while its model is built.
+        models[:] = models or [program.preview()]
         started = time.monotonic()
         stop_at = None if stop_after is None else started + stop_after
         give_up_at = None if give_up_after is None else started + give_up_after
@@ -72,4 +80,4 @@ def run_to_end(
         apply(link.read_events())
     finally:
         apply(link.shutdown())
-    return model
+    return models[0]

@@ -25,7 +25,6 @@ never about another lane, and never about the run (only the conductor, sender
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -42,6 +41,7 @@ from core.model.kinds import (
     EventKind,
 )
 from core.model.payloads import Damaged, LaneAdded, Payload, payload_from_dict
+from core.worker.wire import decode
 
 
 class Lineage:
@@ -117,7 +117,7 @@ def decode_event(
     sender: int, lane: int, raw: bytes, lineage: Lineage | None = None
 ) -> Event:
     try:
-        row = json.loads(raw)
+        row = decode(raw)
         return _checked(sender, lane, row, lineage)
     except (ValueError, TypeError, RecursionError) as error:
         # UnicodeDecodeError and JSONDecodeError are ValueErrors.
@@ -130,10 +130,9 @@ def _checked(sender: int, lane: int, row: Any, lineage: Lineage | None) -> Event
     kind_text, seq, t_ns, data = row
     if type(kind_text) is not str:
         raise ValueError("the event kind must be a string")
-    try:
-        kind = EventKind(kind_text)
-    except ValueError:
-        raise ValueError(f"unknown event kind {kind_text[:40]!r}") from None
+    kind = _KINDS.get(kind_text)
+    if kind is None:
+        raise ValueError(f"unknown event kind {kind_text[:40]!r}")
     if sender != MAIN_ID and lineage is None and kind not in WORKER_KINDS:
         raise ValueError(f"a worker may not send {kind}")
     if type(seq) is not int or type(t_ns) is not int or seq < 0:
@@ -144,6 +143,9 @@ def _checked(sender: int, lane: int, row: Any, lineage: Lineage | None) -> Event
     if sender != MAIN_ID and lineage is not None:
         lineage.check(sender, lane, kind, payload)
     return Event(kind, lane, sender, seq, t_ns, payload)
+
+
+_KINDS = {kind.value: kind for kind in EventKind}  # faster than EventKind(text)
 
 
 def damaged(lane: int, error: str, size: int) -> Event:

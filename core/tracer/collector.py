@@ -30,7 +30,6 @@ connected is read before anything the child says.
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import struct
 import time
@@ -45,7 +44,7 @@ from core.tracer.exit_witness import ExitWitness
 from core.tracer.owned_lanes import Owned, last_words, track
 from core.tracer.submissions import Submissions
 from core.tracer.unhookable import unhookable_notice
-from core.worker.wire import MAX_EVENT_BYTES, encode
+from core.worker.wire import MAX_EVENT_BYTES, decode, encode
 
 Emit = Callable[[EventKind, int, dict[str, Any]], None]
 """The collector's own events (sender MAIN_ID): kind, lane, data."""
@@ -187,7 +186,7 @@ class Collector:
 
     def _message(self, peer: Peer, raw: bytes) -> None:
         try:
-            row = json.loads(raw)
+            row = decode(raw)
             if type(row) is not list or len(row) != 5 or type(row[3]) is not dict:
                 raise ValueError("not a tracer message")
         except (ValueError, RecursionError):

@@ -31,6 +31,20 @@ def encode(kind: str, seq: int, t_ns: int, data: Mapping[str, Any]) -> bytes:
     return _dumps([kind, seq, t_ns, data]).encode("ascii")
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def decode(raw: bytes) -> Any:
+    """The JSON value that is the whole of ``raw`` (UTF-8); ValueError if it
+    is not one. ``json.loads`` without its encoding detection (~1 µs less per
+    event: a traced pool sends two per task, docs/PERFORMANCE.md §4)."""
+    text = raw.decode()
+    value, end = _raw_decode(text)
+    if end != len(text):
+        raise ValueError(f"extra data after the JSON value, at {end}")
+    return value
+
+
 def plain_dict(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with every value JSON can carry as it is (None, booleans,
     numbers, strings) and anything else as its repr, cut to 200 characters."""

@@ -23,7 +23,9 @@ from bench import (
     recording_open,
     scale,
     startup,
+    task_ingest,
     throughput,
+    tracer_cost,
 )
 from bench.common import ROOT, Report
 
@@ -117,6 +119,24 @@ def test_paint_measures_frames():
         figures = report.data["paint"][view]
         assert sane(figures["frame_median_ms"], high=10_000), figures
         assert sane(figures["item_paint_median_ms"], high=10_000), figures
+
+
+def test_tracer_cost_measures_plain_and_traced_runs():
+    for plain, traced in tracer_cost.spans(1).values():  # 8 empty processes
+        assert sane(plain, high=60_000) and sane(traced, high=60_000)
+    plain, traced = tracer_cost.whole_process("pool_map.py", 1)
+    assert sane(plain, high=60) and sane(traced, high=60)
+    items, started, ended = tracer_cost.pool_tasks_recorded()
+    assert 0 <= items <= tracer_cost.POOL_ITEMS and ended <= started
+    for plain, hooked in tracer_cost.hook_cost(1, tracer_cost.PYTHON).values():
+        assert sane(plain, high=60_000) and sane(hooked, high=60_000)
+
+
+def test_task_ingestion_loses_nothing():
+    result = task_ingest.ingest(senders=2, tasks=500)
+    assert result["lost"] == 0 and result["damaged"] == 0, result
+    assert result["spans"] == 2 * 500, result
+    assert sane(result["rate"]), result
 
 
 def test_recording_open_replays_every_event_of_the_written_recording():

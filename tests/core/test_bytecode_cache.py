@@ -18,7 +18,10 @@ import pytest
 import core.worker.bootstrap
 import core.worker.wire
 from core.engine import bytecode_cache
+from core.tracer.hook import HOOK_DIR
+from core.tracer.script_program import load_script
 from tests.helpers import run, scenario
+from tests.tracer.support import PYTHONS
 
 WORKER_MODULES = [Path(core.worker.bootstrap.__file__), Path(core.worker.wire.__file__)]
 
@@ -63,3 +66,23 @@ def test_nothing_is_done_where_bytecode_is_written(monkeypatch):
     monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
     monkeypatch.setattr("sys.dont_write_bytecode", False)
     assert bytecode_cache.prepare_bytecode() is None
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_a_traced_program_finds_the_hook_compiled_for_its_python(
+    no_bytecode_written, version, tmp_path
+):
+    """Every traced process imports the hook: compiled once per interpreter
+    before the run (3.12 and 3.13 processes each compiled it, +20-40 ms)."""
+    python = PYTHONS[version]
+    if not python:
+        pytest.skip(f"no Python {version} on this machine")
+    tag = f"cpython-{version.replace('.', '')}"
+    cache = Path(HOOK_DIR) / "__pycache__"
+    for stale in cache.glob(f"*.{tag}.pyc"):
+        stale.unlink()
+    script = tmp_path / "script.py"
+    script.write_text("print('hi')\n")
+    load_script(str(script), [], python)
+    modules = sorted(p.stem for p in Path(HOOK_DIR).glob("*.py"))
+    assert sorted(p.name.split(".")[0] for p in cache.glob(f"*.{tag}.pyc")) == modules

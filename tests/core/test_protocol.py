@@ -63,6 +63,7 @@ def test_a_batch_decodes_into_typed_events_per_sender():
     [
         (b"\x80\x04garbage", "UnicodeDecodeError"),
         (b"[1, 2", "JSONDecodeError"),
+        (b'["output", 0, 1, {"text": "a"}]["output"]', "extra data"),
         (b'{"kind": "output"}', "a list of 4 items"),
         (b'["no_such_kind", 0, 1, {}]', "unknown event kind"),
         (b'["output", 0, 1, {"text": 5}]', "field 'text' must be a string"),
