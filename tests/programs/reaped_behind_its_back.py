@@ -6,9 +6,11 @@ reaped its child in join())."""
 import multiprocessing
 import os
 import sys
+import time
 
 
 def work():
+    time.sleep(0.5)  # the collector hears of it while it lives (as in a Stop)
     sys.exit(3)
 
 
