@@ -320,6 +320,7 @@ class LiveLog:
 
     def _describe(self, event: Event) -> str:
         from core.model import payloads as p
+        from core.model.payload_codec import payload_to_dict
 
         lane = self.model.lanes[event.lane]
         caller = self.model.lanes.get(getattr(event.data, "caller", -1))
@@ -361,7 +362,7 @@ class LiveLog:
                 text = str(event.kind).replace("_", " ")
                 details = ", ".join(
                     f"{k}={v}"
-                    for k, v in p.payload_to_dict(event.data).items()
+                    for k, v in payload_to_dict(event.data).items()
                     if k not in ("traceback", "log_tail", "caller")
                 )
                 return f"{text} {details}".rstrip()

@@ -9,7 +9,8 @@ from core import files
 from core.hazards import detect
 from core.hazards.report import as_data
 from core.model.events import EventKind
-from core.model.payloads import TargetReturned, payload_to_dict
+from core.model.payload_codec import payload_to_dict
+from core.model.payloads import TargetReturned
 from core.model.run_model import Lane, RunModel
 
 _TIMES = (

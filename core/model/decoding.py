@@ -40,7 +40,8 @@ from core.model.kinds import (
     WORKER_KINDS,
     EventKind,
 )
-from core.model.payloads import Damaged, LaneAdded, Payload, payload_from_dict
+from core.model.payload_codec import payload_from_dict
+from core.model.payloads import Damaged, LaneAdded, Payload
 from core.worker.wire import decode
 
 

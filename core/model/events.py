@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.model.kinds import MAIN_ID, SESSION_ID, WORKER_KINDS, EventKind
-from core.model.payloads import Payload, payload_from_dict, payload_to_dict
+from core.model.payload_codec import payload_from_dict, payload_to_dict
+from core.model.payloads import Payload
 
 __all__ = [
     "MAIN_ID",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.export import recording
-from core.model import payloads
+from core.model import payload_codec, payloads
 from core.model.decoding import HEADER, decode_batch, frame
 from core.model.events import MAIN_ID, SESSION_ID, Event, EventKind
 from core.model.handlers import HANDLERS
@@ -29,14 +29,16 @@ def test_every_kind_has_a_payload_record_and_a_handler():
 
 def test_a_payload_field_of_the_wrong_type_is_named():
     with pytest.raises(ValueError, match="exited field 'exitcode' must be an integer"):
-        payloads.payload_from_dict(EventKind.EXITED, {"exitcode": "minus nine"})
+        payload_codec.payload_from_dict(EventKind.EXITED, {"exitcode": "minus nine"})
     with pytest.raises(ValueError, match="integer or null, not one beyond 64 bits"):
-        payloads.payload_from_dict(EventKind.EXITED, {"exitcode": 10**30})
+        payload_codec.payload_from_dict(EventKind.EXITED, {"exitcode": 10**30})
     with pytest.raises(ValueError, match="must be true or false"):
-        payloads.payload_from_dict(EventKind.JOIN_RETURNED, {"timed_out": 1})
+        payload_codec.payload_from_dict(EventKind.JOIN_RETURNED, {"timed_out": 1})
     with pytest.raises(ValueError, match="'imports' must be an object of numbers"):
-        payloads.payload_from_dict(EventKind.BOOTED, {"imports": {"numpy": "1 s"}})
-    record = payloads.payload_from_dict(EventKind.EXITED, {"exitcode": -9, "new": 1})
+        payload_codec.payload_from_dict(EventKind.BOOTED, {"imports": {"numpy": "1 s"}})
+    record = payload_codec.payload_from_dict(
+        EventKind.EXITED, {"exitcode": -9, "new": 1}
+    )
     assert record == payloads.Exited(exitcode=-9)  # unknown fields are ignored
 
 

@@ -178,6 +178,15 @@ def _new_lock() -> Any:
 
 CHANNEL = Channel(os.environ.get(SOCKET_ENV, ""))
 
+# Loaded now, never at shutdown (see procession_trace_errors), and re-exported:
+# the other hook modules call pt.describe_exception.
+if __package__:
+    from .procession_trace_errors import describe_exception as describe_exception
+else:
+    from procession_trace_errors import (  # type: ignore[no-redef]
+        describe_exception as describe_exception,
+    )
+
 
 def _identity(fd: int) -> str:
     status = os.fstat(fd)
@@ -303,45 +312,6 @@ def _complain(text: Any) -> Any:
 
 
 # --- the main program -----------------------------------------------------------
-
-
-def describe_exception(kind: Any, value: Any, tb: Any, skip: Any) -> Any:
-    """Type, message and the user's frames of an exception (data only).
-
-    Formatted here, not by the traceback module: importing any module while
-    a 3.11 or 3.12 interpreter shuts down after an uncaught KeyboardInterrupt
-    makes it exit 1 instead of by SIGINT (measured), and the main program's
-    report is made then."""
-    for _ in range(skip):
-        if tb is not None:
-            tb = tb.tb_next
-    try:
-        message = str(value)
-    except Exception as error:
-        message = f"<str() failed: {error!r}>"
-    lines = []
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        lines.append(
-            f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}\n'
-        )
-        source = _source_line(code.co_filename, tb.tb_lineno)
-        if source:
-            lines.append(f"    {source}\n")
-        tb = tb.tb_next
-    frames = "".join(lines)[-8000:]
-    return {"type": kind.__name__, "message": message[:2000], "traceback": frames}
-
-
-def _source_line(filename: str, number: Any) -> str:
-    try:
-        with open(filename, encoding="utf-8", errors="replace") as source:
-            for index, line in enumerate(source, 1):
-                if index == number:
-                    return line.strip()
-    except (OSError, TypeError, ValueError):
-        pass
-    return ""
 
 
 _main_done: list[bool] = []
