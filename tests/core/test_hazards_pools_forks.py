@@ -265,3 +265,20 @@ def test_start_cost_names_the_imports_that_took_the_time():
 def test_a_slow_start_that_imported_little_is_a_busy_machine_not_start_cost():
     run = _slow_boot({"json": 0.01, "(others)": 0.05})
     assert run.finish(2700) == []
+
+
+def test_the_pool_checks_look_for_task_spans_once_not_once_per_lane(monkeypatch):
+    """Per lane it was quadratic: opening a 4 096-lane recording spent 13 s in
+    the hazard checks (bench 10)."""
+    from core.hazards import pools
+
+    run = Run()
+    for lane in range(1, 41):
+        run.add(lane, f"ForkPoolWorker-{lane}", lane, daemon=True)
+        run.start(lane, 5)
+        run.exited(lane, 100, 0)
+    calls = []
+    original = pools._with_tasks
+    monkeypatch.setattr(pools, "_with_tasks", lambda m: calls.append(1) or original(m))
+    assert run.finish(300) == []
+    assert len(calls) <= 3  # one per pool check, not 40 per check
