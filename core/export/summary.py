@@ -103,7 +103,13 @@ def _t(value: float | None) -> str:
 def table(model: RunModel) -> str:
     """A readable text table: one row per worker, then the explanations."""
     lanes = model.worker_lanes()
-    width = max([len(lane.name) for lane in lanes] + [12])
+    # The library's own threads (a Queue's feeder, a Pool's handlers) are
+    # listed, but marked: they are not the program's workers.
+    names = {
+        lane.worker_id: lane.name + (" (helper)" if lane.helper else "")
+        for lane in lanes
+    }
+    width = max([len(name) for name in names.values()] + [12])
     header = (
         f"  {'worker':<{width}}  {'pid':>7}  {'outcome':<11} {'code':>5}  "
         f"{'start()':>7} {'running':>7} {'ended':>7} {'exited':>7} "
@@ -115,7 +121,7 @@ def table(model: RunModel) -> str:
         code = "" if lane.exitcode is None else str(lane.exitcode)
         outcome = str(lane.outcome) if lane.outcome else "?"
         lines.append(
-            f"  {lane.name:<{width}}  {lane.pid or '-':>7}  {outcome:<11} "
+            f"  {names[lane.worker_id]:<{width}}  {lane.pid or '-':>7}  {outcome:<11} "
             f"{code:>5}  {_t(t.get('start_called')):>7} "
             f"{_t(t.get('target_started')):>7} {_t(t.get('target_ended')):>7} "
             f"{_t(t.get('exited')):>7} {_t(t.get('joined')):>7}"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.export.summary import summary
+from core.export.summary import summary, table
 from core.export.trace import chrome_trace
 from core.model.lanes import Lane, State
 from core.model.outcomes import Outcome
@@ -76,6 +76,9 @@ def test_threads_are_lanes_under_their_process(method: str) -> None:
     assert written["QueueFeederThread"]["helper"] is True
     assert written["Thread-1 (work)"]["kind"] == "thread"
     assert written["Thread-1 (work)"]["helper"] is False
+    rows = table(model).splitlines()  # the CLI's table marks it too
+    assert any(r.strip().startswith("QueueFeederThread (helper)") for r in rows)
+    assert any(r.strip().startswith("Thread-1 (work) ") for r in rows)
     # A child process's thread is under the child's lane.
     inner, child = lane(model, "inner"), lane(model, "Process-1")
     assert inner.parent == child.worker_id and inner.pid == child.pid
