@@ -21,12 +21,10 @@ import gc
 import multiprocessing
 import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -35,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 from core.engine import process_tree, run_dirs, watchdog
 from core.engine.bytecode_cache import prepare_bytecode
 from core.engine.cap_guard import CAP_FILE
+from core.engine.conductor_start import forked_conductor, start_marked
 from core.engine.monitor import Monitor
 from core.input_checks import InputError, Problem
-from core.model.kinds import MAIN_ID, SESSION_ID, EventKind
+from core.model.kinds import MAIN_ID, EventKind
 
 if TYPE_CHECKING:  # the model is imported once the conductor has started: a
     # traced program starts ~20 ms sooner (docs/PERFORMANCE.md, traced programs)
@@ -115,10 +114,10 @@ class ConductorLink:
         args = (*args, events_writer, commands_reader, self._run_dir)
         if fork:  # the child must not hold our ends: it would never see EOF
             ours = (events_reader, commands_writer, self._lifeline)
-            entry, args = _forked_conductor, (ours, entry, args)
+            entry, args = forked_conductor, (ours, entry, args)
         conductor = ctx.Process(target=entry, args=args, name="procession-conductor")
         try:
-            _start_marked(conductor, self.token)
+            start_marked(conductor, self.token)
         except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open
             for conn in (
                 events_reader,
@@ -238,8 +237,7 @@ class ConductorLink:
             self.monitor.stamps[worker_id] = stamp
 
     def _conductor_lost(self) -> Event:
-        from core.model.events import Event
-        from core.model.payloads import ConductorLost
+        from core.engine.link_events import conductor_lost
 
         self.finished = True
         code = None
@@ -247,14 +245,7 @@ class ConductorLink:
             self._conductor.join(timeout=1.0)
             code = self._conductor.exitcode
         self._kill_run()
-        return Event(
-            EventKind.CONDUCTOR_LOST,
-            MAIN_ID,
-            SESSION_ID,
-            -1,
-            time.monotonic_ns(),
-            ConductorLost(exitcode=code),
-        )
+        return conductor_lost(code, time.monotonic_ns())
 
     # -- commands -------------------------------------------------------------------
 
@@ -287,41 +278,20 @@ class ConductorLink:
         """The conductor did not answer in time: kill it and the whole run, and
         say so. A thread still running is shown as abandoned: it cannot be
         stopped, and it ended with the conductor's process."""
-        from core.model.events import Event
-        from core.model.payloads import ConductorLost, Exited, Notice
+        from core.engine.link_events import forced_end
 
         self.finished = True
         assert self._conductor is not None
         self._conductor.kill()
         self._kill_run()
         self._conductor.join(timeout=1.0)
-        now = time.monotonic_ns()
-        text = (
-            f"the conductor did not answer within {self._force_after:g} s of the "
-            "stop request (a thread holding the GIL in one long call, or a stopped "
-            "process, cannot be interrupted): it was killed, and with it every "
-            "process of the run"
+        ended = forced_end(
+            self._force_after,
+            sorted(self._threads),
+            self._conductor.exitcode,
+            time.monotonic_ns(),
         )
-        ended = [
-            Event(EventKind.NOTICE, MAIN_ID, SESSION_ID, -1, now, Notice("error", text))
-        ]
-        abandoned = Exited(still_running=True, abandoned="conductor_killed")
-        ended += [
-            Event(EventKind.EXITED, lane, SESSION_ID, -1, now, abandoned)
-            for lane in sorted(self._threads)
-        ]
         self._threads.clear()
-        code = self._conductor.exitcode
-        ended.append(
-            Event(
-                EventKind.CONDUCTOR_LOST,
-                MAIN_ID,
-                SESSION_ID,
-                -1,
-                now,
-                ConductorLost(code),
-            )
-        )
         self._close_events()
         return ended
 
@@ -404,35 +374,3 @@ class ConductorLink:
 
     def __exit__(self, *exc: Any) -> None:
         self.shutdown()
-
-
-def _forked_conductor(
-    ours: tuple[Connection, Connection, int | None],
-    entry: Callable[..., None],
-    args: tuple[Any, ...],
-) -> None:
-    """A forked conductor's first steps: close the app's ends of its pipes and
-    the watchdog's lifeline (the conductor and the watchdog must see EOF when
-    the app dies), and undo the app's signal handlers, then run ``entry``."""
-    events_reader, commands_writer, lifeline = ours
-    events_reader.close()
-    commands_writer.close()
-    if lifeline is not None:
-        os.close(lifeline)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_DFL)
-    entry(*args)
-
-
-def _start_marked(process: BaseProcess, token: str) -> None:
-    """Start the conductor with ``RUN_ENV=token`` in its environment, which
-    every process of the run inherits (spawn passes the current environment)."""
-    previous = os.environ.get(process_tree.RUN_ENV)
-    os.environ[process_tree.RUN_ENV] = token
-    try:
-        process.start()
-    finally:
-        if previous is None:
-            del os.environ[process_tree.RUN_ENV]
-        else:
-            os.environ[process_tree.RUN_ENV] = previous
