@@ -106,13 +106,17 @@ class ExportSheet(QWidget):
         self.takeaway_label.setWordWrap(True)
         self.takeaway_label.setVisible(bool(model.info.takeaway))
         self.timeline = TimelineView(model, controls=False)
+        # As the window shows a run at first: the library's own processes and
+        # threads (a Pool's three handler threads) would crowd a slide.
+        self.timeline.set_show_helpers(False)
         self.timeline.set_presentation_scale(scale)
         # The sheet is white already; pyqtgraph's cached background would land
         # in the SVG as a plot-sized white bitmap.
         self.timeline.plot_widget.setBackground(None)
         self.timeline.plot_widget.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.legend = LegendWidget()
-        self.legend.show_only(Shown.of(model) if model.started else None)
+        shown = Shown.of(model, self.timeline.item.data.lanes)
+        self.legend.show_only(shown if model.started else None)
         self.legend.set_presentation_scale(scale)
         inner = width - 2 * margin
         self.legend.resize(inner, self.legend.height())

@@ -72,3 +72,11 @@ def test_a_lane_whose_only_children_are_hidden_has_nothing_to_fold(qtbot) -> Non
     assert label().startswith("▾")
     view.set_show_helpers(False)
     assert label() == "Process-1"
+
+
+def test_a_slide_leaves_the_librarys_helper_lanes_out(qtbot, tmp_path) -> None:
+    from tests.gui.test_classroom_picture import svg_texts
+
+    texts = svg_texts(run_traced(program("threads.py", "fork")), tmp_path)
+    assert "Thread-1 (work)" in texts and "Process-1" in texts
+    assert "QueueFeederThread" not in texts
