@@ -52,6 +52,7 @@ from core.worker.wire import encode
 
 CENSUS_POLL = 0.25
 READ_BATCH = 2000
+THREAD_SWITCH_S = 0.0005  # GIL switch interval while thread workers run
 FLUSH_EVENTS = 1000  # events per message to the session (it reads whole messages)
 EVENT_CAP_SPARE = 20_000  # lifecycle events and dropped-output reports
 
@@ -169,6 +170,11 @@ class Conductor:
             raise_fd_limit(process_workers)
         if any(h.is_thread for h in self.handles.values()):
             ThreadOutput.install()
+            # This loop competes for the GIL with CPU-bound thread workers and
+            # needs it again after every system call: at Python's 5 ms switch
+            # interval two busy threads starved it for their whole run (their
+            # BOOTED reached the app 1.6 s late, so they were never sampled).
+            sys.setswitchinterval(THREAD_SWITCH_S)
         # Forked workers share the conductor's memory copy-on-write; a garbage
         # collection in a child writes to every tracked object's header and
         # copies those pages. Everything that exists now lives for the whole

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from core.model.events import WORKER_KINDS, EventKind
@@ -9,6 +13,7 @@ from core.model.outcomes import Outcome
 from core.model.run_model import State
 from tests.helpers import run
 
+ROOT = Path(__file__).resolve().parents[2]
 CUSTOM_CODE = """
 import os, sys, time
 def work(greeting="hello", times=2):
@@ -283,3 +288,25 @@ def test_a_daemon_thread_left_running_is_explained_as_such():
     assert lane.outcome is Outcome.LOST
     assert "daemon thread is not waited for" in lane.explanation.sentence
     assert "ignored stop" not in lane.explanation.sentence
+
+
+def test_runs_leave_this_processs_resource_tracker_alone():
+    """Spawning the first conductor starts this process's resource tracker;
+    started under the run's token it was killed with the run, and the next
+    run printed "resource_tracker: process died unexpectedly"."""
+    code = (
+        "from tests.helpers import run\n"
+        "if __name__ == '__main__':\n"
+        "    spec = {'workers': [{'name': 'w', 'target': 'noop'}]}\n"
+        "    for _ in range(2):\n"
+        "        assert run(spec).lanes[1].exitcode == 0\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "died unexpectedly" not in done.stderr

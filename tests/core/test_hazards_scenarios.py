@@ -180,6 +180,9 @@ def test_two_busy_threads_share_one_core():
     """The GIL: whatever the machine's load, two threads of pure Python get
     one core at most between them."""
     model = run(_busy_pair("thread"))
+    # Sampled while they ran: the conductor's loop was once starved of the
+    # GIL by them, their BOOTED came after they ended, and nothing was sampled.
+    assert all(len(lane.samples) >= 2 for lane in model.worker_lanes())
     [hazard] = detect(model)
     assert hazard.kind == "cpu_bound_threads" and len(hazard.lanes) == 2
 
