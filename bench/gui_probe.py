@@ -37,15 +37,15 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """Open the window on ``spec``, press Run, measure until the run is released."""
+def offscreen_window(size: tuple[int, int] | None = None) -> tuple[Any, Any]:
+    """(QApplication, MainWindow): the real window, offscreen, with a trust
+    store of its own, shown and settled (its own layout and first paints are
+    not what a benchmark measures)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     import pyqtgraph as pg
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from core.scenario.rules import scenario_from_dict
     from gui.editor.trust_store import TrustStore
     from gui.main_window import MainWindow
 
@@ -53,9 +53,21 @@ def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     app = QApplication.instance() or QApplication(["procession-bench"])
     trust = TrustStore(Path(tempfile.mkdtemp(prefix="procession-bench-")) / "t.json")
     window = MainWindow(trust)
+    if size is not None:
+        window.resize(*size)
     window.show()
-    for _ in range(20):  # opening's own layout and first paints are not the run
+    for _ in range(20):
         app.processEvents()
+    return app, window
+
+
+def run_in_window(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Open the window on ``spec``, press Run, measure until the run is released."""
+    app, window = offscreen_window()
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from core.scenario.rules import scenario_from_dict
+
     window.load_scenario(scenario_from_dict(spec), code_locked=False)
     app.processEvents()
     rss_before = _rss_mb()

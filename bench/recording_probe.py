@@ -11,14 +11,12 @@ prints one JSON object with them and the process's peak RSS on its last line.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.gui_probe import _peak_mb, _rss_mb
+from bench.gui_probe import _peak_mb, _rss_mb, offscreen_window
 
 
 def _timed(owner: Any, name: str, phases: dict[str, float], label: str) -> None:
@@ -36,24 +34,10 @@ def _timed(owner: Any, name: str, phases: dict[str, float], label: str) -> None:
 
 
 def open_recording(path: str) -> dict[str, Any]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication
-
+    app, window = offscreen_window((1400, 900))
     from core.export import recording
     from core.model.run_model import RunModel
-    from gui.editor.trust_store import TrustStore
-    from gui.main_window import MainWindow
 
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
-    app = QApplication.instance() or QApplication(["procession-bench"])
-    trust = TrustStore(Path(tempfile.mkdtemp(prefix="procession-bench-")) / "t.json")
-    window = MainWindow(trust)
-    window.resize(1400, 900)
-    window.show()
-    for _ in range(20):  # opening's own layout and first paints are not the file
-        app.processEvents()
     phases: dict[str, float] = {}
     _timed(recording, "from_data", phases, "checked + replayed")
     _timed(RunModel, "apply", phases, "replayed (model.apply)")

@@ -116,6 +116,13 @@ class ConductorLink:
             ours = (events_reader, commands_writer, self._lifeline)
             entry, args = forked_conductor, (ours, entry, args)
         conductor = ctx.Process(target=entry, args=args, name="procession-conductor")
+        if not fork:
+            # Spawning starts this process's resource tracker if it is not
+            # running yet: started under the run's token, it was killed with
+            # the run, and the next run printed "process died unexpectedly".
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
         try:
             start_marked(conductor, self.token)
         except BaseException:  # e.g. EMFILE/EAGAIN: leave nothing half-open

@@ -34,13 +34,6 @@ def forked_conductor(
 def start_marked(process: BaseProcess, token: str) -> None:
     """Start the conductor with ``RUN_ENV=token`` in its environment, which
     every process of the run inherits (spawn passes the current environment)."""
-    if getattr(process, "_start_method", None) != "fork":
-        # Spawning starts this process's resource tracker if it is not running
-        # yet: started under the token, it was killed with the run, and the
-        # next run printed "resource_tracker: process died unexpectedly".
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
     previous = os.environ.get(process_tree.RUN_ENV)
     os.environ[process_tree.RUN_ENV] = token
     try:

@@ -68,9 +68,11 @@ def shutdown_under_tasks(model: RunModel) -> list[Hazard]:
     at = min(s.t for s in signals)
     # With task spans, the cut ones are the running ones; the pool's own count
     # (sent with its shutdown) also has the queued tasks that never began.
-    said = max((_unfinished(model, lane) for lane in lanes), default=0)
     running = sum(cut.values()) if with_tasks else 0
-    count = max(running, said) if with_tasks else max(cut.values())
+    if with_tasks:
+        count = max(running, *(_unfinished(model, lane) for lane in lanes))
+    else:
+        count = max(cut.values())
     return [
         Hazard(
             "pool_shutdown_under_tasks",

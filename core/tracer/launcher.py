@@ -290,7 +290,11 @@ class Launcher:
             if lane != MAIN_ID and lane not in self.collector.exited:
                 # Reaped by a parent that died before saying the status (a
                 # Stop's SIGTERM): the kernel still has it.
-                status = self.statuses.get(pid, self.collector.witness.status(pid))
+                status = (
+                    self.statuses[pid]
+                    if pid in self.statuses
+                    else self.collector.witness.status(pid)
+                )
                 self._exited(lane, status)
         for lane in self.collector.lane_of_uid.values():
             local = lane in self.collector.local_lanes  # ended with their process

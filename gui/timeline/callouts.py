@@ -121,9 +121,9 @@ def _paint_boot(
         end = min(end, badge)
     # Nor over a task's label (a pool worker's first task starts at once:
     # "boot 2 ms" and "work" were written on top of each other).
-    tasks = data.lanes[row].tasks
+    tasks = data.lanes[row].tasks  # in the order they started (one sender)
     if tasks:
-        end = min(end, min(task.start for task in tasks))
+        end = min(end, tasks[0].start)
     x0 = transform.map(ready, 0.0)[0]
     room = transform.map(end, 0.0)[0] - x0
     if room < width + 6:

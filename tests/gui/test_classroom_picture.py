@@ -87,6 +87,15 @@ def test_lesson_3_error_is_shown_readable_without_a_hunt(qtbot, window):
     assert "builtin_targets.py" in details.error.toPlainText()
 
 
+def _return_and_end(script, workers) -> None:
+    """``workers`` return at 9 s, the run ends at 9.1 s."""
+    for worker in workers:
+        script.at(9.0, "target_returned", worker, value="None")
+        script.at(9.0, "exited", worker, exitcode=0, log_tail="", cleaned_up=0)
+    script.at(9.1, "main_finished")
+    script.at(9.1, "run_finished")
+
+
 def test_a_boot_time_is_written_only_where_the_bar_has_room(tmp_path):
     """A worker terminated before its target ended (a pool worker at the
     pool's shutdown) has a bar up to its exit, not to the run's end: its boot
@@ -98,11 +107,7 @@ def test_a_boot_time_is_written_only_where_the_bar_has_room(tmp_path):
     begin(script)  # three workers running from 0.06 s
     script.at(0.07, "signal_sent", 2, signal="SIGTERM", action="terminate", by="x")
     script.at(0.08, "exited", 2, exitcode=-15, log_tail="", cleaned_up=0)
-    for worker in (1, 3):
-        script.at(9.0, "target_returned", worker, value="None")
-        script.at(9.0, "exited", worker, exitcode=0, log_tail="", cleaned_up=0)
-    script.at(9.1, "main_finished")
-    script.at(9.1, "run_finished")
+    _return_and_end(script, (1, 3))
     texts = svg_texts(model, tmp_path)
     assert "SIGTERM · exit −15" in texts
     assert texts.count("boot ") == 2  # not on a-2's 20 ms sliver
@@ -118,11 +123,7 @@ def test_a_boot_time_is_not_written_over_a_task_label(tmp_path):
     begin(script)  # three workers running from 0.06 s
     script.at(0.061, "task_started", 1, task_id=1, label="work", detail="work (1)")
     script.at(5.0, "task_ended", 1, task_id=1, outcome="ok", detail="returned 1")
-    for worker in (1, 2, 3):
-        script.at(9.0, "target_returned", worker, value="None")
-        script.at(9.0, "exited", worker, exitcode=0, log_tail="", cleaned_up=0)
-    script.at(9.1, "main_finished")
-    script.at(9.1, "run_finished")
+    _return_and_end(script, (1, 2, 3))
     texts = svg_texts(model, tmp_path)
     assert "work" in texts
     assert texts.count("boot ") == 2  # a-2 and a-3, not a-1 under its task
