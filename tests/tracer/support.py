@@ -3,6 +3,7 @@ the app's link starts it, its batches decoded with a Lineage into a model."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import multiprocessing
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from core.model.decoding import Lineage, decode_batch
@@ -124,13 +126,31 @@ def plain(name: str, *argv: str) -> subprocess.CompletedProcess[str]:
 def run_both(name: str, *argv: str) -> tuple[RunModel, str, str, str, str, int]:
     """The program traced and plain: (model, traced out, traced err, plain out,
     plain err, plain exit status)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        model = run_traced(program(name, *argv), (out.fileno(), err.fileno()))
-        out.seek(0)
-        err.seek(0)
-        traced_out, traced_err = out.read().decode(), err.read().decode()
-    done = plain(name, *argv)
+    with whole_line_writes():
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            model = run_traced(program(name, *argv), (out.fileno(), err.fileno()))
+            out.seek(0)
+            err.seek(0)
+            traced_out, traced_err = out.read().decode(), err.read().decode()
+        done = plain(name, *argv)
     return model, traced_out, traced_err, done.stdout, done.stderr, done.returncode
+
+
+@contextlib.contextmanager
+def whole_line_writes() -> Iterator[None]:
+    """Both runs with buffered standard streams, so their outputs can be
+    compared as sorted lines. PYTHONUNBUFFERED=1 (set on some CI machines)
+    makes print() write each piece apart ("working", then "\\n"): two
+    children printing at once then mix inside a line, plain as traced (the
+    relay passes bytes on as they come, as the terminal would get them), and
+    the plain run printed "workingworking" once in 30. A buffered stream writes
+    a flushed print() in one write."""
+    saved = os.environ.pop("PYTHONUNBUFFERED", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["PYTHONUNBUFFERED"] = saved
 
 
 def lane(model: RunModel, name: str) -> Lane:
