@@ -22,6 +22,7 @@ if __name__ == "__main__":
     print("python child status", python_child.returncode)
     print("shell status", os.waitstatus_to_exitcode(os.system("exit 3")))
     os.system(f"{sys.executable} -c \"print('python through the shell')\"")
+    sys.stdout.flush()  # else the forked child writes the unflushed lines again
     pid = os.fork()
     if pid == 0:
         print("forked child", flush=True)
