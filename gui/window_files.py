@@ -57,7 +57,11 @@ class WindowFiles(_Base):
     def export_to(self, kind: str, path: Path | str) -> Path | None:
         try:
             written = file_commands.export(
-                kind, self.controller.model, path, self._zoomed_range()
+                kind,
+                self.controller.model,
+                path,
+                self._zoomed_range(),
+                self.actions_.show_helpers.isChecked(),
             )
         except (OSError, ValueError) as error:
             self.show_error("Cannot export", str(error))

@@ -80,12 +80,15 @@ def export(
     model: RunModel,
     path: Path | str,
     x_range: tuple[float, float] | None = None,
+    show_helpers: bool = False,
 ) -> Path:
     """Write ``model`` as ``kind`` (a picture of PICTURES, trace, summary,
     recording).
 
     ``x_range`` (seconds) limits the pictures to that stretch of the run: a
-    slide of what the teacher zoomed into. The data exports always hold it all.
+    slide of what the teacher zoomed into; ``show_helpers`` draws the
+    library's helper lanes in them, as View › Show helper lanes does. The data
+    exports always hold it all.
     """
     path = Path(path)
     if not path.suffix:
@@ -95,7 +98,7 @@ def export(
 
         form, size = PICTURES[kind]
         writer = export_png if form == "png" else export_svg
-        writer(model, path, x_range=x_range, size=size)
+        writer(model, path, x_range=x_range, size=size, show_helpers=show_helpers)
     elif kind == "trace":
         trace.save(model, path)
     elif kind == "summary":

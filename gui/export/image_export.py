@@ -23,7 +23,10 @@ from gui.export.svg_flatten import flatten_file
 
 
 def _sheet(
-    model: RunModel, x_range: tuple[float, float] | None, size: str
+    model: RunModel,
+    x_range: tuple[float, float] | None,
+    size: str,
+    show_helpers: bool,
 ) -> ExportSheet:
     if QApplication.instance() is None:
         raise RuntimeError(
@@ -34,7 +37,7 @@ def _sheet(
         if not end > start:
             raise ValueError(f"x_range must go forward in time, got {x_range!r}")
         x_range = (start, end)
-    sheet = ExportSheet(model, x_range, size)
+    sheet = ExportSheet(model, x_range, size, show_helpers)
     sheet.show()  # WA_DontShowOnScreen: lays out without a window appearing
     QApplication.processEvents()
     sheet.settle()
@@ -49,15 +52,18 @@ def export_png(
     x_range: tuple[float, float] | None = None,
     size: str = "1080p",
     scale: float | None = None,
+    show_helpers: bool = False,
 ) -> None:
     """Write a PNG of the run: a 16:9 slide of 1920 × 1080 ("1080p") or
     3840 × 2160 ("4k") pixels, or ("fit") the sheet as tall as its content at
-    ``scale`` × (default 2×) its logical size."""
+    ``scale`` × (default 2×) its logical size. ``show_helpers``: draw the
+    library's own processes and threads too (hidden, as the window hides them
+    at first)."""
     if scale is None:
         scale = SLIDE_SIZES[size][2] if size in SLIDE_SIZES else 2.0
     if not 0.25 <= scale <= 8.0:
         raise ValueError(f"scale must be between 0.25 and 8, got {scale!r}")
-    sheet = _sheet(model, x_range, size)
+    sheet = _sheet(model, x_range, size, show_helpers)
     try:
         extent = sheet.size()
         image = QImage(
@@ -88,10 +94,11 @@ def export_svg(
     *,
     x_range: tuple[float, float] | None = None,
     size: str = "1080p",
+    show_helpers: bool = False,
 ) -> None:
-    """Write an SVG of the run (vector: text stays text); ``size`` as for PNG
-    ("4k" is the same vector picture as "1080p")."""
-    sheet = _sheet(model, x_range, size)
+    """Write an SVG of the run (vector: text stays text); ``size`` and
+    ``show_helpers`` as for PNG ("4k" is the same vector picture as "1080p")."""
+    sheet = _sheet(model, x_range, size, show_helpers)
     try:
         extent = sheet.size()
         target = Path(path)

@@ -79,6 +79,7 @@ class ExportSheet(QWidget):
         model: RunModel,
         x_range: tuple[float, float] | None = None,
         size: str = "1080p",
+        show_helpers: bool = False,
     ) -> None:
         super().__init__()
         if size != "fit" and size not in SLIDE_SIZES:
@@ -106,9 +107,9 @@ class ExportSheet(QWidget):
         self.takeaway_label.setWordWrap(True)
         self.takeaway_label.setVisible(bool(model.info.takeaway))
         self.timeline = TimelineView(model, controls=False)
-        # As the window shows a run at first: the library's own processes and
-        # threads (a Pool's three handler threads) would crowd a slide.
-        self.timeline.set_show_helpers(False)
+        # As the window shows the run: the library's own processes and threads
+        # (a Pool's three handler threads) only if the user asked for them.
+        self.timeline.set_show_helpers(show_helpers)
         self.timeline.set_presentation_scale(scale)
         # The sheet is white already; pyqtgraph's cached background would land
         # in the SVG as a plot-sized white bitmap.

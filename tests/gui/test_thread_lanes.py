@@ -4,6 +4,8 @@ as the tracer sent them), laid out in rows."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 from gui.main_window import MainWindow
 from gui.panels.details_panel import DetailsPanel
 from gui.timeline.lane_order import is_muted
@@ -74,9 +76,26 @@ def test_a_lane_whose_only_children_are_hidden_has_nothing_to_fold(qtbot) -> Non
     assert label() == "Process-1"
 
 
-def test_a_slide_leaves_the_librarys_helper_lanes_out(qtbot, tmp_path) -> None:
-    from tests.gui.test_classroom_picture import svg_texts
+def test_a_slide_shows_helper_lanes_only_when_the_window_does(
+    window: MainWindow, tmp_path
+) -> None:
+    from core.export import recording
+    from tests.gui.test_classroom_picture import SVG
 
-    texts = svg_texts(run_traced(program("threads.py", "fork")), tmp_path)
-    assert "Thread-1 (work)" in texts and "Process-1" in texts
-    assert "QueueFeederThread" not in texts
+    saved = tmp_path / "threads.json"
+    recording.save(run_traced(program("threads.py", "fork")), saved)
+    assert window.open_path(saved)
+
+    def slide_texts(name: str) -> str:
+        written = window.export_to("svg", tmp_path / name)
+        assert written is not None
+        root = ET.parse(written).getroot()
+        return " | ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+
+    hidden = slide_texts("hidden.svg")  # as the window shows it at first
+    window.actions_.show_helpers.trigger()
+    shown = slide_texts("shown.svg")
+    for texts in (hidden, shown):
+        assert "Thread-1 (work)" in texts and "Process-1" in texts
+    assert "QueueFeederThread" not in hidden
+    assert "QueueFeederThread" in shown
