@@ -36,14 +36,15 @@ NO_TRACER = (
 )
 
 
-def traced_program(path: Path) -> Any:
-    """The engine's Program for the script at ``path``, or None when this
+def traced_program(path: Path, argv: list[str], start_method: str) -> Any:
+    """The engine's Program for the script at ``path`` run with ``argv``
+    (and the default ``start_method``, "" for Python's), or None when this
     build has no tracer. InputError if the script cannot run (file:line)."""
     try:
         from core.tracer.script_program import load_script
     except ImportError:
         return None
-    program = load_script(str(path), [], sys.executable, "")
+    program = load_script(str(path), argv, sys.executable, start_method)
     return replace(program, cwd=str(path.parent))
 
 
@@ -248,12 +249,18 @@ class ProgramMode(QObject):
         return copy
 
     def run(self) -> bool:
+        options = self.editor.run_options
+        try:  # before asking to confirm: a typo in them needs no trust
+            argv = options.arguments()
+        except InputError as error:
+            self.window.show_error("Cannot run this program", error.describe())
+            return False
         if not self.confirm():
             self.window.status.showMessage("Not run: the code was not confirmed", 5000)
             return False
         path = self.file_to_run()
         try:
-            program = traced_program(path)
+            program = traced_program(path, argv, options.start_method())
         except InputError as error:
             self.window.show_error("Cannot run this program", error.describe())
             self._show_error_line(error)

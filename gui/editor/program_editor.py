@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
 
 from gui.editor.code_editor import INDENT, CodeEditor
 from gui.editor.find_bar import FindBar
+from gui.editor.run_options_bar import RunOptionsBar
 
 CURRENT_LINE = QColor("#fff3c4")
 """The line a clicked mark points at: pale yellow, distinct from the error red."""
@@ -97,6 +98,8 @@ class ProgramEditor(QWidget):
         layout.addWidget(self.code, 1)
         self.find_bar = FindBar(self.code, self)
         layout.addWidget(self.find_bar)
+        self.run_options = RunOptionsBar()
+        layout.addWidget(self.run_options)
         self._base_point_size = self.code.font().pointSizeF()
         self._marked_line: int | None = None
         self.code.find_requested.connect(self.find_bar.open_bar)
@@ -109,6 +112,8 @@ class ProgramEditor(QWidget):
     def set_program(self, text: str, path: Path | None, name: str = "") -> None:
         """Show ``text``; ``path`` None: not saved yet, ``name`` its suggested
         file name."""
+        if path is None or path != self.path:
+            self.run_options.reset()
         self.path = path
         self.untitled_name = name or "untitled.py"
         self._saved_text = text
