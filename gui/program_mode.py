@@ -45,7 +45,8 @@ def traced_program(path: Path, argv: list[str], start_method: str) -> Any:
     except ImportError:
         return None
     program = load_script(str(path), argv, sys.executable, start_method)
-    return replace(program, cwd=str(path.parent))
+    # The window is no terminal: the program writes to one the launcher reads.
+    return replace(program, cwd=str(path.parent), console=True)
 
 
 class ProgramMode(QObject):

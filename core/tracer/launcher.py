@@ -36,6 +36,7 @@ from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
 from core.tracer.hook import HOOK_DIR
+from core.tracer.main_console import MainConsole
 from core.tracer.output_relay import OutputRelay
 from core.worker.wire import encode
 
@@ -75,6 +76,8 @@ def trace_main(
         launcher.kill_tree()
         launcher.collector.close()
         launcher.output.close()
+        if launcher.console is not None:
+            launcher.console.close()
     sys.stdout.flush()
     os._exit(0)
 
@@ -106,6 +109,7 @@ class Launcher:
             str(run_dir / "output.sock"), self.collector.lane_of_pid, self.emit
         )
         self.collector.on_reaped = self.output.drain
+        self.console = MainConsole() if program.console else None
 
     def _main_pid(self) -> int | None:
         return None if self.main is None else self.main.pid
@@ -138,11 +142,14 @@ class Launcher:
         process_tree.become_subreaper()
         self._wake_on_child_exit()
         t0 = time.monotonic_ns()
+        terminal = self.console.slave if self.console is not None else None
         try:
             self.main = subprocess.Popen(
                 self.program.command(),
                 env=self._environment(),
                 cwd=self.program.cwd,
+                stdout=terminal,
+                stderr=terminal,
                 preexec_fn=_default_sigint,  # this process has no thread
             )
         except OSError as error:
@@ -152,11 +159,14 @@ class Launcher:
             self.flush()
             return
         self._run_started(t0, self.main.pid)
+        if self.console is not None:
+            self.console.started()
         self.flush()
         while not self._finished():
             self._wait()
             self.collector.poll()
             self.output.poll()
+            self._read_console()
             self._reap()
             self._commands()
             self._escalate()
@@ -173,10 +183,16 @@ class Launcher:
         env["PYTHONPATH"] = HOOK_DIR + (os.pathsep + rest if rest else "")
         env["PROCESSION_TRACE_SOCKET"] = str(self.collector.listener.getsockname())
         env["PROCESSION_TRACE_MAIN"] = "1"
-        env["PROCESSION_TRACE_OUTPUT"] = self.output.identity()
+        terminal = self.console.identity() if self.console is not None else ""
+        env["PROCESSION_TRACE_OUTPUT"] = self.output.identity(terminal)
         if self.program.start_method:
             env["PROCESSION_TRACE_START_METHOD"] = self.program.start_method
         return env
+
+    def _read_console(self, finish: bool = False) -> None:
+        if self.console is not None:
+            read = self.console.finish if finish else self.console.read
+            self.output.main_lines(read())
 
     def _run_started(self, t0: int, pid: int | None) -> None:
         info = self.program.run_info()
@@ -187,6 +203,8 @@ class Launcher:
     def _wait(self) -> None:
         readable: list[Any] = [self.collector.fileno(), *self.collector.sockets()]
         readable += self.output.sockets()
+        if self.console is not None:
+            readable.append(self.console.master)
         if self.commands is not None:
             readable.append(self.commands)
         if self.child_ended is not None:
@@ -240,6 +258,7 @@ class Launcher:
         self.main_status = code
         self.main_ended_at = time.monotonic()
         self.collector.poll()  # its last words come before its end
+        self._read_console()
         if self.main is not None and not self.collector.connected(self.main.pid):
             self.emit(EventKind.NOTICE, MAIN_ID, {"level": "warning", "text": BLIND})
         self.emit(EventKind.EXITED, MAIN_ID, {"exitcode": code})
@@ -278,6 +297,7 @@ class Launcher:
             time.sleep(0.01)
         self._reap()
         self.collector.poll()
+        self._read_console(finish=True)
         self.output.finish()
         if self.collector.damaged:
             text = (

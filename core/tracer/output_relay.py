@@ -62,17 +62,23 @@ class OutputRelay:
         self.kept: dict[int, int] = {}
         self.dropped: dict[int, int] = {}
 
-    def identity(self) -> str:
+    def identity(self, terminal: str = "") -> str:
         """What the hook needs: where to connect, and which descriptors are
-        the run's own (device:inode of this process's fd 1 and 2)."""
-        ids = []
-        for fd in (1, 2):
+        the run's own (device:inode of this process's fd 1 and 2, or of the
+        ``terminal`` both are given)."""
+        ids = [terminal, terminal] if terminal else []
+        for fd in (1, 2)[len(ids) :]:
             try:
                 status = os.fstat(fd)
                 ids.append(f"{status.st_dev}:{status.st_ino}")
             except OSError:
                 ids.append("-")
         return "|".join([self.path, *ids])
+
+    def main_lines(self, lines: list[str]) -> None:
+        """Lines the main program wrote (read by the launcher): its lane's."""
+        for line in lines:
+            self._line(MAIN_ID, line)
 
     def sockets(self) -> list[Any]:
         return [self.listener, *(s.sock for s in self.streams if not s.closed)]

@@ -43,6 +43,9 @@ class ScriptProgram:
     cwd: str = field(default_factory=os.getcwd)
     start_method: str = ""
     python_version: str = platform.python_version()
+    console: bool = False
+    """Run without a terminal (the window): the program's output is read from
+    a pseudo-terminal onto the main lane (core/tracer/main_console.py)."""
 
     # -- the Program protocol ----------------------------------------------------------
 
