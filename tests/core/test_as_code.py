@@ -34,9 +34,13 @@ def plain_run(scenario: Scenario, tmp_path) -> tuple[subprocess.CompletedProcess
 
 
 def run_plainly(path, timeout: float = PLAIN_TIMEOUT) -> subprocess.CompletedProcess:
-    """``python path`` in its own session: a hang kills its whole tree."""
+    """``python path`` in its own session: a hang kills its whole tree.
+    Unbuffered, as a student's terminal shows each line at once: through a
+    pipe, a child's prints wait in a block buffer and are lost when it is
+    terminated (lessons 04 and 05 print, then are stopped)."""
     with subprocess.Popen(
         [sys.executable, str(path)],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

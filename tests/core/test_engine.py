@@ -61,14 +61,14 @@ def test_joined_sleepers_run_in_parallel_and_main_waits():
         }
     )
     lanes = model.worker_lanes()
-    assert 0.45 < model.main_finished < 0.9  # ≈ one sleep, not two
+    assert 0.45 < model.main_finished < 0.95  # one sleep, not two (≥ 1.0 s)
     for lane in lanes:
         assert lane.state is State.JOINED
         assert [line.text for line in lane.output] == [
             "I'm going to sleep",
             "I'm awake",
         ]
-        assert 0.45 < lane.times["target_ended"] - lane.times["target_started"] < 0.7
+        assert 0.45 < lane.times["target_ended"] - lane.times["target_started"] < 0.9
     main_states = [s.state for s in model.main.segments]
     assert main_states == [
         State.MAIN_RUNNING,
@@ -90,7 +90,8 @@ def test_without_join_the_main_program_finishes_at_once():
             ],
         }
     )
-    assert model.main_finished < 0.1
+    ended = min(lane.times["target_ended"] for lane in model.worker_lanes())
+    assert model.main_finished < ended - 0.2  # done long before its workers
     assert model.end > 0.4  # the run (the interpreter at exit) waits for them
     for lane in model.worker_lanes():
         assert lane.outcome is Outcome.OK
@@ -126,8 +127,9 @@ def test_start_delays_and_stages_follow_the_main_program():
         }
     )
     lanes = {lane.name: lane for lane in model.worker_lanes()}
-    assert lanes["early"].times["start_called"] < 0.05
-    assert 0.29 < lanes["late"].times["start_called"] < 0.45
+    late = lanes["late"].times["start_called"]
+    assert lanes["early"].times["start_called"] < late - 0.2  # not delayed
+    assert 0.29 < late < 0.8  # delayed by 0.3 s (a busy machine adds to it)
     # the next stage starts only after the main program joined the previous one
     assert lanes["next"].times["start_called"] >= lanes["late"].times["joined"]
     assert lanes["next"].times["start_called"] >= lanes["early"].times["joined"]
@@ -144,7 +146,7 @@ def test_join_timeout_returns_while_the_worker_runs_on():
     lane = model.worker_lanes()[0]
     kinds = [m.kind for m in lane.markers]
     assert "join_timeout" in kinds
-    assert 0.15 < model.main_finished < 0.4
+    assert 0.15 < model.main_finished < lane.times["exited"] - 0.15
     assert lane.outcome is Outcome.OK and lane.times["exited"] > 0.55
 
 
@@ -228,7 +230,7 @@ def test_sampling_tells_a_busy_worker_from_a_sleeping_one():
         assert len(values) >= 4
         return sum(values) / len(values)
 
-    assert mean_cpu(busy) > 50
+    assert mean_cpu(busy) > 30  # a burner got 42 % on a loaded 2-vCPU VM
     assert mean_cpu(idle) < 10
     assert all(rss > 1_000_000 for _t, _c, rss, *_ in busy.samples)
 

@@ -56,10 +56,12 @@ def test_01_two_joined_sleeps_take_one_second(method):
 def test_02_without_join_main_finishes_within_milliseconds(method):
     model = lesson("2", method)
     # The workers sleep 1 s; the main program's start() calls took 2-35 ms
-    # (forkserver: the server starts first). A hang guard, not a speed limit.
-    assert model.main_finished < 0.2
+    # (forkserver: the server starts first), more on a busy machine: what
+    # matters is that it was done long before its workers.
+    ended = min(lane.times["target_ended"] for lane in model.worker_lanes())
+    assert model.main_finished < ended - 0.5
     assert all(lane.outcome is Outcome.OK for lane in model.worker_lanes())
-    assert min(lane.times["target_ended"] for lane in model.worker_lanes()) > 0.95
+    assert ended > 0.95
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -155,7 +157,7 @@ def test_08_start_methods_differ_in_start_cost():
     fork = min(boot("fork-1"), boot("fork-2"))
     spawn = min(boot("spawn-1"), boot("spawn-2"))
     forkserver = min(boot("forkserver-1"), boot("forkserver-2"))
-    assert fork < 0.02  # measured 2.2-2.6 ms: a guard ~8x over, not a target
+    assert fork < 0.1  # measured 2.2-2.6 ms: a guard, not a target
     assert spawn > 3 * fork and forkserver > fork
     assert all(lane.outcome is Outcome.OK for lane in model.worker_lanes())
 

@@ -124,7 +124,10 @@ def test_sampling_runs_outside_this_process(monitor):
 
 def test_proc_and_psutil_read_the_same_process_alike(programs):
     process = programs(SLEEP)
-    time.sleep(0.3)  # past its start
+    deadline = time.monotonic() + 10
+    while psutil.Process(process.pid).status() != "sleeping":  # past its start
+        assert time.monotonic() < deadline, "the program never went to sleep"
+        time.sleep(0.05)
     (cpu, rss, threads, status), stamp = _read_proc(_Tracked(process.pid, None))
     (p_cpu, p_rss, p_threads, p_status), _ = _read_psutil(_Tracked(process.pid, None))
     assert (threads, status) == (p_threads, p_status) == (1, "sleeping")

@@ -64,11 +64,11 @@ def start(tmp_path, argv, *, no_console=False, press_run=False):
         text=True,
     )
     deadline = time.monotonic() + 30
-    while not ready.exists():
+    # The file is created before the title is written into it: wait for both.
+    while not (ready.exists() and ready.read_text()):
         assert child.poll() is None, child.communicate()
         assert time.monotonic() < deadline, "the window never became ready"
         time.sleep(0.05)
-    time.sleep(0.05)  # the title is written; let the file close
     return child, ready.read_text()
 
 

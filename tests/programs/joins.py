@@ -6,6 +6,7 @@ timeout: join(timeout=0.2) on a child that needs 1 s, and the parent goes on
 unstarted: a Process is created and never started (twin "started")."""
 
 import multiprocessing as mp
+import os
 import sys
 import time
 
@@ -26,6 +27,8 @@ if __name__ == "__main__":
         child.start()
         if case == "zombie-joined":
             child.join()
+        else:  # (for the test: its end, without reaping it, however slow its start)
+            os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)
         time.sleep(1.5)  # more work; the ended child waits to be joined
         print("done", flush=True)
     elif case.startswith("timeout"):

@@ -64,7 +64,7 @@ def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself(method):
                 {
                     "name": "talker",
                     "target": "print_lines",
-                    "args": {"count": 25, "interval": 0.03},
+                    "args": {"count": 50, "interval": 0.03},
                 },
             ],
         },
@@ -92,7 +92,7 @@ def test_a_worker_killed_while_sending_a_large_event_hurts_only_itself(method):
     talker = lane(model, "talker")
     assert talker.outcome is Outcome.OK and talker.missing == 0
     assert [line.text for line in talker.output] == [
-        f"line {i} of 25" for i in range(1, 26)
+        f"line {i} of 50" for i in range(1, 51)
     ]
     assert len(talker.output) > state["talker_before"]  # it kept streaming
 

@@ -19,7 +19,8 @@ from tests.reliability.support import (
     record,
 )
 
-TERMINATE_AT = 0.6
+# Seconds: a forkserver worker first starts a server of its own, then two children.
+TERMINATE_AT = 1.5
 
 
 def _grandchildren(model, name: str) -> list[int]:

@@ -55,7 +55,7 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming(method):
                 {
                     "name": "talker",
                     "target": "print_lines",
-                    "args": {"count": 20, "interval": 0.04},
+                    "args": {"count": 40, "interval": 0.03},
                 },
             ],
         },
@@ -76,7 +76,7 @@ def test_outside_sigkill_is_named_and_the_others_keep_streaming(method):
     after = [line for line in talker.output if line.t > state["killed_at"]]
     assert len(after) >= 10, "the talker stopped streaming after the kill"
     assert [line.text for line in talker.output] == [
-        f"line {i} of 20" for i in range(1, 21)
+        f"line {i} of 40" for i in range(1, 41)
     ]
     assert talker.outcome is Outcome.OK and talker.missing == 0
 

@@ -98,7 +98,7 @@ def test_an_ended_child_never_joined() -> None:
 def test_a_join_timeout_taken_for_the_end() -> None:
     model = traced_like_plain("joins.py", "spawn", "timeout")
     hazard = only(model, "join_timed_out")
-    assert hazard.site.endswith("joins.py:34")
+    assert hazard.site.endswith("joins.py:37")
     assert kinds_of("joins.py", "spawn", "timeout-checked") == []
 
 
