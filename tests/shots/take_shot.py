@@ -4,6 +4,7 @@
         [--export OUT_EXPORT.png] [--theme dark|contrast] [--hazards]
 
 --hazards: after the run, show the Hazards tab with its first hazard chosen.
+--console: after the run, show the Console tab.
 --trust: LESSON is a program to run without asking (use a throwaway
 XDG_CONFIG_HOME: the answer is remembered there).
 
@@ -75,6 +76,9 @@ def main(argv: list[str]) -> int:
         window.hazards.list.setCurrentRow(0)
         window.hazards._on_item_clicked(window.hazards.list.item(0))
         wait(500)
+    if "--console" in argv:
+        window.bottom_tabs.setCurrentWidget(window.console)
+        wait(300)
     screen = window.screen()
     shot = screen.grabWindow(0)
     shot.save(str(out), "PNG")
