@@ -36,11 +36,11 @@ from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
 from core.tracer.hook import HOOK_DIR
-from core.tracer.main_console import MainConsole
 from core.tracer.output_relay import OutputRelay
 from core.worker.wire import encode
 
 if TYPE_CHECKING:
+    from core.tracer.main_console import MainConsole
     from core.tracer.script_program import ScriptProgram
 
 POLL = 0.05  # seconds between reaping passes while nothing is said
@@ -109,7 +109,11 @@ class Launcher:
             str(run_dir / "output.sock"), self.collector.lane_of_pid, self.emit
         )
         self.collector.on_reaped = self.output.drain
-        self.console = MainConsole() if program.console else None
+        self.console: MainConsole | None = None
+        if program.console:  # the window's run; imported here: `re` costs the CLI
+            from core.tracer.main_console import MainConsole
+
+            self.console = MainConsole()
 
     def _main_pid(self) -> int | None:
         return None if self.main is None else self.main.pid

@@ -16,11 +16,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import termios
 
 from core.worker.line_buffer import ByteLineSplitter
 
 READ_SIZE = 65536
+ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+"""Terminal control sequences (colours, cursor moves, titles): a program that
+sees a terminal may send them; the console shows text."""
+
+
+def as_shown(line: str) -> str:
+    """What a terminal would leave of ``line``: no control sequences, and
+    after a carriage return only what was written over it (a progress bar's
+    last state)."""
+    line = ESCAPES.sub("", line).rstrip("\r")
+    return line.rsplit("\r", 1)[-1]
 
 
 class MainConsole:
@@ -60,11 +72,11 @@ class MainConsole:
                 return lines
             with contextlib.suppress(OSError):
                 os.write(1, chunk)
-            lines.extend(self._lines.feed(chunk))
+            lines.extend(as_shown(line) for line in self._lines.feed(chunk))
 
     def finish(self) -> list[str]:
         """The run's end: what is left, the unfinished last line included."""
-        return self.read() + self._lines.flush()
+        return self.read() + [as_shown(line) for line in self._lines.flush()]
 
     def close(self) -> None:
         self.started()
