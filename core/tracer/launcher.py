@@ -152,6 +152,10 @@ class Launcher:
                 self.program.command(),
                 env=self._environment(),
                 cwd=self.program.cwd,
+                # The window has no keyboard for the program: input() meets the
+                # end of input at once, instead of reading (or, from the
+                # background, stopping on) the terminal the app was started in.
+                stdin=subprocess.DEVNULL if terminal is not None else None,
                 stdout=terminal,
                 stderr=terminal,
                 preexec_fn=_default_sigint,  # this process has no thread

@@ -28,12 +28,10 @@ class RunOptionsBar(QWidget):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.addWidget(QLabel("Arguments:"))
         self.arguments_edit = QLineEdit()
-        self.arguments_edit.setPlaceholderText(
-            "sys.argv[1:], as typed after python FILE.py"
-        )
+        self.arguments_edit.setPlaceholderText("sys.argv[1:]")
         self.arguments_edit.setToolTip(
-            "Given to the program as sys.argv[1:], split as a terminal splits "
-            "them: quote an argument that holds spaces."
+            "Given to the program as sys.argv[1:], as typed after python FILE.py "
+            "in a terminal: quote an argument that holds spaces."
         )
         self.arguments_edit.textChanged.connect(self._on_arguments_text_changed)
         layout.addWidget(self.arguments_edit, 1)

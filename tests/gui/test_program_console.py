@@ -33,6 +33,11 @@ if __name__ == "__main__":
 """
 
 
+ASKS_FOR_INPUT = """name = input("Your name: ")
+print("hello", name)
+"""
+
+
 def run(qtbot, window) -> list[str]:
     with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
         assert window.run()
@@ -64,3 +69,15 @@ def test_every_process_starts_on_a_terminal(qtbot, window, tmp_path, monkeypatch
         "Process-1 │ child buffering per line: True",
         "main program │ no newline at the end",  # kept at the run's end
     ]
+
+
+def test_input_meets_the_end_of_input_instead_of_waiting(qtbot, window, tmp_path):
+    path = tmp_path / "asks.py"
+    path.write_text(ASKS_FOR_INPUT, encoding="utf-8")
+    window.trust.trust([ASKS_FOR_INPUT])
+    assert window.open_path(path)
+    lines = run(qtbot, window)  # returns: no keyboard to wait for
+    main = window.controller.model.main
+    assert main.exitcode == 1
+    assert lines[0].endswith("main program │ Your name: Traceback (most recent call last):")
+    assert lines[-1].endswith("main program │ EOFError: EOF when reading a line")
