@@ -35,7 +35,6 @@ def run_app(argv: list[str]) -> int:
     _ensure_streams()
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     import pyqtgraph as pg
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -69,8 +68,11 @@ def run_app(argv: list[str]) -> int:
         )
     window.show()
 
+    # Before the loop runs: a SIGTERM from now on waits in the socket pair and
+    # closes the window once the loop starts (installed from a zero timer, a
+    # SIGTERM in the loop's first moments killed the app without its shutdown).
     wakeup = _SignalWakeup(window)
-    QTimer.singleShot(0, wakeup.install)
+    wakeup.install()
     status = app.exec()
     wakeup.uninstall()
     # Normally a no-op (closing the window released the run); if the event

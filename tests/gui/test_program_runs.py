@@ -241,7 +241,9 @@ def test_a_programs_child_in_console_and_details_then_killed(qtbot, window, tmp_
             lambda: sum(1 for s in details.lane.samples if (s[1] or 0) > 50) >= 2,
             timeout=RUN_TIMEOUT_MS,
         )  # spinning: more than half a CPU, twice
-        assert window.details.metrics.cpu_curve.getData()[0] is not None
+        # The details redraw on the next coalesced refresh after the samples.
+        curve = window.details.metrics.cpu_curve
+        qtbot.waitUntil(lambda: curve.getData()[0] is not None, timeout=5_000)
         qtbot.waitUntil(window.actions_.kill.isEnabled, timeout=5_000)
         window.actions_.kill.trigger()
     lane = lanes(window)["Process-1"]

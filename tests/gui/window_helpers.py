@@ -41,11 +41,15 @@ def close_and_wait(qtbot, window: MainWindow, timeout_ms: int = 12_000) -> None:
 
 @pytest.fixture(name="window")
 def window_fixture(qtbot, tmp_path):
-    """The real window, opened on the first lesson, with a temporary trust store."""
+    """The real window, opened on the first lesson, with a temporary trust store.
+
+    Closed here, not by pytest-qt (no ``addWidget``): pytest-qt closes and
+    deletes its widgets before fixtures end, so a test that failed during a
+    run left the run's processes to the next test's leftover check."""
     win = MainWindow(TrustStore(tmp_path / "trusted-code.json"))
-    qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     yield win
     if win.controller.active or win.isVisible():
         close_and_wait(qtbot, win)
+    win.deleteLater()
