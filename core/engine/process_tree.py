@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -142,9 +143,12 @@ def descendants(root: int) -> list[tuple[int, int, int]]:
 
 def multiprocessing_helpers() -> set[int]:
     """Pids of this process's multiprocessing helpers (forkserver, resource
-    tracker). Not by command line: every forkserver child has the server's."""
-    from multiprocessing import forkserver, resource_tracker
-
+    tracker). Not by command line: every forkserver child has the server's.
+    A helper exists only if its module was imported: looked up, never
+    imported here (an import opens files, and the census must work when a
+    worker has taken every free descriptor: the conductor died of it)."""
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    resource_tracker = sys.modules.get("multiprocessing.resource_tracker")
     pids = set()
     for owner, attribute in (
         (getattr(forkserver, "_forkserver", None), "_forkserver_pid"),

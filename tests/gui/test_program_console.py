@@ -79,5 +79,7 @@ def test_input_meets_the_end_of_input_instead_of_waiting(qtbot, window, tmp_path
     lines = run(qtbot, window)  # returns: no keyboard to wait for
     main = window.controller.model.main
     assert main.exitcode == 1
-    assert lines[0].endswith("main program │ Your name: Traceback (most recent call last):")
+    assert lines[0].endswith(
+        "main program │ Your name: Traceback (most recent call last):"
+    )
     assert lines[-1].endswith("main program │ EOFError: EOF when reading a line")
