@@ -66,8 +66,10 @@ class OutputRelay:
         """What the hook needs: where to connect, and which descriptors are
         the run's own (device:inode of this process's fd 1 and 2, or of the
         ``terminal`` both are given)."""
-        ids = [terminal, terminal] if terminal else []
-        for fd in (1, 2)[len(ids) :]:
+        if terminal:
+            return "|".join([self.path, terminal, terminal])
+        ids = []
+        for fd in (1, 2):
             try:
                 status = os.fstat(fd)
                 ids.append(f"{status.st_dev}:{status.st_ino}")

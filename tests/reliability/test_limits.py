@@ -173,23 +173,33 @@ def test_too_many_workers_for_the_fd_limit_are_refused_before_starting(workdir):
     record("fd limit 200: refused before start (s)", round(seconds, 3))
 
 
-HOG = """
-import os, time
+TAKE_EVERY_DESCRIPTOR = """
+import os
 
-def hog(seconds=1.0):
-    # Runs as a thread inside the conductor and takes every free descriptor,
-    # which no pre-flight check can foresee.
+def take_every_descriptor():
     held = []
     try:
         while True:
             held.append(os.open(os.devnull, os.O_RDONLY))
     except OSError:
         pass
+    return held
+"""
+HOG = (
+    TAKE_EVERY_DESCRIPTOR
+    + """
+import time
+
+def hog(seconds=1.0):
+    # Runs as a thread inside the conductor and takes every free descriptor,
+    # which no pre-flight check can foresee.
+    held = take_every_descriptor()
     time.sleep(seconds)
     for fd in held:
         os.close(fd)
     return len(held)
 """
+)
 
 
 def test_running_out_of_descriptors_mid_run_says_started_k_of_n(workdir):
@@ -216,6 +226,28 @@ def test_running_out_of_descriptors_mid_run_says_started_k_of_n(workdir):
     _check_every_started_worker_has_its_outcome(model, k)
     assert lane(model, "hog").outcome is Outcome.OK
     record("fd exhaustion mid-run: run took (s)", round(seconds, 3))
+
+
+def test_the_census_of_helpers_works_with_no_descriptor_free():
+    """The conductor's census ran while a worker held every descriptor, and
+    it imported multiprocessing.forkserver then (a file to open): the
+    conductor died. Found by the test above failing ~1 run in 4 on a busy
+    machine; here without the timing."""
+    code = (
+        TAKE_EVERY_DESCRIPTOR
+        + f"""
+import resource, sys
+sys.path.insert(0, {str(ROOT)!r})
+from core.engine import process_tree
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+held = take_every_descriptor()
+print(sorted(process_tree.multiprocessing_helpers()))
+"""
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
 
 
 # --- processes (an unprivileged user) ---------------------------------------------
@@ -292,27 +324,3 @@ def test_running_out_of_processes_mid_run_says_started_k_of_n(unprivileged, meth
         )
     _check_every_started_worker_has_its_outcome(model, k)
     record(f"process limit mid-run ({method})", shown)
-
-
-def test_the_census_of_helpers_works_with_no_descriptor_free():
-    """The conductor's census ran while a worker held every descriptor, and
-    it imported multiprocessing.forkserver then (a file to open): the
-    conductor died. Found by the test above failing ~1 run in 4 on a busy
-    machine; here without the timing."""
-    code = f"""
-import os, resource, sys
-sys.path.insert(0, {str(ROOT)!r})
-from core.engine import process_tree
-resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-held = []
-try:
-    while True:
-        held.append(os.open(os.devnull, os.O_RDONLY))
-except OSError:
-    pass
-print(sorted(process_tree.multiprocessing_helpers()))
-"""
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
