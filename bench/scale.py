@@ -75,7 +75,10 @@ def _plain(target: str, args: dict[str, Any], count: int) -> dict[str, Any]:
 def run(quick: bool = False) -> common.Report:
     report = common.Report("5", "Scale (fork, 5 Hz sampling)")
     count = 8 if quick else CONCURRENT
-    seconds = 0.2 if quick else 1.0
+    # Long enough to be sampled even when quick: the sampler is spawned and
+    # its first round comes after its start-up and one period (a 0.2 s run
+    # on a busy CI machine ended before any round: "0 samples").
+    seconds = 1.0
     plain = _plain("sleep", {"seconds": seconds}, count)
     proc = _procession("sleep", {"seconds": seconds}, count)
     complete = proc["outcomes"] == count and proc["ok"] == count

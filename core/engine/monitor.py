@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -56,12 +57,18 @@ class Monitor:
             name="procession-sampler",
             daemon=True,
         )
+        # SIGINT blocked while it starts: the sampler inherits the mask through
+        # exec, so a Ctrl+C to the terminal's group during its imports (before
+        # run_sampler ignores SIGINT) cannot print a KeyboardInterrupt
+        # traceback, as it did in CI; a SIGINT meanwhile reaches us after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             self._process.start()
         except OSError:  # e.g. at the process limit: the run goes on unsampled
             self._process = None
             self.stop()
         finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             commands_reader.close()
             samples_writer.close()
 

@@ -7,10 +7,12 @@ sampling round); these tests drive it through the app's side, ``Monitor``.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -120,6 +122,32 @@ def test_sampling_runs_outside_this_process(monitor):
     assert [t.name for t in threading.enumerate() if "monitor" in t.name] == []
     monitor.stop()  # and it is reaped
     assert sampler not in [child.pid for child in psutil.Process().children()]
+
+
+def test_a_ctrl_c_while_the_sampler_starts_reaches_only_this_process():
+    """Ctrl+C signals the terminal's whole group: a sampler still importing
+    printed a KeyboardInterrupt traceback (CI). It is started with SIGINT
+    blocked, from its first instruction; this process's mask is restored."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    sampler = Monitor(hz=20)
+    sampler.start()
+    process = sampler._process
+    try:
+        assert process is not None
+        pid = process.pid
+        os.kill(pid, signal.SIGINT)  # at once: it is still starting
+        status = Path(f"/proc/{pid}/status").read_text()
+        blocked = int(
+            next(x for x in status.splitlines() if x.startswith("SigBlk")).split()[1],
+            16,
+        )
+        assert blocked & (1 << (signal.SIGINT - 1))
+        assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
+        time.sleep(0.5)
+        assert process.is_alive()  # not ended by a KeyboardInterrupt
+    finally:
+        sampler.stop()
+    assert process.exitcode == 0  # ended as asked, when its pipes closed
 
 
 def test_proc_and_psutil_read_the_same_process_alike(programs):
