@@ -38,7 +38,17 @@ def xvfb() -> Iterator[str | None]:
         return
     try:
         server = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+            # -noreset: a reset when the last client leaves refuses new ones
+            [
+                "Xvfb",
+                f":{number}",
+                "-screen",
+                "0",
+                "1600x1000x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -50,7 +50,9 @@ trap cleanup EXIT
 # A free display: no socket and no lock file.
 n=100
 while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -noreset: a server that resets when its last client (xdotool, import)
+# leaves refuses the clients that connect meanwhile.
+Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 xpid=$!
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$n" ] || fail "Xvfb did not start on :$n"

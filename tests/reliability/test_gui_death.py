@@ -50,6 +50,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+_SERVERS: dict[str, subprocess.Popen[bytes]] = {}
+
+
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
     number = 400 + os.getpid() % 500
@@ -57,13 +60,28 @@ def display() -> Iterator[str]:
         f"/tmp/.X{number}-lock"
     ):
         number += 1
+    # -noreset: by default the server resets when its last client leaves, and
+    # a client connecting meanwhile is refused. The polling xdotool leaves
+    # every 0.2 s while the app connects (xdpyinfo beside a stream of xdotool
+    # calls: 20 connections of 400 refused; none with -noreset). CI saw the
+    # app die of it: its window never appeared.
     server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            f":{number}",
+            "-screen",
+            "0",
+            "1400x900x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         assert wait_until(lambda: os.path.exists(f"/tmp/.X11-unix/X{number}"), 10)
+        _SERVERS[f":{number}"] = server
         yield f":{number}"
     finally:
         server.kill()
@@ -88,6 +106,29 @@ def _press(display: str, window: str, key: str) -> None:
     env = {**os.environ, "DISPLAY": display}
     subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, timeout=10)
     subprocess.run(["xdotool", "key", key], env=env, timeout=10)
+
+
+def _why_no_window(display: str, app: subprocess.Popen[bytes], log: Path) -> str:
+    """Everything that tells a window that never showed from a search that
+    cannot see: the app's state, the X server's, xdotool's own words."""
+    server = _SERVERS.get(display)
+    search = subprocess.run(
+        ["xdotool", "search", "--name", "."],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+    )
+    try:
+        wchan = Path(f"/proc/{app.pid}/wchan").read_text()
+    except OSError:
+        wchan = "?"
+    return (
+        f"the window never appeared: app {describe(app.pid)} exit={app.poll()} "
+        f"waiting in {wchan!r}; X server exit="
+        f"{server.poll() if server else '?'}; every window: "
+        f"{search.returncode} {search.stdout.split()} {search.stderr.strip()!r}\n"
+        f"app log:\n{log.read_text(errors='replace')}"
+    )
 
 
 def _sleeping_grandchildren(pids: list[int]) -> list[int]:
@@ -119,7 +160,9 @@ def test_sigkilled_window_leaves_no_process_of_its_run_within_5_s(
             window = _window(display)
             return window is not None
 
-        assert wait_until(shown, 30, 0.2) is not None, "the window never appeared"
+        assert wait_until(shown, 30, 0.2) is not None, _why_no_window(
+            display, app, tmp_path / "app.log"
+        )
         assert window is not None
 
         def started() -> bool:  # the conductor exists: F5 was taken

@@ -15,7 +15,8 @@ fi
 command -v Xvfb >/dev/null || { echo "shots_xvfb: Xvfb missing" >&2; exit 2; }
 mkdir -p "$out"
 n=120; while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n+1)); done
-Xvfb :$n -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 & xpid=$!
+# -noreset: no reset (and refused connections) each time the last client leaves
+Xvfb :$n -screen 0 "${size}x24" -nolisten tcp -noreset >/dev/null 2>&1 & xpid=$!
 trap 'kill $xpid 2>/dev/null' EXIT
 for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
 status=0
