@@ -14,16 +14,18 @@ def small(window, qtbot):
     return window
 
 
-def settle(qtbot, ms=100):
-    qtbot.wait(ms)
+def holds(qtbot, check, timeout=5000):
+    """Wait until ``check`` (a function of asserts) passes: a relayout comes
+    from the event loop, later on a busy machine; it fails with the last
+    assertion if the layout never gets there."""
+    qtbot.waitUntil(check, timeout=timeout)
 
 
 def test_larger_text_keeps_the_lanes_and_the_legend_in_bounds(qtbot, small):
     run_to_end(qtbot, small)
-    for _ in range(4):  # Ctrl+= four times
-        small.actions_.zoom_in.trigger()
-        settle(qtbot)
-        pane = small.pane
+    pane = small.pane
+
+    def in_bounds() -> None:
         assert small.legend.height() <= 0.3 * pane.height()
         assert small.timeline.height() >= 0.6 * pane.height()
         assert small.timeline.lane_height_px() >= 40
@@ -32,35 +34,48 @@ def test_larger_text_keeps_the_lanes_and_the_legend_in_bounds(qtbot, small):
             small.legend.height() + 1
         )
 
+    for _ in range(4):  # Ctrl+= four times
+        small.actions_.zoom_in.trigger()
+        holds(qtbot, in_bounds)
+
 
 def test_seven_lanes_fit_at_1024x768_with_the_form_uncut(qtbot, small):
     small.lessons.list.setCurrentRow(8)  # 9. Exit codes: seven lanes
-    settle(qtbot, 500)  # the form's size is re-checked every 200 ms
-    assert small.timeline.item.data.row_count == 7
-    assert small.timeline.lane_height_px() >= 24  # room for name and pid
-    assert small.timeline.height() > small.legend.height()
     scroll = small.editor_scroll
-    assert scroll.viewport().width() >= small.editor.minimumSizeHint().width()
+
+    def fits() -> None:  # the form's size is re-checked every 200 ms
+        assert small.timeline.item.data.row_count == 7
+        assert small.timeline.lane_height_px() >= 24  # room for name and pid
+        assert small.timeline.height() > small.legend.height()
+        assert scroll.viewport().width() >= small.editor.minimumSizeHint().width()
+
+    holds(qtbot, fits)
 
 
 def test_presentation_mode_shows_the_timeline_alone_and_comes_back(qtbot, small):
     small.lessons.list.setCurrentRow(8)
-    settle(qtbot)
+    qtbot.waitUntil(lambda: small.timeline.item.data.row_count == 7, timeout=5000)
     run_to_end(qtbot, small)
     small.actions_.present.trigger()
-    settle(qtbot, 200)
-    assert small.presentation.active
-    assert not small.details.isVisible() and not small.lessons.isVisible()
-    assert small.timeline.height() >= 0.6 * small.height()
-    assert small.timeline.lane_height_px() >= 40
-    assert small.timeline.smallest_text_px() >= 16
+
+    def presented() -> None:
+        assert small.presentation.active
+        assert not small.details.isVisible() and not small.lessons.isVisible()
+        assert small.timeline.height() >= 0.6 * small.height()
+        assert small.timeline.lane_height_px() >= 40
+        assert small.timeline.smallest_text_px() >= 16
+
+    holds(qtbot, presented)
     assert "signal sent" in small.legend.texts()  # explains what is shown…
     assert "SIGSEGV" not in " ".join(small.legend.texts())  # …and only that
     small.actions_.leave_presentation.trigger()
-    settle(qtbot, 200)
-    assert not small.presentation.active
-    assert small.details.isVisible() and small.lessons.isVisible()
-    assert small.timeline.presentation_scale() == 1.0
+
+    def back() -> None:
+        assert not small.presentation.active
+        assert small.details.isVisible() and small.lessons.isVisible()
+        assert small.timeline.presentation_scale() == 1.0
+
+    holds(qtbot, back)
 
 
 def test_editing_count_shows_the_new_lanes_at_once(qtbot, window):
@@ -73,10 +88,10 @@ def test_editing_count_shows_the_new_lanes_at_once(qtbot, window):
 
 def test_lane_zoom_stops_before_one_lane_fills_the_view(qtbot, small):
     small.lessons.list.setCurrentRow(8)  # seven lanes
-    settle(qtbot, 200)
+    qtbot.waitUntil(lambda: small.timeline.item.data.row_count == 7, timeout=5000)
     box = small.timeline.plot_widget.getPlotItem().getViewBox()
     for _ in range(6):  # six wheel steps of lane zoom
         box.scaleBy(y=0.7)
-        settle(qtbot, 20)
+        qtbot.wait(20)
     low, high = box.viewRange()[1]
     assert high - low >= 2.0  # still more than one lane in view

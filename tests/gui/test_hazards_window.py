@@ -60,8 +60,8 @@ def test_a_daemon_cut_off_shows_in_the_tab_and_on_its_lane(qtbot, window, tmp_pa
     assert "Python documentation" in window.hazards.text.toPlainText()
     # the badge: painted on the lane, and named by the tooltip over it
     window.timeline.fit()
-    qtbot.wait(50)
-    assert _amber_pixels(window) > 3  # a 16 px triangle, sampled every 2 px
+    # a 16 px triangle, sampled every 2 px (painted once the view has settled)
+    qtbot.waitUntil(lambda: _amber_pixels(window) > 3, timeout=5000)
     item = window.timeline.item
     row = item.row_of(logger.worker_id)
     tip = item.describe_at(hazard.at, row + 0.1, 0.001, 0.01)
