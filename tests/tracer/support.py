@@ -23,11 +23,15 @@ PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
 
 
 def _installed(version: str) -> str:
-    """pyenv's interpreter for ``version`` (the real binary, not the shim)."""
-    found = sorted(
-        glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python"))
-    )
-    return found[-1] if found else ""
+    """pyenv's newest interpreter for ``version`` (the real binary, not the
+    shim); newest by number: as text, 3.12.9 would sort after 3.12.10."""
+    found = glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python"))
+
+    def micro(path: str) -> int:
+        release = Path(path).parent.parent.name.split(".")[2]
+        return int(release) if release.isdigit() else -1  # 3.13.0t and the like
+
+    return max(found, key=micro) if found else ""
 
 
 PYTHONS = {
