@@ -77,6 +77,9 @@ class ProgramMode(QObject):
         window.installEventFilter(self)  # closing with unsaved code asks first
         window.controller.state_changed.connect(self._on_controller_state_changed)
         window.controller.run_released.connect(self._on_controller_state_changed)
+        self._running = False  # a program this mode started is running
+        window.console_input.line_entered.connect(self._on_line_entered)
+        window.console_input.input_ended.connect(self._on_input_ended)
 
     @property
     def active(self) -> bool:
@@ -123,6 +126,7 @@ class ProgramMode(QObject):
         self.editor.set_program(text, path, name)
         arriving = not self.active
         self.stack.setCurrentWidget(self.editor)
+        self.window.console_input.show()
         if arriving:
             self._make_room()
         self.window.show_program(self.editor.title(), path)
@@ -169,6 +173,7 @@ class ProgramMode(QObject):
             self.window.splitter.setSizes(self._saved_sizes[0])
             self.stack.parentWidget().setSizes(self._saved_sizes[1])
         self.stack.setCurrentWidget(self.window.editor_scroll)
+        self.window.console_input.hide()
 
     def _make_room(self) -> None:
         """A program needs width and height: widen the left side to
@@ -192,6 +197,15 @@ class ProgramMode(QObject):
     def _on_controller_state_changed(self, *_: object) -> None:
         # Read-only while it runs: the lines on the timeline are this text's.
         self.editor.code.setReadOnly(self.window.controller.active)
+        self._running = self._running and self.window.controller.live
+        self.window.console_input.set_running(self._running)
+
+    def _on_line_entered(self, text: str) -> None:
+        if not self.window.controller.send("input", text):
+            self.window.status.showMessage("Not sent: the program has ended", 5000)
+
+    def _on_input_ended(self) -> None:
+        self.window.controller.send("end_input")
 
     def follow_text_scale(self) -> None:
         self.editor.set_text_scale(self.window.timeline.presentation_scale())
@@ -276,6 +290,10 @@ class ProgramMode(QObject):
             self.window.show_error("Cannot start the run", text)
             return False
         self.links.ran(path, self.editor.text())
+        self._running = True
+        self._on_controller_state_changed()
+        # The program's terminal: its output, and its keyboard for input().
+        self.window.bottom_tabs.setCurrentWidget(self.window.console_tab)
         return True
 
     def _show_error_line(self, error: InputError) -> None:

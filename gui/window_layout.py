@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from gui.panels.console_input import ConsoleInput
 from gui.timeline_pane import TimelinePane
 
 if TYPE_CHECKING:
@@ -57,7 +58,17 @@ class WindowLayout(_Base):
         centre.addWidget(centre_top)
         bottom = QTabWidget()
         bottom.addTab(self.details, "Details")
-        bottom.addTab(self.console, "Console")
+        # The console and, under it, the program's keyboard (program mode
+        # shows it; a scenario's workers read no input).
+        self.console_input = ConsoleInput()
+        self.console_input.hide()
+        self.console_tab = QWidget()
+        column = QVBoxLayout(self.console_tab)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.console)
+        column.addWidget(self.console_input)
+        bottom.addTab(self.console_tab, "Console")
         bottom.setDocumentMode(True)
         self.bottom_tabs = bottom
         centre.addWidget(bottom)

@@ -81,6 +81,16 @@ def parent_of(pid: int) -> int | None:
     return int(fields[1]) if fields is not None and len(fields) > 1 else None
 
 
+def command_line(pid: int) -> str:
+    """The command line of ``pid``, for messages ("?" if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+
+
 def children(pid: int) -> list[tuple[int, str, int]]:
     """Direct children of ``pid`` as [(child, state, pgid)], from /proc."""
     found: list[tuple[int, str, int]] = []

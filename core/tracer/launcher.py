@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.engine import process_tree
+from core.engine.process_tree import command_line
 from core.model.frames import frame
 from core.model.kinds import MAIN_ID, EventKind
 from core.tracer.collector import Collector
@@ -152,10 +153,9 @@ class Launcher:
                 self.program.command(),
                 env=self._environment(),
                 cwd=self.program.cwd,
-                # The window has no keyboard for the program: input() meets the
-                # end of input at once, instead of reading (or, from the
-                # background, stopping on) the terminal the app was started in.
-                stdin=subprocess.DEVNULL if terminal is not None else None,
+                # In the window, the keyboard is the console's input line (not
+                # the terminal the app may have been started from).
+                stdin=terminal,
                 stdout=terminal,
                 stderr=terminal,
                 preexec_fn=_default_sigint,  # this process has no thread
@@ -199,8 +199,10 @@ class Launcher:
 
     def _read_console(self, finish: bool = False) -> None:
         if self.console is not None:
-            read = self.console.finish if finish else self.console.read
-            self.output.main_lines(read())
+            lines = self.console.finish() if finish else self.console.read()
+            if self.main is not None and self.main_status is None:  # waits?
+                lines += self.console.prompt(self.main.pid)
+            self.output.main_lines(lines)
 
     def _run_started(self, t0: int, pid: int | None) -> None:
         info = self.program.run_info()
@@ -291,7 +293,7 @@ class Launcher:
     def _report_leftovers(self) -> None:
         left = [pid for pid in self._live_tree() if pid not in self.statuses]
         if left:
-            names = ", ".join(f"{pid} ({_command(pid)})" for pid in left[:10])
+            names = ", ".join(f"{pid} ({command_line(pid)})" for pid in left[:10])
             text = (
                 f"{len(left)} process(es) still ran after the program ended and "
                 f"were killed: {names}"
@@ -342,16 +344,20 @@ class Launcher:
             try:
                 if not self.commands.poll():
                     return
-                verb, _ = self.commands.recv()
+                verb, ref = self.commands.recv()
             except (EOFError, OSError):
                 self.commands = None  # the app is gone: end the run
-                verb = "kill"
+                verb, ref = "kill", ""
             if verb in ("stop", "shutdown", "terminate") and self.stop_at is None:
                 self.stop_at = time.monotonic()
                 self._signal_all(signal.SIGTERM, "terminate")
                 self.kill_at = self.stop_at + TERM_GRACE
             elif verb == "kill":
                 self.kill_at = time.monotonic()
+            elif verb == "input" and self.console is not None:
+                self.console.type_line(str(ref))
+            elif verb == "end_input" and self.console is not None:
+                self.console.end_input()
 
     def _escalate(self) -> None:
         if self.kill_at is not None and time.monotonic() >= self.kill_at:
@@ -372,7 +378,9 @@ class Launcher:
                 lane = MAIN_ID
             elif lane is None:
                 lane = self.collector.add_untracked(
-                    pid, process_tree.parent_of(pid), f"pid {pid} ({_command(pid)})"
+                    pid,
+                    process_tree.parent_of(pid),
+                    f"pid {pid} ({command_line(pid)})",
                 )
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, sig)
@@ -390,11 +398,3 @@ def _default_sigint() -> None:
     an ignored signal stays ignored across exec (Python would then install no
     KeyboardInterrupt handler at all)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _command(pid: int) -> str:
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return "?"
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]

@@ -6,10 +6,12 @@ buffered in blocks, and a child stopped by terminate() lost its lines)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from core.lesson_programs import PROGRAMS_DIR
 from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     RUN_TIMEOUT_MS,
+    lesson,
     window_fixture,
 )
 
@@ -33,8 +35,10 @@ if __name__ == "__main__":
 """
 
 
-ASKS_FOR_INPUT = """name = input("Your name: ")
+ASKS_FOR_INPUT = """import sys
+name = input("Your name: ")
 print("hello", name)
+print(len(sys.stdin.read().splitlines()), "more lines")
 """
 
 
@@ -71,15 +75,54 @@ def test_every_process_starts_on_a_terminal(qtbot, window, tmp_path, monkeypatch
     ]
 
 
-def test_input_meets_the_end_of_input_instead_of_waiting(qtbot, window, tmp_path):
+def main_lines(window) -> list[str]:
+    return [line.text for line in window.controller.model.main.output]
+
+
+def open_asking_program(window, tmp_path) -> None:
     path = tmp_path / "asks.py"
     path.write_text(ASKS_FOR_INPUT, encoding="utf-8")
     window.trust.trust([ASKS_FOR_INPUT])
     assert window.open_path(path)
-    lines = run(qtbot, window)  # returns: no keyboard to wait for
-    main = window.controller.model.main
-    assert main.exitcode == 1
-    assert lines[0].endswith(
-        "main program │ Your name: Traceback (most recent call last):"
-    )
-    assert lines[-1].endswith("main program │ EOFError: EOF when reading a line")
+
+
+def test_the_console_is_the_programs_keyboard(qtbot, window, tmp_path):
+    keyboard = window.console_input
+    assert window.open_path(lesson("01"))  # a scenario's workers read no input
+    assert keyboard.isHidden()
+    open_asking_program(window, tmp_path)
+    assert not keyboard.isHidden() and not keyboard.isEnabled()
+    with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
+        assert window.run()
+        assert window.bottom_tabs.currentWidget() is window.console_tab
+        # the prompt shows while the program waits, before anything is typed
+        qtbot.waitUntil(lambda: main_lines(window) == ["Your name: "], timeout=30000)
+        assert keyboard.isEnabled()
+        qtbot.keyClicks(keyboard, "Ann")
+        qtbot.keyClick(keyboard, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "hello Ann" in main_lines(window), timeout=30000)
+        for answer in ("one", "two"):
+            qtbot.keyClicks(keyboard, answer)
+            qtbot.keyClick(keyboard, Qt.Key.Key_Return)
+        qtbot.keyClick(keyboard, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.model.main.exitcode == 0
+    # each answer as the terminal echoed it, on its own line
+    assert main_lines(window) == [
+        "Your name: ",
+        "Ann",
+        "hello Ann",
+        "one",
+        "two",
+        "2 more lines",
+    ]
+    assert not keyboard.isEnabled() and keyboard.text() == ""
+
+
+def test_stop_ends_a_program_that_waits_for_input(qtbot, window, tmp_path):
+    open_asking_program(window, tmp_path)
+    with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
+        assert window.run()
+        qtbot.waitUntil(lambda: main_lines(window) == ["Your name: "], timeout=30000)
+        window.controller.stop()
+    assert window.controller.model.main.exitcode == -15
+    assert not window.console_input.isEnabled()

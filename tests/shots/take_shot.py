@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
         window.hazards._on_item_clicked(window.hazards.list.item(0))
         wait(500)
     if "--console" in argv:
-        window.bottom_tabs.setCurrentWidget(window.console)
+        window.bottom_tabs.setCurrentWidget(window.console_tab)
         wait(300)
     screen = window.screen()
     shot = screen.grabWindow(0)

@@ -45,3 +45,65 @@ def test_a_program_on_the_console_is_line_buffered_and_read_as_shown() -> None:
         "100% done",
         "no end",
     ]
+
+
+ASKS = """
+import sys
+name = input("Your name: ")
+print("Hello", name)
+print(len(sys.stdin.read().splitlines()), "more lines")
+"""
+
+
+def test_a_prompt_shows_while_the_program_waits_and_typed_lines_reach_it() -> None:
+    console = MainConsole()
+    lines: list[str] = []
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-c", ASKS],
+            stdin=console.slave,
+            stdout=console.slave,
+            stderr=console.slave,
+        ) as child:
+            console.started()
+
+            def wait_for(text: str) -> None:
+                deadline = time.monotonic() + 30
+                while text not in lines and time.monotonic() < deadline:
+                    lines.extend(console.read() + console.prompt(child.pid))
+                    time.sleep(0.01)
+                assert text in lines, lines
+
+            wait_for("Your name: ")  # shown before anything is typed
+            assert console.type_line("Ann")
+            wait_for("Hello Ann")
+            assert console.type_line("one") and console.type_line("two")
+            assert console.end_input()  # Ctrl+D: read() returns what it has
+            assert child.wait(timeout=30) == 0
+        lines += console.finish()
+    finally:
+        console.close()
+    # the answers appear as the terminal echoed them, each on its own line
+    assert lines == ["Your name: ", "Ann", "Hello Ann", "one", "two", "2 more lines"]
+
+
+BUSY = "import time; print('working', end='', flush=True); time.sleep(1)"
+
+
+def test_no_prompt_while_the_program_is_busy_and_too_long_a_line_is_refused() -> None:
+    console = MainConsole()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-c", BUSY], stdin=console.slave, stdout=console.slave
+        ) as child:
+            console.started()
+            assert not console.type_line("x" * 5000)
+            shown, prompted = [], []
+            while child.poll() is None:  # asleep with a line unfinished
+                shown += console.read()
+                prompted += console.prompt(child.pid)
+                time.sleep(0.01)
+            assert child.wait() == 0
+        assert (shown, prompted, console.finish()) == ([], [], ["working"])
+    finally:
+        console.close()
