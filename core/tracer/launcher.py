@@ -158,7 +158,7 @@ class Launcher:
                 stdin=terminal,
                 stdout=terminal,
                 stderr=terminal,
-                preexec_fn=_default_sigint,  # this process has no thread
+                preexec_fn=None if self.program.sigint_ignored else _default_sigint,
             )
         except OSError as error:
             self._run_started(t0, None)
@@ -396,5 +396,5 @@ class Launcher:
 def _default_sigint() -> None:
     """The script's Ctrl+C as in a plain run: this process ignores SIGINT, and
     an ignored signal stays ignored across exec (Python would then install no
-    KeyboardInterrupt handler at all)."""
+    KeyboardInterrupt handler at all). Safe as a preexec_fn: no thread here."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,9 @@ class ScriptProgram:
     console: bool = False
     """Run without a terminal (the window): the program's output is read from
     a pseudo-terminal onto the main lane (core/tracer/main_console.py)."""
+    sigint_ignored: bool = False
+    """SIGINT was ignored where the command started (``nohup``, a job a
+    script started with ``&``): the script inherits that, as without us."""
 
     # -- the Program protocol ----------------------------------------------------------
 
@@ -141,7 +145,10 @@ def load_script_args(args: Any) -> ScriptProgram:
         problem = Problem("", "--mode thread: a .py program runs as it is written")
         raise InputError([problem], args.scenario)
     method = "" if args.start_method in (None, "default") else args.start_method
-    return load_script(args.scenario, args.program_args, args.python, method)
+    program = load_script(args.scenario, args.program_args, args.python, method)
+    # Read before the CLI installs its own Ctrl+C handler.
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    return replace(program, sigint_ignored=ignored)
 
 
 def script_status(exitcode: int | None, signalled: int) -> int:

@@ -7,6 +7,7 @@ import contextlib
 import glob
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -117,13 +118,17 @@ def program(name: str, *argv: str, start_method: str = "") -> ScriptProgram:
 
 
 def plain(name: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """The same program under the plain interpreter: the truth to compare with."""
+    """The same program under the plain interpreter: the truth to compare with.
+    Both runs get Ctrl+C as in a terminal's foreground, whatever started the
+    tests (a job started with ``&`` ignores SIGINT, and so would this child:
+    a KeyboardInterrupt then never happened plainly)."""
     return subprocess.run(
         [traced_python(), str(PROGRAMS / name), *argv],
         capture_output=True,
         text=True,
         timeout=HANG_GUARD,
         env={k: v for k, v in os.environ.items() if not k.startswith("PROCESSION")},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

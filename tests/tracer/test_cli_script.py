@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ import pytest
 
 from core.engine import stopping
 from core.tracer import launcher
+from core.tracer.script_program import script_status
 from tests.tracer.support import PROGRAMS, traced_python
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -179,3 +181,40 @@ def test_running_a_program_imports_no_qt_or_numpy() -> None:
     )
     assert "HEAVY [] 0" in done.stdout, done.stdout + done.stderr
     assert os.path.exists(MAIN)
+
+
+SELF_INTERRUPT = """import os, signal
+os.kill(os.getpid(), signal.SIGINT)
+print("still here")
+"""
+
+
+@pytest.mark.parametrize("ignored", [True, False])
+def test_the_script_inherits_an_ignored_ctrl_c_as_plain_python_does(
+    tmp_path: Path, ignored: bool
+) -> None:
+    """Under ``nohup`` or ``&`` in a script, SIGINT is ignored and Python
+    installs no KeyboardInterrupt handler: the script's own SIGINT does
+    nothing. Traced, it must do the same, and raise where plain Python does."""
+    script = tmp_path / "self_interrupt.py"
+    script.write_text(SELF_INTERRUPT)
+    disposition = signal.SIG_IGN if ignored else signal.SIG_DFL
+
+    def start(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(command),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, disposition),
+        )
+
+    plain = start(traced_python(), str(script))
+    traced = start(
+        sys.executable, MAIN, "run", "--quiet", "--python", traced_python(), str(script)
+    )
+    assert plain.stdout.startswith("still here") is ignored
+    assert ("KeyboardInterrupt" in plain.stderr) is not ignored
+    assert traced.stdout.startswith(plain.stdout), traced.stdout
+    assert ("KeyboardInterrupt" in traced.stderr) is not ignored, traced.stderr
+    assert traced.returncode == script_status(plain.returncode, 0)  # 130 for −2
