@@ -10,6 +10,7 @@ from core.hazards.hazard import (
     site_of,
     who,
 )
+from core.hazards.pools import EXECUTOR_WORKER, POOL_WORKER
 from core.model.lanes import Lane
 from core.model.outcomes import Outcome
 from core.model.payloads import TargetReturned
@@ -18,6 +19,10 @@ from core.model.run_model import RunModel
 ZOMBIE_S = 1.0
 """A process that ended this long before its parent's code did, and was never
 joined, stayed a zombie (an ended process nobody collected) that long."""
+COLLECTED_BY_THEIR_POOL = (POOL_WORKER, EXECUTOR_WORKER)
+"""Targets of pool and executor workers: the pool collects its ended workers
+itself (a Pool polls their exit codes), and the program has no join() of its
+own to call: their end is not a zombie of the program's making."""
 STUCK_EXITING_S = 1.0
 """A process whose target returned but which did not end for this long while
 its parent waited in join(): normal shutdown takes milliseconds."""
@@ -131,6 +136,8 @@ def never_joined(model: RunModel) -> list[Hazard]:
     found = []
     for lane in model.worker_lanes():
         if lane.kind != "process" or "joined" in lane.times:
+            continue
+        if lane.target in COLLECTED_BY_THEIR_POOL:
             continue
         ended = lane.times.get("exited")
         parent = model.lanes.get(lane.parent if lane.parent is not None else 0)

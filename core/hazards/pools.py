@@ -18,6 +18,7 @@ APP_STOP = {"shutdown", "escalate", "process_cap"}
 """Signals Procession itself sent to stop a run: not the program's doing."""
 BROKEN_WORDS = ("BrokenProcessPool", "terminated abruptly")
 EXECUTOR_WORKER = "concurrent.futures.process._process_worker"
+POOL_WORKER = "multiprocessing.pool.worker"
 
 
 def _by_app(record: SignalRecord) -> bool:

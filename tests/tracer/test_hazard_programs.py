@@ -95,6 +95,16 @@ def test_an_ended_child_never_joined() -> None:
     assert kinds_of("two_sleepers.py", "spawn", "nojoin") == []
 
 
+@pytest.mark.parametrize("case", ["pool", "executor"])
+def test_pool_workers_are_collected_by_their_pool_not_left_as_zombies(case) -> None:
+    """A Pool collects its ended workers itself (it polls their exit codes);
+    the program has no join() to call: their end is no hazard."""
+    model = traced_like_plain("pool_collects.py", "fork", case)
+    workers = [w for w in model.worker_lanes() if w.kind == "process"]
+    assert len(workers) == 2 and all(w.exitcode is not None for w in workers)
+    assert [h.kind for h in hazards(model)] == []
+
+
 def test_a_join_timeout_taken_for_the_end() -> None:
     model = traced_like_plain("joins.py", "spawn", "timeout")
     hazard = only(model, "join_timed_out")
