@@ -32,8 +32,9 @@ READ_SIZE = 65536
 ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 """Terminal control sequences (colours, cursor moves, titles): a program that
 sees a terminal may send them; the console shows text."""
-MAX_INPUT = 4000
-"""Characters of one typed line: a terminal's line discipline holds 4095."""
+MAX_INPUT = 4095
+"""Bytes of one typed line, its Enter included: what a terminal's line
+discipline holds (more is cut off by the kernel without a word)."""
 END_OF_INPUT = b"\x04"  # VEOF: at a line's start, the reader's read() returns 0
 READ_SYSCALL = {"x86_64": 0, "amd64": 0, "aarch64": 63, "arm64": 63, "riscv64": 63}
 """The number of read(2), as /proc/PID/syscall names it, where known."""
@@ -100,7 +101,7 @@ class MainConsole:
         """Type ``text`` and Enter, as a keyboard would (the terminal echoes
         it); False if the line was too long or the terminal is gone."""
         data = text.encode("utf-8", "replace") + b"\n"
-        return len(text) <= MAX_INPUT and self._type(data)
+        return len(data) <= MAX_INPUT and self._type(data)
 
     def end_input(self) -> bool:
         """Ctrl+D: the program's next read of its stdin meets the end."""

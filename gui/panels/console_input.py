@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-MAX_INPUT = 4000  # core.tracer.main_console.MAX_INPUT: a terminal holds 4095
+MAX_CHARACTERS = 1000
+"""At most 4 000 bytes in UTF-8: within the 4 095 a terminal's line holds."""
 WAITING = "Type a line for the program's input() and press Enter (Ctrl+D: end of input)"
 IDLE = "The program's input: type here while a program runs"
 
@@ -24,7 +25,7 @@ class ConsoleInput(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setMaxLength(MAX_INPUT)
+        self.setMaxLength(MAX_CHARACTERS)
         self.setClearButtonEnabled(True)
         self.returnPressed.connect(self._on_return_pressed)
         self.set_running(False)
