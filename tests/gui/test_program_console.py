@@ -14,6 +14,7 @@ from tests.gui.window_helpers import (  # noqa: F401  (fixture)
     lesson,
     window_fixture,
 )
+from tests.tracer.test_main_console import sees_prompts
 
 pytest.importorskip("core.tracer.script_program", reason="needs the tracer (issue 10)")
 
@@ -86,6 +87,7 @@ def open_asking_program(window, tmp_path) -> None:
     assert window.open_path(path)
 
 
+@sees_prompts
 def test_the_console_is_the_programs_keyboard(qtbot, window, tmp_path):
     keyboard = window.console_input
     assert window.open_path(lesson("01"))  # a scenario's workers read no input
@@ -118,6 +120,7 @@ def test_the_console_is_the_programs_keyboard(qtbot, window, tmp_path):
     assert not keyboard.isEnabled() and keyboard.text() == ""
 
 
+@sees_prompts
 def test_stop_ends_a_program_that_waits_for_input(qtbot, window, tmp_path):
     open_asking_program(window, tmp_path)
     with qtbot.waitSignal(window.controller.run_released, timeout=RUN_TIMEOUT_MS):
