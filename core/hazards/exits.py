@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.hazards.hazard import Hazard, events_about, first_site, seconds, who
+from core.hazards.hazard import Hazard, events_about, first_site, seconds, who, whom
 from core.model.lanes import Lane
 from core.model.outcomes import SignalRecord
 from core.model.run_model import RunModel
@@ -92,8 +92,7 @@ def _outlived(model: RunModel, lane: Lane, parent: Lane) -> Hazard | None:
         f"{who(parent)} ended while its child {lane.name} was still running. "
         "The child became an orphan: the operating system gave it a new parent, "
         "and nobody in the program can join it or read its exit code.",
-        f"Make {'the main program' if parent.kind == 'main' else parent.name} "
-        "wait for its children (join() or wait()) before it ends.",
+        f"Make {whom(parent)} wait for its children (join() or wait()) before it ends.",
         "multiprocessing-programming",
         lane.worker_id,
         parent_end,

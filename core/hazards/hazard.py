@@ -127,3 +127,8 @@ def code_end(model: RunModel, lane: Lane) -> float | None:
 def who(lane: Lane) -> str:
     """A lane's name as a sentence's subject ("The main program", "worker-1")."""
     return "The main program" if lane.kind == "main" else lane.name
+
+
+def whom(lane: Lane) -> str:
+    """The same inside a sentence ("the main program", "worker-1")."""
+    return "the main program" if lane.kind == "main" else lane.name

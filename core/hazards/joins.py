@@ -8,7 +8,7 @@ from core.hazards.hazard import (
     events_about,
     seconds,
     site_of,
-    who,
+    whom,
 )
 from core.hazards.pools import EXECUTOR_WORKER, POOL_WORKER
 from core.model.lanes import Lane
@@ -137,7 +137,7 @@ def never_joined(model: RunModel) -> list[Hazard]:
     for lane in model.worker_lanes():
         if lane.kind != "process" or "joined" in lane.times:
             continue
-        if lane.target in COLLECTED_BY_THEIR_POOL:
+        if lane.target in COLLECTED_BY_THEIR_POOL or _collected(model, lane):
             continue
         ended = lane.times.get("exited")
         parent = model.lanes.get(lane.parent if lane.parent is not None else 0)
@@ -150,7 +150,7 @@ def never_joined(model: RunModel) -> list[Hazard]:
             Hazard(
                 "never_joined",
                 "A process ended but was never joined",
-                f"{lane.name} ended at {seconds(ended)}, but {who(parent)} never "
+                f"{lane.name} ended at {seconds(ended)}, but {whom(parent)} never "
                 f"called join() on it and went on for {seconds(parent_done - ended)}."
                 " Until its parent joins it, an ended process stays a 'zombie': "
                 "the operating system keeps an entry for it, with its exit code "
@@ -168,6 +168,15 @@ def never_joined(model: RunModel) -> list[Hazard]:
             )
         )
     return found
+
+
+def _collected(model: RunModel, lane: Lane) -> bool:
+    """The program read the exit status without join(): an is_alive() that
+    answered False (it polls the process, which collects an ended one)."""
+    return any(
+        getattr(e.data, "answer", None) is False
+        for e in events_about(model, lane, "is_alive")
+    )
 
 
 def never_started(model: RunModel) -> list[Hazard]:

@@ -90,18 +90,21 @@ def test_an_ended_child_never_joined() -> None:
     model = traced_like_plain("joins.py", "spawn", "zombie")
     hazard = only(model, "never_joined")
     assert hazard.lanes == (lane(model, "Process-1").worker_id, 0)
+    assert "but the main program never called join()" in hazard.text
     assert kinds_of("joins.py", "spawn", "zombie-joined") == []
     # lesson 2's shape: not joined, but reaped as the program ends
     assert kinds_of("two_sleepers.py", "spawn", "nojoin") == []
 
 
-@pytest.mark.parametrize("case", ["pool", "executor"])
-def test_pool_workers_are_collected_by_their_pool_not_left_as_zombies(case) -> None:
-    """A Pool collects its ended workers itself (it polls their exit codes);
-    the program has no join() to call: their end is no hazard."""
-    model = traced_like_plain("pool_collects.py", "fork", case)
-    workers = [w for w in model.worker_lanes() if w.kind == "process"]
-    assert len(workers) == 2 and all(w.exitcode is not None for w in workers)
+@pytest.mark.parametrize(
+    ("case", "children"), [("pool", 2), ("executor", 2), ("is_alive", 1)]
+)
+def test_children_collected_without_join_are_not_zombies(case, children) -> None:
+    """A Pool collects its ended workers itself, and is_alive() collects the
+    child it finds ended: the program read their exit status, no hazard."""
+    model = traced_like_plain("collected_without_join.py", "fork", case)
+    ended = [w for w in model.worker_lanes() if w.kind == "process"]
+    assert len(ended) == children and all(w.exitcode == 0 for w in ended)
     assert [h.kind for h in hazards(model)] == []
 
 
