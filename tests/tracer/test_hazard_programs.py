@@ -104,7 +104,8 @@ def test_children_collected_without_join_are_not_zombies(case, children) -> None
     child it finds ended: the program read their exit status, no hazard."""
     model = traced_like_plain("collected_without_join.py", "fork", case)
     ended = [w for w in model.worker_lanes() if w.kind == "process"]
-    assert len(ended) == children and all(w.exitcode == 0 for w in ended)
+    # (a Pool's exit terminates the workers its sentinels have not ended yet: 0 or −15)
+    assert len(ended) == children and all(w.exitcode in (0, -15) for w in ended)
     assert [h.kind for h in hazards(model)] == []
 
 
