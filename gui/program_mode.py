@@ -77,7 +77,6 @@ class ProgramMode(QObject):
         window.installEventFilter(self)  # closing with unsaved code asks first
         window.controller.state_changed.connect(self._on_controller_state_changed)
         window.controller.run_released.connect(self._on_controller_state_changed)
-        self._running = False  # a program this mode started is running
         window.console_input.line_entered.connect(self._on_line_entered)
         window.console_input.input_ended.connect(self._on_input_ended)
 
@@ -197,8 +196,10 @@ class ProgramMode(QObject):
     def _on_controller_state_changed(self, *_: object) -> None:
         # Read-only while it runs: the lines on the timeline are this text's.
         self.editor.code.setReadOnly(self.window.controller.active)
-        self._running = self._running and self.window.controller.live
-        self.window.console_input.set_running(self._running)
+        # Only this mode runs programs, and nothing opens while a run is live.
+        self.window.console_input.set_running(
+            self.active and self.window.controller.live
+        )
 
     def _on_line_entered(self, text: str) -> None:
         if not self.window.controller.send("input", text):
@@ -290,8 +291,6 @@ class ProgramMode(QObject):
             self.window.show_error("Cannot start the run", text)
             return False
         self.links.ran(path, self.editor.text())
-        self._running = True
-        self._on_controller_state_changed()
         # The program's terminal: its output, and its keyboard for input().
         self.window.bottom_tabs.setCurrentWidget(self.window.console_tab)
         return True

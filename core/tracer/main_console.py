@@ -38,6 +38,7 @@ discipline holds (more is cut off by the kernel without a word)."""
 END_OF_INPUT = b"\x04"  # VEOF: at a line's start, the reader's read() returns 0
 READ_SYSCALL = {"x86_64": 0, "amd64": 0, "aarch64": 63, "arm64": 63, "riscv64": 63}
 """The number of read(2), as /proc/PID/syscall names it, where known."""
+_READ_HERE = READ_SYSCALL.get(os.uname().machine)
 
 
 def as_shown(line: str) -> str:
@@ -128,10 +129,11 @@ def reads_stdin(pid: int) -> bool:
     /proc/PID/syscall (ours to read: the program is the launcher's child).
     False where that file or the architecture's number is unknown: a prompt
     then shows with its answer."""
-    number = READ_SYSCALL.get(os.uname().machine)
+    if _READ_HERE is None:
+        return False
     try:
         with open(f"/proc/{pid}/syscall") as handle:
             fields = handle.read().split()
     except OSError:
         return False
-    return number is not None and fields[:2] == [str(number), "0x0"]
+    return fields[:2] == [str(_READ_HERE), "0x0"]
